@@ -1,0 +1,71 @@
+"""Plain data passed between the stages: capture -> article -> fingerprints -> lineage edges.
+
+These are leaves: no I/O, no database, no logic beyond trivial derived properties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One input as read by `sources`: the raw bytes plus where and when they came from."""
+
+    raw: bytes
+    path: str | None  # file path as given, "-" for stdin, None for a fetched URL
+    url: str | None  # the page's URL when known (--url, WARC target URI, fetched URL)
+    captured_at: datetime  # timezone-aware UTC: file mtime, WARC date, fetch time
+    content_type: str | None = None  # declared type ("text/html", "text/plain"); None = sniff
+    headers: dict[str, str] | None = None  # HTTP response headers when fetched
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """A piece of page text removed from the body, and the rule that removed it."""
+
+    text: str
+    reason: str  # rule name, e.g. "caption", "share-buttons", "copyright", "title-repeat"
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A publisher, agency or photographer the page names as a source of its text or images."""
+
+    name: str  # canonical publisher name ("The Associated Press")
+    kind: str  # "publisher" | "reporting" | "photo" | "syndication"
+    evidence: str  # the sentence or line it was read from
+
+
+@dataclass
+class Article:
+    """A cleaned capture: body paragraphs, metadata in their own fields, removed chrome, credits."""
+
+    paragraphs: list[str]
+    title: str | None = None
+    byline: str | None = None
+    site_name: str | None = None
+    published: str | None = None  # ISO date "2021-08-08" or datetime "2021-08-08T12:55:00-04:00"
+    language: str | None = None
+    canonical_url: str | None = None
+    chrome: list[Chrome] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    extractor: str = ""  # which cleaner produced it: "html" or "text"
+
+    @property
+    def text(self) -> str:
+        """The clean body: paragraphs separated by one blank line."""
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """One signature of a text, with everything needed to compare it safely later."""
+
+    kind: str  # "exact" | "minhash" | "skeleton"
+    algorithm: str  # e.g. "sha256", "minhash-word5-mmh3"
+    version: int  # bumped whenever the same text would give a different value
+    params: dict[str, Any]  # e.g. {"num_perm": 128, "shingle": 5, "seed": 1}
+    value: bytes  # the signature, fixed layout, explicit byte order (see fingerprint.py)
