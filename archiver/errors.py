@@ -18,7 +18,7 @@ class ArchiveError(Exception):
 class InputError(ArchiveError):
     """One input could not be read or cleaned (missing, binary, empty, undecodable, no article)."""
 
-    exit_code = 2
+    exit_code = 1  # 2 is click's usage error
 
 
 class NotFoundError(ArchiveError):

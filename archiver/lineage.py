@@ -1,0 +1,181 @@
+"""Verified text matches -> directed lineage edges: one best source per capture, a forest.
+
+Pure: takes the members of one family (captures whose texts are linked by verified matches) and
+returns the edges. Never clusters (CONVENTIONS 11): each capture gets at most one parent, always
+one that comes earlier in a total order of the family, so the result has no cycles and does not
+depend on the order captures were added in.
+
+The order (earliest = most original first):
+1. published day, when known (a page with no date sorts after dated ones);
+2. how directly the page is the publisher's own: on the publisher's own site, then carrying an
+   explicit publisher credit (copyright / "originally appeared in"), then only reporting credits
+   ("told NPR"), then none: a copy credits the publisher of the original, not the reverse;
+3. the full published timestamp, when both have one;
+4. the capture time (when *we* saw it: weaker than the page's own date and credits);
+5. the raw bytes' SHA-256, so ties resolve the same way in every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+RELATION_STRENGTH = {"identical": 4, "copy": 3, "excerpt": 2, "rewrite": 1}
+PUBLISHER_KINDS = {"publisher", "syndication"}
+
+
+@dataclass(frozen=True)
+class Member:
+    """What lineage needs to know of one capture."""
+
+    capture_id: int
+    text_id: int
+    published: str | None
+    captured_at: datetime
+    blob_sha256: str
+    source_publisher: str | None
+    site_publisher: str | None  # its own site's canonical publisher name, when known
+    credits: tuple[tuple[str, str], ...] = ()  # (name, kind) in order of appearance
+    words: int = 0
+
+
+@dataclass(frozen=True)
+class Match:
+    """A verified, undirected relation between two texts."""
+
+    text_a: int
+    text_b: int
+    relation: str
+    score: float
+    excerpt_side: str | None  # "a" or "b": which text is the shorter excerpt
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """The chosen source of one capture."""
+
+    child_id: int
+    parent_id: int
+    relation: str
+    score: float
+    evidence: list[str]
+
+
+def originality(member: Member) -> int:
+    """0 = the publisher's own site, 1 = explicit publisher credit, 2 = reporting credit only, 3 = none."""
+    pub = member.source_publisher
+    if pub is None:
+        return 3
+    if member.site_publisher == pub:
+        return 0
+    if any(name == pub and kind in PUBLISHER_KINDS for name, kind in member.credits):
+        return 1
+    if any(name == pub for name, _ in member.credits):
+        return 2
+    return 3
+
+
+def _published_day(member: Member) -> str:
+    return (member.published or "")[:10] or "9999-99-99"
+
+
+def _published_time(member: Member) -> str:
+    value = member.published or ""
+    return value if len(value) > 10 else value[:10] + "T99"  # date-only sorts after timed, same day
+
+
+def order_key(member: Member) -> tuple[Any, ...]:
+    """Total order of a family: earlier means more likely the original (module docstring)."""
+    return (
+        _published_day(member),
+        originality(member),
+        _published_time(member),
+        member.captured_at.isoformat(),
+        member.blob_sha256,
+    )
+
+
+def _evidence(child: Member, parent: Member, match: Match | None, relation: str) -> list[str]:
+    lines: list[str] = []
+    if match is None:
+        lines.append(f"the same clean text as #{parent.capture_id} (exact fingerprint)")
+    else:
+        summary = match.evidence.get("summary")
+        if summary:
+            lines.append(f"{summary} (#{parent.capture_id})")
+    if parent.published and child.published and _published_day(parent) < _published_day(child):
+        lines.append(f"published {child.published} after #{parent.capture_id} ({parent.published})")
+    elif parent.published and not child.published:
+        lines.append(f"#{parent.capture_id} is dated {parent.published}; this capture has no date")
+    pub = parent.source_publisher
+    if pub and any(name == pub for name, _ in child.credits) and child.source_publisher in (None, pub):
+        lines.append(f"credits {pub}, the publisher of #{parent.capture_id}")
+    if originality(parent) < originality(child) and pub:
+        basis = {0: "is on the publisher's own site", 1: f"carries {pub}'s publisher credit"}
+        if originality(parent) in basis:
+            lines.append(f"#{parent.capture_id} {basis[originality(parent)]}")
+    if relation == "excerpt":
+        lines.append(f"{child.words} words, #{parent.capture_id} has {parent.words}")
+    return lines
+
+
+def derive_edges(members: list[Member], matches: list[Match]) -> list[Edge]:
+    """Pick one parent per member from the earlier members it matches; returns the edges."""
+    ordered = sorted(members, key=order_key)
+    rank = {m.capture_id: i for i, m in enumerate(ordered)}
+    by_text: dict[int, list[Member]] = {}
+    for m in ordered:
+        by_text.setdefault(m.text_id, []).append(m)
+    match_of: dict[tuple[int, int], Match] = {}
+    for mt in matches:
+        match_of[(mt.text_a, mt.text_b)] = mt
+
+    edges: list[Edge] = []
+    for child in ordered:
+        best: tuple[Any, ...] | None = None
+        best_edge: Edge | None = None
+        for parent in ordered[: rank[child.capture_id]]:
+            if parent.text_id == child.text_id:
+                relation, score, match = "identical", 1.0, None
+            else:
+                key = (min(parent.text_id, child.text_id), max(parent.text_id, child.text_id))
+                match = match_of.get(key)
+                if match is None:
+                    continue
+                relation, score = _directed_relation(match, child.text_id)
+            strength = (RELATION_STRENGTH.get(relation, 0), score, -rank[parent.capture_id])
+            if best is None or strength > best:
+                best = strength
+                best_edge = Edge(
+                    child_id=child.capture_id,
+                    parent_id=parent.capture_id,
+                    relation=relation,
+                    score=round(score, 4),
+                    evidence=_evidence(child, parent, match, relation),
+                )
+        if best_edge is not None:
+            edges.append(best_edge)
+    return edges
+
+
+def _directed_relation(match: Match, child_text: int) -> tuple[str, float]:
+    """The match's relation seen from the child: an excerpt only when the child is the shorter."""
+    if match.relation != "excerpt" or match.excerpt_side is None:
+        return match.relation, match.score
+    child_side = "a" if child_text == match.text_a else "b"
+    if child_side == match.excerpt_side:
+        return "excerpt", match.score
+    return "rewrite", match.score  # the later text takes all of the earlier one and adds to it
+
+
+def root_of(capture_id: int, parent_of: dict[int, int]) -> int:
+    """Follow parents up to the root (the origin capture)."""
+    seen = {capture_id}
+    while capture_id in parent_of:
+        capture_id = parent_of[capture_id]
+        if capture_id in seen:  # defensive: edges are acyclic by construction
+            break
+        seen.add(capture_id)
+    return capture_id

@@ -1,0 +1,138 @@
+"""Read-side questions as plain data: one capture's record, its lineage. Render formats them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from archiver import store
+from archiver.db import Archive
+from archiver.lineage import root_of
+from archiver.models import Capture, LineageEdge, TextRow
+
+DESCENDANT_LIMIT = 10_000  # captures listed below one node; a wire story can have thousands of copies
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def capture_record(session: Session, row: Capture, *, chrome: bool = True) -> dict[str, Any]:
+    """Everything stored about one capture, as `archive show --json` prints it."""
+    text = session.get(TextRow, row.text_id)
+    edge = store.edge_of(session, row.id)
+    record: dict[str, Any] = {
+        "id": row.id,
+        "url": row.url,
+        "canonical_url": row.canonical_url,
+        "path": row.path,
+        "title": row.title,
+        "byline": row.byline,
+        "site_name": row.site_name,
+        "published": row.published,
+        "language": row.language,
+        "captured_at": _iso(row.captured_at),
+        "added_at": _iso(row.added_at),
+        "content_type": row.content_type,
+        "extractor": row.extractor,
+        "cleaner_version": row.cleaner_version,
+        "sha256": row.blob_sha256,
+        "text_id": row.text_id,
+        "text_sha256": text.sha256 if text else None,
+        "words": text.words if text else 0,
+        "text": text.body if text else "",
+        "source_publisher": row.source_publisher,
+        "credits": [
+            {"name": c.name, "kind": c.kind, "evidence": c.evidence} for c in store.credits_of(session, [row.id])[row.id]
+        ],
+        "parent": _edge_summary(edge),
+        "fingerprints": [
+            {"kind": f.kind, "algorithm": f.algorithm, "version": f.version, "params": f.params}
+            for f in store.fingerprints_of(session, row.text_id)
+        ],
+    }
+    if chrome:
+        record["chrome"] = [{"reason": c.reason, "text": c.text} for c in store.chrome_of(session, row.id)]
+    return record
+
+
+def _edge_summary(edge: LineageEdge | None) -> dict[str, Any] | None:
+    if edge is None:
+        return None
+    return {"id": edge.parent_id, "relation": edge.relation, "score": edge.score, "evidence": list(edge.evidence or [])}
+
+
+def show(archive: Archive, ref: str) -> dict[str, Any]:
+    """The record of the capture with this id or URL."""
+    with archive.session() as session:
+        return capture_record(session, store.capture_resolve(session, ref))
+
+
+def _node(session: Session, capture_id: int) -> dict[str, Any]:
+    row = session.get(Capture, capture_id)
+    assert row is not None
+    return {
+        "id": row.id,
+        "title": row.title,
+        "site_name": row.site_name,
+        "url": row.url,
+        "path": row.path,
+        "published": row.published,
+        "source_publisher": row.source_publisher,
+    }
+
+
+def lineage(archive: Archive, ref: str) -> dict[str, Any]:
+    """A capture's chain up to its origin and every capture derived from it, with evidence."""
+    with archive.session() as session:
+        row = store.capture_resolve(session, ref)
+        ancestors: list[dict[str, Any]] = []
+        parent_of: dict[int, int] = {}
+        current = row.id
+        seen = {current}
+        while (edge := store.edge_of(session, current)) is not None and edge.parent_id not in seen:
+            parent_of[current] = edge.parent_id
+            ancestors.append(
+                {
+                    "id": edge.parent_id,
+                    "child": current,
+                    "relation": edge.relation,
+                    "score": edge.score,
+                    "evidence": list(edge.evidence or []),
+                    **{k: v for k, v in _node(session, edge.parent_id).items() if k != "id"},
+                }
+            )
+            current = edge.parent_id
+            seen.add(current)
+        origin_id = root_of(row.id, parent_of)
+        origin_row = session.get(Capture, origin_id)
+        descendants: list[dict[str, Any]] = []
+        queue = [row.id]
+        while queue and len(descendants) < DESCENDANT_LIMIT:
+            node = queue.pop(0)
+            for child in store.children_of(session, node):
+                descendants.append(
+                    {
+                        "id": child.child_id,
+                        "parent": node,
+                        "relation": child.relation,
+                        "score": child.score,
+                        "evidence": list(child.evidence or []),
+                        **{k: v for k, v in _node(session, child.child_id).items() if k != "id"},
+                    }
+                )
+                queue.append(child.child_id)
+        own = store.edge_of(session, row.id)
+        return {
+            "id": row.id,
+            "capture": _node(session, row.id),
+            "parent": _edge_summary(own),
+            "ancestors": ancestors,
+            "origin": {
+                "id": origin_id,
+                "publisher": origin_row.source_publisher if origin_row else None,
+                **{k: v for k, v in _node(session, origin_id).items() if k not in ("id", "source_publisher")},
+            },
+            "descendants": descendants,
+        }
