@@ -11,6 +11,10 @@ from archiver.clean.html import clean_html
 from archiver.clean.text import clean_text
 from archiver.types import Article, Capture
 
+# Bump when a change to the cleaners changes what they output; `archive reprocess` re-cleans
+# captures whose stored cleaner_version is older.
+CLEANER_VERSION = 1
+
 
 def clean(capture: Capture) -> Article:
     """Clean one capture; raises InputError when it holds no readable article."""

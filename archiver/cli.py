@@ -1,0 +1,171 @@
+"""The `archive` command: parse options, call plain functions, pick a renderer, map errors to exit codes.
+
+Exit codes: 0 success; 1 at least one input failed (the rest were added); 2 usage error;
+3 capture not found; 4 the archive database cannot be opened or written.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from archiver import __version__, pipeline, query, render
+from archiver.config import DB_ENV, database_url, sqlite_path
+from archiver.db import Archive, current_revision, head_revision
+from archiver.errors import ArchiveError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(f: F) -> F:
+    """--db, shared by every command that opens the archive."""
+    return click.option(
+        "--db",
+        "db",
+        metavar="PATH|URL",
+        default=None,
+        help=f"Archive database: an SQLite file or an SQLAlchemy URL. Default: ${DB_ENV}, else ./archive.db.",
+    )(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
+
+
+def reports_errors(f: F) -> F:
+    """Turn ArchiveError into a one-line message on stderr, its hint, and its exit code."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except ArchiveError as e:
+            click.echo(f"archive: {e}", err=True)
+            if e.hint:
+                click.echo(f"hint: {e.hint}", err=True)
+            sys.exit(e.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_archive(db: str | None) -> Archive:
+    return Archive(database_url(db))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archive")
+def cli() -> None:
+    """Archive news pages: strip the chrome, fingerprint the story, trace where it came from."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, metavar="PATH|URL|-...")
+@click.option("--url", default=None, help="The page's URL, for a single file or stdin.")
+@db_option
+@json_option
+@click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
+@reports_errors
+def add(inputs: tuple[str, ...], url: str | None, db: str | None, as_json: bool, quiet: bool) -> None:
+    """Add captures: files, directories (recursive), URLs, WARC files, or - for stdin."""
+    if not inputs:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise click.UsageError("nothing to add: give files, directories, URLs, or - for stdin")
+        inputs = ("-",)
+    results = []
+    with open_archive(db) as archive:
+        for result in pipeline.add(archive, inputs, url=url):
+            results.append(result)
+            if as_json:
+                click.echo(render.add_result_json(result))
+            elif result.status == "error":
+                click.echo(render.add_result_line(result), err=True)
+            elif not quiet:
+                click.echo(render.add_result_line(result))
+    if not as_json or any(r.status == "error" for r in results):
+        click.echo(render.add_summary(results), err=True)
+    if any(r.status == "error" for r in results):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("ref", metavar="ID|URL")
+@click.option("--chrome", is_flag=True, help="Show what the cleaner removed from the page, and why.")
+@db_option
+@json_option
+@reports_errors
+def show(ref: str, chrome: bool, db: str | None, as_json: bool) -> None:
+    """Show one capture: metadata, credits, lineage parent and clean text."""
+    with open_archive(db) as archive:
+        record = query.show(archive, ref)
+    if as_json:
+        click.echo(render.json_line(record))
+    else:
+        render.show_text(record, Console(), chrome=chrome)
+
+
+@cli.command()
+@click.argument("ref", metavar="ID|URL")
+@db_option
+@json_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["tree", "json", "dot"]), default="tree", help="Output format."
+)
+@reports_errors
+def lineage(ref: str, db: str | None, as_json: bool, fmt: str) -> None:
+    """Show where a capture came from (up to its origin) and what was copied from it."""
+    with open_archive(db) as archive:
+        data = query.lineage(archive, ref)
+    if as_json or fmt == "json":
+        click.echo(render.lineage_json(data))
+    elif fmt == "dot":
+        click.echo(render.lineage_dot(data))
+    else:
+        Console().print(render.lineage_tree(data))
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Where the archive is and what state it is in."""
+
+
+@db_group.command("path")
+@db_option
+def db_path(db: str | None) -> None:
+    """Print the archive's location (file path, or URL for a server database)."""
+    url = database_url(db)
+    path = sqlite_path(url)
+    click.echo(str(path) if path else url)
+
+
+@db_group.command("status")
+@db_option
+@json_option
+@reports_errors
+def db_status(db: str | None, as_json: bool) -> None:
+    """Schema revision and row counts."""
+    from archiver import store
+
+    with open_archive(db) as archive:
+        with archive.session() as session:
+            counts = store.counts(session)
+        status = {
+            "database": str(archive.path or archive.url),
+            "backend": archive.engine.dialect.name,
+            "revision": current_revision(archive.engine),
+            "head": head_revision(),
+            **counts,
+        }
+    if as_json:
+        click.echo(render.json_line(status))
+    else:
+        for key, value in status.items():
+            click.echo(f"{key}: {value}")
+
+
+def main() -> None:
+    cli(prog_name="archive")
