@@ -109,17 +109,32 @@ def show(ref: str, chrome: bool, db: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("ref", metavar="ID|URL")
+@click.argument("ref", metavar="ID|URL", required=False)
+@click.option("--all", "all_families", is_flag=True, help="Every family (origin and its copies), largest first.")
 @db_option
 @json_option
 @click.option(
     "--format", "fmt", type=click.Choice(["tree", "json", "dot"]), default="tree", help="Output format."
 )
 @reports_errors
-def lineage(ref: str, db: str | None, as_json: bool, fmt: str) -> None:
+def lineage(ref: str | None, all_families: bool, db: str | None, as_json: bool, fmt: str) -> None:
     """Show where a capture came from (up to its origin) and what was copied from it."""
+    if all_families == (ref is not None):
+        raise click.UsageError("give one capture ID|URL, or --all")
     with open_archive(db) as archive:
-        data = query.lineage(archive, ref)
+        if all_families:
+            found = query.families(archive)
+            trees = [] if as_json or fmt == "json" else [query.lineage(archive, str(f["origin"]["id"])) for f in found]
+        else:
+            data = query.lineage(archive, str(ref))
+    if all_families:
+        if as_json or fmt == "json":
+            for family in found:
+                click.echo(render.json_line(family))
+        else:
+            for tree in trees:
+                click.echo(render.lineage_dot(tree)) if fmt == "dot" else Console().print(render.lineage_tree(tree))
+        return
     if as_json or fmt == "json":
         click.echo(render.lineage_json(data))
     elif fmt == "dot":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archiver import store
@@ -136,3 +137,33 @@ def lineage(archive: Archive, ref: str) -> dict[str, Any]:
             },
             "descendants": descendants,
         }
+
+
+def families(archive: Archive) -> list[dict[str, Any]]:
+    """Every family (an origin and all captures derived from it), largest first."""
+    with archive.session() as session:
+        parent_of = {e.child_id: e.parent_id for e in session.scalars(select(LineageEdge))}
+        relation_of = {e.child_id: e.relation for e in session.scalars(select(LineageEdge))}
+        members: dict[int, list[int]] = {}
+        for capture_id in session.scalars(select(Capture.id).order_by(Capture.id)):
+            members.setdefault(root_of(capture_id, parent_of), []).append(capture_id)
+        out = []
+        for root, ids in members.items():
+            row = session.get(Capture, root)
+            assert row is not None
+            relations: dict[str, int] = {}
+            for i in ids:
+                if i in relation_of:
+                    relations[relation_of[i]] = relations.get(relation_of[i], 0) + 1
+            sites = sorted({s for s in session.scalars(select(Capture.site_name).where(Capture.id.in_(ids))) if s})
+            out.append(
+                {
+                    "origin": {**_node(session, root), "publisher": row.source_publisher},
+                    "size": len(ids),
+                    "members": ids,
+                    "relations": relations,
+                    "sites": sites,
+                }
+            )
+        out.sort(key=lambda f: (-f["size"], f["origin"]["id"]))
+        return out
