@@ -133,7 +133,7 @@ def lineage(ref: str | None, all_families: bool, db: str | None, as_json: bool, 
                 click.echo(render.json_line(family))
         else:
             for tree in trees:
-                click.echo(render.lineage_dot(tree)) if fmt == "dot" else Console().print(render.lineage_tree(tree))
+                click.echo(render.lineage_dot(tree)) if fmt == "dot" else Console().print(render.lineage_tree(tree, mark_self=False))
         return
     if as_json or fmt == "json":
         click.echo(render.lineage_json(data))
@@ -180,6 +180,17 @@ def db_status(db: str | None, as_json: bool) -> None:
     else:
         for key, value in status.items():
             click.echo(f"{key}: {value}")
+
+
+@db_group.command("schema")
+@db_option
+@reports_errors
+def db_schema(db: str | None) -> None:
+    """Print the archive's tables, columns and views as Markdown (docs/schema.md)."""
+    from archiver.schemadoc import schema_markdown
+
+    with open_archive(db) as archive:
+        click.echo(schema_markdown(archive.engine), nl=False)
 
 
 def main() -> None:

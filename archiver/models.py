@@ -44,10 +44,12 @@ class Blob(Base):
 
     __tablename__ = "blob"
 
-    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    size: Mapped[int] = mapped_column(Integer)  # uncompressed length in bytes
-    compression: Mapped[str] = mapped_column(String(16))  # "zlib"
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(
+        String(64), primary_key=True, doc="SHA-256 of the uncompressed raw bytes (hex)"
+    )
+    size: Mapped[int] = mapped_column(Integer, doc="uncompressed length in bytes")
+    compression: Mapped[str] = mapped_column(String(16), doc="how `data` is compressed: \"zlib\"")
+    data: Mapped[bytes] = mapped_column(LargeBinary, doc="the raw captured bytes, compressed")
 
 
 class TextRow(Base):
@@ -55,11 +57,15 @@ class TextRow(Base):
 
     __tablename__ = "text"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)  # of `body` exactly as stored
-    body: Mapped[str] = mapped_column(Text)  # paragraphs separated by one blank line
-    chars: Mapped[int] = mapped_column(Integer)
-    words: Mapped[int] = mapped_column(Integer)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, doc="text id")
+    sha256: Mapped[str] = mapped_column(
+        String(64), unique=True, doc="SHA-256 of `body` exactly as stored (hex)"
+    )
+    body: Mapped[str] = mapped_column(
+        Text, doc="the clean story text, paragraphs separated by one blank line"
+    )
+    chars: Mapped[int] = mapped_column(Integer, doc="length of `body` in characters")
+    words: Mapped[int] = mapped_column(Integer, doc="number of whitespace-separated words in `body`")
 
 
 class Capture(Base):
@@ -67,23 +73,43 @@ class Capture(Base):
 
     __tablename__ = "capture"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"), unique=True)
-    path: Mapped[str | None] = mapped_column(Text)
-    url: Mapped[str | None] = mapped_column(Text, index=True)
-    canonical_url: Mapped[str | None] = mapped_column(Text, index=True)
-    content_type: Mapped[str | None] = mapped_column(String(100))
-    captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    title: Mapped[str | None] = mapped_column(Text)
-    byline: Mapped[str | None] = mapped_column(Text)
-    site_name: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[str | None] = mapped_column(String(40))  # ISO date or datetime, as found
-    language: Mapped[str | None] = mapped_column(String(16))
-    extractor: Mapped[str] = mapped_column(String(16))  # "html" or "text"
-    cleaner_version: Mapped[int] = mapped_column(Integer)
-    source_publisher: Mapped[str | None] = mapped_column(Text)  # whom its own page/credits name
-    text_id: Mapped[int] = mapped_column(ForeignKey("text.id"), index=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, doc="capture id, as printed by `archive add`")
+    blob_sha256: Mapped[str] = mapped_column(
+        ForeignKey("blob.sha256"), unique=True, doc="the raw bytes (blob.sha256); unique: the same bytes are one capture"
+    )
+    path: Mapped[str | None] = mapped_column(
+        Text, doc="file path it was read from (\"-\" for stdin, \"file.warc.gz#URL\" for a WARC record)"
+    )
+    url: Mapped[str | None] = mapped_column(
+        Text, index=True, doc="the page URL when known (--url, fetched URL, WARC target URI)"
+    )
+    canonical_url: Mapped[str | None] = mapped_column(
+        Text, index=True, doc="the canonical URL the page declares"
+    )
+    content_type: Mapped[str | None] = mapped_column(
+        String(100), doc="declared content type (HTTP header or file extension)"
+    )
+    captured_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), doc="when the page was captured (file mtime, WARC date, fetch time), UTC"
+    )
+    added_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), doc="when it was added to this archive, UTC"
+    )
+    title: Mapped[str | None] = mapped_column(Text, doc="headline, without the \" | Site\" suffix")
+    byline: Mapped[str | None] = mapped_column(Text, doc="author(s) as printed on the page")
+    site_name: Mapped[str | None] = mapped_column(Text, doc="the site the capture appeared on")
+    published: Mapped[str | None] = mapped_column(
+        String(40), doc="publication date or datetime found on the page (ISO 8601)"
+    )
+    language: Mapped[str | None] = mapped_column(String(16), doc="language code when known")
+    extractor: Mapped[str] = mapped_column(
+        String(16), doc="which cleaner made the text: \"html\" or \"text\""
+    )
+    cleaner_version: Mapped[int] = mapped_column(Integer, doc="version of the cleaner that made the text")
+    source_publisher: Mapped[str | None] = mapped_column(
+        Text, doc="the publisher this page's own site or credits name for its text (canonical)"
+    )
+    text_id: Mapped[int] = mapped_column(ForeignKey("text.id"), index=True, doc="the clean body (text.id)")
 
 
 class ChromeRow(Base):
@@ -91,11 +117,15 @@ class ChromeRow(Base):
 
     __tablename__ = "chrome"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    capture_id: Mapped[int] = mapped_column(ForeignKey("capture.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer)
-    reason: Mapped[str] = mapped_column(String(40))
-    text: Mapped[str] = mapped_column(Text)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, doc="row id")
+    capture_id: Mapped[int] = mapped_column(
+        ForeignKey("capture.id", ondelete="CASCADE"), index=True, doc="the capture it was removed from"
+    )
+    position: Mapped[int] = mapped_column(Integer, doc="order of removal within the capture")
+    reason: Mapped[str] = mapped_column(
+        String(40), doc="the rule that removed it (e.g. caption, copyright, share-buttons)"
+    )
+    text: Mapped[str] = mapped_column(Text, doc="the removed text, verbatim")
 
 
 class CreditRow(Base):
@@ -103,12 +133,16 @@ class CreditRow(Base):
 
     __tablename__ = "credit"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    capture_id: Mapped[int] = mapped_column(ForeignKey("capture.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str] = mapped_column(Text, index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # publisher | reporting | photo | syndication
-    evidence: Mapped[str] = mapped_column(Text)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, doc="row id")
+    capture_id: Mapped[int] = mapped_column(
+        ForeignKey("capture.id", ondelete="CASCADE"), index=True, doc="the capture that names it"
+    )
+    position: Mapped[int] = mapped_column(Integer, doc="order of appearance")
+    name: Mapped[str] = mapped_column(
+        Text, index=True, doc="canonical publisher name (\"The Associated Press\")"
+    )
+    kind: Mapped[str] = mapped_column(String(20), doc="publisher | reporting | photo | syndication")
+    evidence: Mapped[str] = mapped_column(Text, doc="the sentence or line it was read from")
 
 
 class FingerprintRow(Base):
@@ -117,13 +151,17 @@ class FingerprintRow(Base):
     __tablename__ = "fingerprint"
     __table_args__ = (UniqueConstraint("text_id", "kind"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    text_id: Mapped[int] = mapped_column(ForeignKey("text.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))  # exact | minhash | skeleton
-    algorithm: Mapped[str] = mapped_column(String(60))
-    version: Mapped[int] = mapped_column(Integer)
-    params: Mapped[dict[str, Any]] = mapped_column(JSON)
-    value: Mapped[bytes] = mapped_column(LargeBinary)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, doc="row id")
+    text_id: Mapped[int] = mapped_column(ForeignKey("text.id", ondelete="CASCADE"), doc="the text it signs")
+    kind: Mapped[str] = mapped_column(String(20), doc="exact | minhash | skeleton")
+    algorithm: Mapped[str] = mapped_column(String(60), doc="algorithm name")
+    version: Mapped[int] = mapped_column(
+        Integer, doc="bumped whenever the same text would give a different value"
+    )
+    params: Mapped[dict[str, Any]] = mapped_column(
+        JSON, doc="parameters (JSON): shingle size, permutations, seed, byte order"
+    )
+    value: Mapped[bytes] = mapped_column(LargeBinary, doc="the signature bytes (layout in `params`)")
 
 
 class FingerprintBand(Base):
@@ -132,9 +170,13 @@ class FingerprintBand(Base):
     __tablename__ = "fingerprint_band"
     __table_args__ = (Index("ix_fingerprint_band_text_id", "text_id"),)
 
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    band_key: Mapped[bytes] = mapped_column(LargeBinary, primary_key=True)
-    text_id: Mapped[int] = mapped_column(ForeignKey("text.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True, doc="signature kind the key belongs to")
+    band_key: Mapped[bytes] = mapped_column(
+        LargeBinary, primary_key=True, doc="hash of one LSH band of the signature"
+    )
+    text_id: Mapped[int] = mapped_column(
+        ForeignKey("text.id", ondelete="CASCADE"), primary_key=True, doc="the text with this band key"
+    )
 
 
 class TextMatch(Base):
@@ -143,15 +185,21 @@ class TextMatch(Base):
     __tablename__ = "text_match"
     __table_args__ = (CheckConstraint("text_a < text_b", name="ordered"),)
 
-    text_a: Mapped[int] = mapped_column(ForeignKey("text.id", ondelete="CASCADE"), primary_key=True)
+    text_a: Mapped[int] = mapped_column(
+        ForeignKey("text.id", ondelete="CASCADE"), primary_key=True, doc="the lower text id"
+    )
     text_b: Mapped[int] = mapped_column(
         ForeignKey("text.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    relation: Mapped[str] = mapped_column(String(20))  # identical | copy | excerpt | rewrite
-    score: Mapped[float] = mapped_column(Float)
-    excerpt_side: Mapped[str | None] = mapped_column(String(1))  # "a" or "b": the shorter text
-    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
-    verifier_version: Mapped[int] = mapped_column(Integer)
+    relation: Mapped[str] = mapped_column(String(20), doc="identical | copy | excerpt | rewrite")
+    score: Mapped[float] = mapped_column(Float, doc="strength of the relation, 0..1")
+    excerpt_side: Mapped[str | None] = mapped_column(
+        String(1), doc="for an excerpt: \"a\" or \"b\", the shorter text"
+    )
+    evidence: Mapped[dict[str, Any]] = mapped_column(
+        JSON, doc="the verifier's measurements (JSON): containments, shared passages with offsets, summary"
+    )
+    verifier_version: Mapped[int] = mapped_column(Integer, doc="version of the verifier that made it")
 
 
 class LineageEdge(Base):
@@ -159,9 +207,13 @@ class LineageEdge(Base):
 
     __tablename__ = "lineage_edge"
 
-    child_id: Mapped[int] = mapped_column(ForeignKey("capture.id", ondelete="CASCADE"), primary_key=True)
-    parent_id: Mapped[int] = mapped_column(ForeignKey("capture.id", ondelete="CASCADE"), index=True)
-    relation: Mapped[str] = mapped_column(String(20))  # identical | copy | excerpt | rewrite | revision
-    score: Mapped[float] = mapped_column(Float)
-    evidence: Mapped[list[str]] = mapped_column(JSON)  # sentences a user can check
+    child_id: Mapped[int] = mapped_column(
+        ForeignKey("capture.id", ondelete="CASCADE"), primary_key=True, doc="the derived capture (one parent each)"
+    )
+    parent_id: Mapped[int] = mapped_column(
+        ForeignKey("capture.id", ondelete="CASCADE"), index=True, doc="its chosen source"
+    )
+    relation: Mapped[str] = mapped_column(String(20), doc="identical | copy | excerpt | rewrite | revision")
+    score: Mapped[float] = mapped_column(Float, doc="strength of the relation, 0..1")
+    evidence: Mapped[list[str]] = mapped_column(JSON, doc="sentences a user can check (JSON list)")
 

@@ -31,7 +31,7 @@ def capture_record(session: Session, row: Capture, *, chrome: bool = True) -> di
         "title": row.title,
         "byline": row.byline,
         "site_name": row.site_name,
-        "published": row.published,
+        **_published(session, row),
         "language": row.language,
         "captured_at": _iso(row.captured_at),
         "added_at": _iso(row.added_at),
@@ -56,6 +56,24 @@ def capture_record(session: Session, row: Capture, *, chrome: bool = True) -> di
     if chrome:
         record["chrome"] = [{"reason": c.reason, "text": c.text} for c in store.chrome_of(session, row.id)]
     return record
+
+
+def _published(session: Session, row: Capture) -> dict[str, Any]:
+    """The page's own date; failing that, the earliest date of a capture with the identical text.
+
+    A syndicated copy often drops the dateline (seed 002): the identical text's date is then the best
+    evidence of when the story was published, reported with where it came from.
+    """
+    if row.published:
+        return {"published": row.published, "published_from": None}
+    dated = session.scalars(
+        select(Capture)
+        .where(Capture.text_id == row.text_id, Capture.id != row.id, Capture.published.is_not(None))
+        .order_by(Capture.published, Capture.id)
+    ).first()
+    if dated is None:
+        return {"published": None, "published_from": None}
+    return {"published": dated.published, "published_from": {"id": dated.id, "why": "identical text"}}
 
 
 def _edge_summary(edge: LineageEdge | None) -> dict[str, Any] | None:

@@ -98,7 +98,7 @@ def _family(data: dict[str, Any]) -> tuple[dict[int, dict[str, Any]], dict[int, 
     return nodes, edge_into
 
 
-def lineage_tree(data: dict[str, Any]) -> Tree:
+def lineage_tree(data: dict[str, Any], *, mark_self: bool = True) -> Tree:
     """The family from the origin down, with relation, score and evidence on each edge."""
     nodes, edge_into = _family(data)
     children: dict[int, list[int]] = {}
@@ -106,7 +106,7 @@ def lineage_tree(data: dict[str, Any]) -> Tree:
         children.setdefault(edge["parent"], []).append(child)
 
     def label(node_id: int) -> str:
-        mark = "  [reverse] this capture [/reverse]" if node_id == data["id"] else ""
+        mark = "  [reverse] this capture [/reverse]" if mark_self and node_id == data["id"] else ""
         edge = edge_into.get(node_id)
         if edge is None:
             text = _label(nodes[node_id])
@@ -142,7 +142,8 @@ def lineage_dot(data: dict[str, Any]) -> str:
             text += f"\\n{n['site_name']}"
         out.append(f"  c{node_id} [label={json.dumps(text)}];")
     for child, e in sorted(edge_into.items()):
-        out.append(f"  c{e['parent']} -> c{child} [label={json.dumps(f'{e['relation']} {e['score']:.2f}')}];")
+        edge_label = json.dumps(f"{e['relation']} {e['score']:.2f}")
+        out.append(f"  c{e['parent']} -> c{child} [label={edge_label}];")
     out.append("}")
     return "\n".join(out)
 
