@@ -1,0 +1,339 @@
+"""HTML page -> Article: trafilatura finds the story, our repairs move the chrome it keeps into `chrome`.
+
+Steps: parse (bounded), drop hidden/pop-up elements, trafilatura `bare_extraction` with fixed settings
+(favor_precision, no dedup, no comments) -> body blocks, a second opinion when that output collapsed, then
+the line rules of `archiver.clean.html_rules` (title repeat, captions, share lines, link lists, bios ...).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+from trafilatura import bare_extraction
+from trafilatura.metadata import extract_metadata
+from trafilatura.settings import Extractor
+
+from archiver.clean.html_rules import Block, html_apply_rules, html_fold
+from archiver.errors import InputError
+from archiver.types import Article
+
+# The decoder refuses more than 50 MB of bytes; beyond 10 M characters of markup a page is a dump, not an
+# article, and trafilatura's run time grows with it. The cut keeps the start, where articles are.
+MAX_HTML_CHARS = 10_000_000
+
+MIN_ARTICLE_WORDS = 8
+
+# trafilatura settings, one fixed set (CONVENTIONS 8, trafilatura #778): no process-wide dedup cache, no
+# comments, tables kept (reviews and sports pages carry body tables).
+_SETTINGS: dict[str, Any] = dict(
+    output_format="python",
+    fast=False,
+    precision=True,
+    recall=False,
+    comments=False,
+    formatting=False,
+    links=False,  # links=True loses the text before a link in some layouts (CNN on aeb-dev); see html_anchors
+    images=False,
+    tables=True,
+    dedup=False,
+    with_metadata=True,
+)
+
+# Elements that are present in the markup but not shown to a reader: hover cards, tooltips, pop-ups
+# (The Hill's "rollover-people" cards on aeb-dev put a bio and five headlines inside a sentence).
+_HIDDEN_CLASS = re.compile(r"(?:^|[\s_-])(?:rollover|tooltip|popover|hovercard|hover-card|popup|sr-only|visually-hidden|screen-reader)", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
+
+
+def clean_html(html: str, url: str | None = None) -> Article:
+    """Extract one article from an HTML page; raises InputError("no article text found") when there is none."""
+    tree = html_parse(html)
+    if tree is None:
+        raise InputError("no article text found")
+    doc = _extract(tree, url, precision=True)
+    anchors = html_anchors(tree)
+    blocks = html_blocks(doc.body if doc is not None else None, anchors)
+    if html_needs_second_opinion(blocks, tree):
+        blocks = html_second_opinion(html, tree, url, blocks, anchors)
+    if doc is None:
+        doc = html_metadata(tree, url)
+    title = html_title(doc, tree)
+    paragraphs, chrome = html_apply_rules(blocks, title=title, byline=_meta(doc, "author"))
+    # 8 words: less than one sentence of body is a navigation or error page, not an article
+    if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
+        raise InputError("no article text found")
+    return Article(
+        paragraphs=paragraphs,
+        title=title,
+        byline=_meta(doc, "author"),
+        site_name=_meta(doc, "sitename"),
+        published=_meta(doc, "date"),
+        language=_meta(doc, "language") or html_language(tree),
+        canonical_url=_meta(doc, "url") or url,
+        chrome=chrome,
+        extractor="html",
+    )
+
+
+def html_parse(html: str) -> Any:
+    """Parse with lxml's default limits (huge_tree off: depth and text-node caps), drop hidden elements."""
+    html = html[:MAX_HTML_CHARS]
+    if html.lstrip().startswith("<?xml"):
+        html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses str input with an encoding declaration
+    parser = lxml_html.HTMLParser(huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        tree = lxml_html.document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    if tree is None:
+        return None
+    for el in list(tree.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        cls = (el.get("class") or "") + " " + (el.get("id") or "")
+        if (
+            el.get("hidden") is not None
+            or _HIDDEN_STYLE.search(el.get("style") or "")
+            or (_HIDDEN_CLASS.search(cls) and el.tag not in ("body", "html", "main", "article"))
+        ):
+            el.drop_tree()
+    html_unwrap_embeds(tree)
+    return tree
+
+
+def html_unwrap_embeds(tree: Any) -> None:
+    """Turn embedded tweets into plain <blockquote>s: quoted posts are part of the story, but their
+    widget wrappers ("social-embed", "tweet") make trafilatura discard them as share buttons."""
+    for quote in list(tree.xpath("//blockquote[contains(@class, 'twitter-tweet')]")):
+        text = html_fold(quote.text_content())
+        if not text:
+            continue
+        new = lxml_html.Element("blockquote")
+        rest = []
+        for child in quote:
+            if child.tag == "p":
+                para = etree.SubElement(new, "p")
+                para.text = html_fold(child.text_content())
+            else:
+                rest.append(child.text_content())
+            rest.append(child.tail or "")
+        tail = html_fold((quote.text or "") + "".join(rest))
+        if tail:
+            etree.SubElement(new, "p").text = tail
+        outer = quote
+        while (
+            outer.getparent() is not None
+            and outer.getparent().tag not in ("body", "article", "main")
+            and html_fold(_visible_text(outer.getparent())) == text
+        ):
+            outer = outer.getparent()
+        new.tail = outer.tail
+        outer.getparent().replace(outer, new)
+
+
+def _visible_text(el: Any) -> str:
+    """Text of an element without its scripts and styles."""
+    return "".join(el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]"))
+
+
+def _extract(tree: Any, url: str | None, precision: bool) -> Any:
+    """One trafilatura run on a copy of the tree; None when it finds nothing."""
+    settings = dict(_SETTINGS, precision=precision, recall=not precision)
+    options = Extractor(url=url, **settings)
+    try:
+        return bare_extraction(tree, options=options)
+    except (ValueError, RecursionError, etree.LxmlError):
+        return None
+
+
+def html_anchors(tree: Any) -> list[str]:
+    """The page's link texts of two words or more, longest first (for the link ratio of a block)."""
+    texts = {html_fold(a.text_content()) for a in tree.iter("a")}
+    return sorted((t for t in texts if " " in t), key=lambda t: (-len(t), t))
+
+
+def html_link_ratio(text: str, anchors: list[str]) -> float:
+    """Share of the text's characters that are the text of some link on the page."""
+    if not text or not anchors:
+        return 0.0
+    rest, linked = text, 0
+    for anchor in anchors:
+        if len(anchor) <= len(rest) and anchor in rest:
+            linked += len(anchor) * rest.count(anchor)
+            rest = rest.replace(anchor, " ")
+    return min(1.0, linked / len(text))
+
+
+def html_blocks(body: Any, anchors: list[str] | None = None) -> list[Block]:
+    """trafilatura's body tree -> one Block per paragraph, heading, list item, quote line or table row."""
+    blocks: list[Block] = []
+    if body is None:
+        return blocks
+    if body.text and body.text.strip():
+        blocks.append(Block(html_fold(body.text), "p"))
+    for child in body:
+        _blocks_of(child, blocks, kind=child.tag)
+        if child.tail and child.tail.strip():  # trafilatura leaves loose text as tails of its siblings
+            blocks.append(Block(html_fold(child.tail), "p"))
+    blocks = [b for b in blocks if b.text]
+    for b in blocks:
+        b.link_ratio = html_link_ratio(b.text, anchors or [])
+    return blocks
+
+
+def _blocks_of(el: Any, out: list[Block], kind: str) -> None:
+    """Append the blocks of one element: containers recurse, leaves split at line breaks."""
+    if el.tag in ("list", "quote", "table", "div") and any(
+        c.tag in ("item", "p", "row", "head", "list", "quote", "table") for c in el
+    ):
+        if el.text and el.text.strip():
+            out.append(Block(html_fold(el.text), kind))
+        for c in el:
+            _blocks_of(c, out, kind="quote" if el.tag == "quote" else c.tag)
+            if c.tail and c.tail.strip():
+                out.append(Block(html_fold(c.tail), kind))
+        return
+    if el.tag == "row":
+        cells = [html_fold(" ".join(c.itertext())) for c in el]
+        out.append(Block(" | ".join(c for c in cells if c), "row"))
+        return
+    lines: list[list[str]] = [[]]
+    _segments(el, lines, top=True)
+    for line in lines:
+        text = html_fold("".join(line))
+        if text:
+            out.append(Block(text, kind))
+
+
+def _segments(el: Any, lines: list[list[str]], top: bool = False) -> None:
+    """Collect an element's text, starting a new line at each <lb/>."""
+    if el.tag == "lb":
+        lines.append([])
+    elif el.text:
+        lines[-1].append(el.text)
+    for c in el:
+        _segments(c, lines)
+    if not top and el.tail:
+        lines[-1].append(el.tail)
+
+
+def html_text_len(blocks: list[Block]) -> int:
+    """Characters of body text in the blocks."""
+    return sum(len(b.text) for b in blocks)
+
+
+def html_prose_len(tree: Any) -> int:
+    """Characters in the page's prose paragraphs: <p> elements of 20 words or more."""
+    total = 0
+    for p in tree.iter("p"):
+        text = html_fold(p.text_content())
+        if len(text.split()) >= 20:  # 20 words: a sentence or two; shorter <p>s are mostly teasers and labels
+            total += len(text)
+    return total
+
+
+def html_needs_second_opinion(blocks: list[Block], tree: Any) -> bool:
+    """True when trafilatura's precise output looks collapsed: empty, or far shorter than the page's prose."""
+    n = html_text_len(blocks)
+    # 0.5: on aeb-dev the precise output is >= 0.47x the page's long-<p> text, except on the one page where it
+    # kept only the first of the article's several containers (0.33x)
+    return n == 0 or n < 0.5 * html_prose_len(tree)
+
+
+def html_second_opinion(
+    html: str, tree: Any, url: str | None, blocks: list[Block], anchors: list[str]
+) -> list[Block]:
+    """Try trafilatura favor_recall and readability-lxml; keep the first that is clearly better.
+
+    Rule: a candidate wins when ours is empty, or when it is at least twice as long *and* contains at least
+    90% of our shingles (it is a superset of ours, not a different part of the page).
+    """
+    candidates = [lambda: _extract(tree, url, precision=False), lambda: _readability(html, url)]
+    for make in candidates:
+        alt = make()
+        alt_blocks = html_blocks(alt.body if alt is not None else None, anchors)
+        if not alt_blocks:
+            continue
+        if not blocks:
+            return alt_blocks
+        ours_len, alt_len = html_text_len(blocks), html_text_len(alt_blocks)
+        # 2.0 and 0.9: on aeb-dev readability is >= 2.7x trafilatura only where trafilatura truncated the
+        # story; elsewhere it is <= 1.8x, by adding comments and link lists
+        if alt_len >= 2.0 * ours_len and html_containment(blocks, alt_blocks) >= 0.9:
+            return alt_blocks
+    return blocks
+
+
+def html_metadata(tree: Any, url: str | None) -> Any:
+    """trafilatura's metadata alone, for pages where its extraction found no body."""
+    try:
+        return extract_metadata(tree, default_url=url)
+    except (ValueError, etree.LxmlError):
+        return None
+
+
+def _readability(html: str, url: str | None) -> Any:
+    """readability-lxml's main content, run back through trafilatura (recall) for the same block structure."""
+    try:
+        from readability import Document as ReadabilityDocument
+
+        summary = ReadabilityDocument(html[:MAX_HTML_CHARS], url=url).summary(html_partial=False)
+    except Exception:  # readability raises bare Exceptions on odd markup; it is only a second opinion
+        return None
+    sub = html_parse(summary)
+    return _extract(sub, url, precision=False) if sub is not None else None
+
+
+def _shingles(blocks: list[Block]) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", " ".join(b.text for b in blocks).lower())
+    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
+
+
+def html_containment(inner: list[Block], outer: list[Block]) -> float:
+    """Share of inner's 4-word shingles that also occur in outer."""
+    a = _shingles(inner)
+    return len(a & _shingles(outer)) / len(a) if a else 0.0
+
+
+def html_title(doc: Any, tree: Any) -> str | None:
+    """The headline: trafilatura's title, else og:title/<title>, without a trailing " | Site" part."""
+    title = _meta(doc, "title")
+    if not title:
+        found = tree.xpath("//meta[@property='og:title']/@content") or tree.xpath("//title/text()")
+        title = html_fold(found[0]) if found else None
+    if not title:
+        return None
+    site = html_fold(_meta(doc, "sitename") or "").lower()
+    host = (_meta(doc, "hostname") or "").lower().removeprefix("www.")
+    host_word = host.split(".")[0] if host else ""
+    while True:
+        cuts = list(_TITLE_SEPARATORS.finditer(title))
+        if not cuts:
+            return title
+        last = title[cuts[-1].end() :].lower().strip()
+        squashed = re.sub(r"\W", "", last)
+        if (site and (last in site or site in last)) or (host_word and len(host_word) > 2 and host_word in squashed):
+            title = title[: cuts[-1].start()].strip()
+        else:
+            return title
+
+
+def html_language(tree: Any) -> str | None:
+    """The page's declared language (<html lang>), as a lower-case primary tag."""
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not lang:
+        found = tree.xpath("//meta[@http-equiv='content-language']/@content")
+        lang = found[0] if found else None
+    return lang.split("-")[0].split("_")[0].strip().lower() or None if lang else None
+
+
+def _meta(doc: Any, name: str) -> str | None:
+    """A metadata field of a trafilatura Document, folded; None when absent."""
+    value = getattr(doc, name, None) if doc is not None else None
+    if not value or not isinstance(value, str):
+        return None
+    return html_fold(value) or None
