@@ -1,0 +1,85 @@
+"""Lineage does not depend on the order of adds: the seeds in all 120 orders give one answer."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from archiver import query
+from archiver.config import database_url
+from archiver.db import Archive
+from archiver.pipeline import Prepared, prepare, store_prepared
+from archiver.types import Capture
+from conftest import EXPECTED, SEED_FILES, SEEDS
+
+ALIASES = {k: {n.lower() for n in v} for k, v in EXPECTED["aliases"].items()}
+
+
+@pytest.fixture(scope="module")
+def prepared() -> dict[str, Prepared]:
+    """Each seed cleaned and fingerprinted once; a fixed capture time, as files copied together have."""
+    when = datetime(2021, 8, 9, tzinfo=UTC)
+    return {
+        f: prepare(Capture(raw=(SEEDS / f).read_bytes(), path=f, url=None, captured_at=when, content_type="text/plain"))
+        for f in SEED_FILES
+    }
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "empty.db"
+    Archive(database_url(str(path))).close()
+    return path
+
+
+def lineage_by_name(db: Path, order: tuple[str, ...], prepared: dict[str, Prepared]) -> dict[str, tuple]:
+    with Archive(database_url(str(db))) as archive:
+        ids = {}
+        for f in order:
+            with archive.session() as session:
+                row, _ = store_prepared(session, prepared[f])
+                session.commit()
+                ids[f] = row.id
+        name_of = {i: f for f, i in ids.items()}
+        out = {}
+        for f, i in ids.items():
+            data = query.lineage(archive, str(i))
+            parent = data["parent"]
+            out[f] = (
+                name_of[parent["id"]] if parent else None,
+                parent["relation"] if parent else None,
+                name_of[data["origin"]["id"]],
+                data["origin"]["publisher"],
+            )
+        return out
+
+
+def test_all_120_orders_give_the_same_lineage(tmp_path: Path, template: Path, prepared: dict[str, Prepared]) -> None:
+    answers = {}
+    for n, order in enumerate(itertools.permutations(SEED_FILES)):
+        db = tmp_path / f"order{n}.db"
+        shutil.copy(template, db)
+        answers[order] = lineage_by_name(db, order, prepared)
+        db.unlink()
+    distinct = {tuple(sorted(a.items())) for a in answers.values()}
+    assert len(answers) == 120
+    assert len(distinct) == 1, f"{len(distinct)} different lineages across orders"
+    lineage = next(iter(answers.values()))
+    # ... and that one answer is the expected one.
+    a, b = EXPECTED["same_text"][0]
+    assert (lineage[a][0], lineage[a][1]) == (b, "identical") or (lineage[b][0], lineage[b][1]) == (a, "identical")
+    for d in EXPECTED["derived"]:
+        assert lineage[d["child"]][0] in d["parent_any_of"] and lineage[d["child"]][1] == d["relation"]
+    for x, y in EXPECTED["not_derived"]:
+        assert lineage[x][2] != lineage[y][2] or lineage[x][2] not in (x, y) and lineage[y][2] not in (x, y)
+        assert lineage[x][0] != y and lineage[y][0] != x
+    for f, exp in EXPECTED["documents"].items():
+        publisher = (lineage[f][3] or "").lower()
+        if exp["origin_publisher"]:
+            assert publisher in ALIASES[exp["origin_publisher"]], (f, publisher)
+        else:
+            assert not any(publisher in names for names in ALIASES.values()), (f, publisher)
