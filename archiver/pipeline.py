@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from archiver import store
 from archiver.clean import CLEANER_VERSION, clean
-from archiver.credits import find_credits, load_publishers, origin_publisher
+from archiver.credits import find_credits, load_publishers, origin_publisher, unique_credits
 from archiver.db import Archive
 from archiver.errors import ArchiveError
 from archiver.fingerprint import band_keys, fingerprint_text
@@ -61,8 +61,9 @@ def prepare(capture: Capture) -> Prepared:
     article = clean(capture)
     if not article.paragraphs:
         raise ArchiveError("no article text found")
-    article.credits = find_credits(article, capture.url)
-    publisher = origin_publisher(article.credits, article.site_name)
+    mentions = find_credits(article, capture.url, deduplicate=False)
+    publisher = origin_publisher(mentions, article.site_name)  # repeats count: "told NPR" twice
+    article.credits = unique_credits(mentions)
     fps = fingerprint_text(article.text)
     bands = {fp.kind: band_keys(fp) for fp in fps}
     return Prepared(
