@@ -1,0 +1,443 @@
+"""Plain-text cleaner: a page's text dump -> Article (story paragraphs, metadata, removed chrome).
+
+The dump may come from a browser's select-all-copy, lxml ``text_content()`` or a scraper: page chrome,
+titles, bylines, captions, share buttons, promos, bios and footers mixed with the story, possibly
+hard-wrapped.  Lines are re-joined into units, every unit gets features (length, sentence shape,
+stopword density, title case, chrome vocabularies), the story is the best-scoring contiguous run of
+prose units, and the header / footer zones around it are read for metadata and swept for bios,
+credit lines and taglines.  Every removed piece is kept as ``Chrome(text, reason)``.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+
+from archiver.clean.textfeatures import (
+    BYLINE_RE,
+    DATE_LEAD_RE,
+    Unit,
+    text_date,
+    text_ends_abbrev,
+    text_ends_sentence,
+    text_has_photo_credit,
+    text_is_comments_start,
+    text_is_copyright,
+    text_is_legal,
+    text_is_promo,
+    text_is_teaser,
+    text_is_share,
+    text_is_ui,
+    text_language,
+    text_strip_time,
+    text_unit,
+    text_words,
+)
+from archiver.types import Article, Chrome
+
+# a unit with at least this many words that ends like a sentence is prose (calibrated on aeb-dev)
+GOOD_MIN_WORDS = 8
+# prose without final punctuation must be this long (lxml dumps glue paragraphs; aeb-dev)
+GOOD_LONG_WORDS = 25
+# prose has at least this stopword density (aeb-dev grid 0.12/0.18/0.24; English prose 0.3-0.5, menus < 0.15)
+GOOD_MIN_STOP = 0.24
+# a headline glued to a date header has at most this many words (003: 12; 004's lede: 31)
+HEADLINE_MAX_WORDS = 16
+# a hard-wrapped line is at least this share of the wrap width (001: wrapped lines 179-190 chars)
+WRAP_MIN_SHARE = 0.8
+# a wrapped prose line is not title case (001 prose <= 0.5; its glued header line 0.9)
+WRAP_MAX_TITLECASE = 0.6
+# captions are at most this long (aeb-dev / seeds captions < 70 words)
+CAPTION_MAX_WORDS = 80
+
+# legal / cookie boilerplate paragraphs are at most this long (aeb-dev footers 20-120 words)
+LEGAL_MAX_WORDS = 150
+# promo lines ("Subscribe ...", "Click here ...") are short (aeb-dev promos <= 30 words)
+PROMO_MAX_WORDS = 30
+# a comment section only counts after this many words of prose (aeb-dev: shortest story ~60 words)
+COMMENTS_MIN_PROSE = 40
+
+# only lines this long are split at glue points (aeb-dev lxml dumps glue whole articles into
+# 1,000-5,000 char lines; hard-wrapped text like seed 001 stays under 200)
+GLUED_MIN_CHARS = 400
+_GLUE_RE = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])|(?<=[a-z0-9)][.!?])(?=[A-Z](?:[a-z]{2}|[A-Z]))|(?<=[.!?][\"”’])(?=[A-Z])")
+_RELATIVE_TIME_RE = re.compile(
+    r"^(?:posted |updated |published )?(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b|"
+    r"^(?:yesterday|today) at \d",
+    re.IGNORECASE,
+)
+# repeated lines shorter than this are chrome (aeb-dev: recurring related-link headlines <= 20 words)
+REPEAT_MAX_WORDS = 25
+# span scoring: a chrome unit costs at least this, a short non-sentence line this (aeb-dev grid)
+CHROME_MIN_PENALTY = 8.0
+SHORT_PENALTY = 4.0
+_BULLET_RE = re.compile(r"^(?:[*+•·▪►◦‣-]|\d{1,2}[.)])\s+")
+_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_SENT_SPLIT_RE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+_PIPE_TITLE_RE = re.compile(r"^(.+?)\s+[|]\s+(.+)$")
+_ROLE_RE = re.compile(
+    r"\b(?:reporter|correspondent|editor|writer|producer|journalist|columnist|contributor|host|"
+    r"anchor|author|freelancer?|staff|fellow|intern|critic|photographer|analyst|bureau chief)\b",
+    re.IGNORECASE,
+)
+_BIO_START_RE = re.compile(
+    r"^(?:(?:[A-Z][\w.'’-]+\s+){1,3}(?:is|was|has been|covers|writes|reports|joined)\b|"
+    r"(?i:originally from|before joining|prior to joining|(?:he|she|they) (?:joined|has|is|was))\b)"
+)
+_BIO_NAME_RE = re.compile(r"^((?:[A-Z][\w'’-]+\s+){1,2}[A-Z][\w'’-]+)\s+(?:is|was|has been|covers|writes|reports|joined)\b")
+_CREDIT_LINE_RE = re.compile(
+    r"\breported from\b|\bcontributed (?:reporting|to this (?:report|story|article))|"
+    r"^(?:additional )?reporting by\b|^(?:writing|editing|edited|compiled|produced) by\b|"
+    r"\bcontributed\.$",
+    re.IGNORECASE,
+)
+_TAGLINE_FUNC = {"from", "of", "the", "and", "by", "on", "at", "in", "for", "to", "with", "&", "a"}
+_BYLINE_STOP = re.compile(
+    r"\s+(?:Published|Updated|Posted|On|In|For|Staff|Reporter|Correspondent|Editor|Contributor|"
+    r"Jan\w*|Feb\w*|Mar\w*|Apr\w*|May|June?|July?|Aug\w*|Sep\w*|Oct\w*|Nov\w*|Dec\w*)\b.*$"
+)
+
+
+def clean_text(text: str) -> Article:
+    """Clean a plain-text page dump into an Article (extractor="text"; credits left empty)."""
+    lang = text_language(text)
+    lines = _text_lines(text)
+    raw_units = _text_join_wrapped(lines, lang)
+    units = [text_unit(u, lang) for u in raw_units]
+    chrome: list[Chrome] = []
+    meta: dict[str, str | None] = {"title": None, "byline": None, "site_name": None, "published": None}
+    reasons: list[str | None] = [None] * len(units)
+
+    _text_pipe_title(units, reasons, meta)
+    units = _text_date_header(units, reasons, meta, lang, chrome)
+    seen: dict[str, int] = {}
+    for u in units:
+        seen[_fold(u.text)] = seen.get(_fold(u.text), 0) + 1
+    for i, u in enumerate(units):
+        if reasons[i] is None:
+            reasons[i] = _text_chrome_reason(u, meta)
+        if reasons[i] is None and seen[_fold(u.text)] > 1 and u.words < REPEAT_MAX_WORDS:
+            reasons[i] = "repeat"  # menus, related links and share bars recur; story lines do not
+    cut = _text_comments_cut(units, reasons)
+    start, end = _text_best_span(units[:cut], reasons)
+
+    kept: list[int] = []
+    for i, u in enumerate(units):
+        if reasons[i] is not None:
+            continue
+        if start <= i <= end and (_text_is_good(u) or _text_keep_short(units, reasons, i)):
+            kept.append(i)
+        else:
+            reasons[i] = (
+                "comments" if i >= cut else "navigation" if i < start or i > end else "short-fragment"
+            )
+    _text_header_meta(units, reasons, meta, kept[0] if kept else len(units))
+    kept = [i for i in kept if reasons[i] is None]
+    paragraphs = [units[i].text for i in kept]
+    tail_chrome = _text_sweep_footer(paragraphs, meta)
+
+    chrome.extend(Chrome(u.text, r) for u, r in zip(units, reasons) if r is not None)
+    chrome.extend(tail_chrome)
+    return Article(
+        paragraphs=paragraphs,
+        title=meta["title"],
+        byline=meta["byline"],
+        site_name=meta["site_name"],
+        published=meta["published"],
+        language=lang,
+        chrome=chrome,
+        extractor="text",
+    )
+
+
+def _text_lines(text: str) -> list[str]:
+    """Normalised lines; '' marks a blank line."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    out = []
+    for line in text.split("\n"):
+        line = _SPACE_RE.sub(" ", line).strip()
+        line = _BULLET_RE.sub("", line).strip() if len(line) > 2 else line
+        out.append(line)
+    return out
+
+
+def _text_split_glued(line: str) -> list[str]:
+    """Split a very long line where blocks were glued without a space ("physical.You", "healthAnalysis")."""
+    if len(line) < GLUED_MIN_CHARS:
+        return [line]
+    parts = _GLUE_RE.split(line)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _text_join_wrapped(lines: list[str], lang: str | None) -> list[str]:
+    """Units = non-empty lines, with hard-wrapped lines re-joined into their paragraphs."""
+    rows = [part for ln in lines if ln for part in _text_split_glued(ln)]
+    # definite continuations: a line without final punctuation followed by a lowercase start
+    cont = [
+        len(a)
+        for a, b in zip(rows, rows[1:])
+        if len(a) >= 40 and not text_ends_sentence(a) and b[:1].islower()
+    ]
+    width = statistics.median(cont) if len(cont) >= 2 else None
+    units: list[str] = []
+    joining = False
+    for row in rows:
+        if joining and units:
+            units[-1] = units[-1] + " " + row
+        else:
+            units.append(row)
+        joining = _text_wraps(units[-1], row, width, lang)
+    return units
+
+
+def _text_wraps(unit: str, row: str, width: float | None, lang: str | None) -> bool:
+    """Whether the row (last line of unit) continues on the next line."""
+    if width is None or len(row) < WRAP_MIN_SHARE * width:
+        return False
+    if text_ends_sentence(row) and not text_ends_abbrev(row):
+        return False
+    if row.endswith(")") and text_has_photo_credit(row):
+        return False  # a caption ends with its credit
+    return text_unit(row, lang).titlecase < WRAP_MAX_TITLECASE
+
+
+def _text_is_good(u: Unit) -> bool:
+    """Prose: long enough, sentence-shaped, with function words."""
+    if u.alpha < 0.5:
+        return False
+    if u.stop is not None and u.stop < GOOD_MIN_STOP:
+        return False
+    return (u.words >= GOOD_MIN_WORDS and u.sentence) or u.words >= GOOD_LONG_WORDS
+
+
+def _text_chrome_reason(u: Unit, meta: dict[str, str | None]) -> str | None:
+    """The generic chrome rule a unit matches, or None."""
+    t = u.text
+    title = meta["title"]
+    if title and _fold(title) == _fold(t):
+        return "title-repeat"
+    if text_is_share(t):
+        return "share-buttons"
+    if text_is_ui(t) and u.words <= 8:
+        return "player" if re.search(r"\d:\d\d|play|listen|audio|loading|radio", t, re.I) else "navigation"
+    if text_is_copyright(t):
+        return "copyright"
+    if u.words <= CAPTION_MAX_WORDS and text_has_photo_credit(t):
+        return "caption"
+    if u.words <= LEGAL_MAX_WORDS and text_is_legal(t):
+        return "legal"
+    if u.words <= PROMO_MAX_WORDS and text_is_promo(t):
+        return "promo"
+    if u.words <= 80 and text_is_teaser(t):
+        return "teaser"
+    if u.words <= 12 and not u.sentence and _text_date_only(t):
+        return "date-header"
+    if u.words <= 8 and _RELATIVE_TIME_RE.search(t):
+        return "timestamp"
+    if title and u.words <= 60 and _fold(title) in _fold(t) and not u.sentence:
+        return "title-repeat"
+    return None
+
+
+def _text_date_only(t: str) -> bool:
+    """A line that is a date (plus time / 'Published' words) and little else."""
+    found = text_date(t)
+    if not found:
+        return False
+    rest = DATE_LEAD_RE.sub("", t[: found[1]]) + " " + text_strip_time(t[found[2] :])
+    return len(text_words(rest)) <= 3
+
+
+def _text_pipe_title(units: list[Unit], reasons: list[str | None], meta: dict[str, str | None]) -> None:
+    """A leading 'Title | Site - tagline' line gives title and site name."""
+    for i, u in enumerate(units[:12]):
+        m = _PIPE_TITLE_RE.match(u.text)
+        if not m or u.sentence and u.words > 30:
+            continue
+        head, tail = m[1].strip(), m[2].strip()
+        if len(text_words(head)) >= 4 and len(text_words(tail)) <= 10:
+            meta["title"] = head
+            meta["site_name"] = re.split(r"\s+[-–—|:]\s+", tail)[0].strip()
+        elif len(text_words(head)) <= 2 and len(text_words(tail)) >= 4:
+            meta["title"] = tail
+        else:
+            continue
+        reasons[i] = "title"
+        for j in range(i + 1, len(units)):
+            if _fold(units[j].text) == _fold(u.text):
+                reasons[j] = "title-repeat"
+        return
+
+
+def _text_date_header(
+    units: list[Unit], reasons: list[str | None], meta: dict[str, str | None], lang: str | None,
+    chrome: list[Chrome],
+) -> list[Unit]:
+    """A leading 'date 2021-08-08 ...' line: published, plus a glued headline (title) or lede (body)."""
+    for i, u in enumerate(units[:12]):
+        if reasons[i] is not None:
+            continue
+        if _text_is_good(u) and not DATE_LEAD_RE.match(u.text):
+            return units  # the story started: no date header
+        lead = DATE_LEAD_RE.match(u.text)
+        found = text_date(u.text)
+        if not found or (not lead and found[1] > 0) or (lead and found[1] > lead.end() + 2):
+            continue
+        meta["published"] = meta["published"] or found[0]
+        rest = text_strip_time(u.text[found[2] :])
+        if not text_words(rest):
+            reasons[i] = "date-header"
+            return units
+        rest_unit = text_unit(rest, lang)
+        following = next((v for v in units[i + 1 :] if _text_is_good(v)), None)
+        is_headline = rest_unit.words <= HEADLINE_MAX_WORDS and (
+            following is None or following.words > rest_unit.words
+        ) and len(_SENT_SPLIT_RE.split(rest)) == 1
+        if is_headline:
+            meta["title"] = meta["title"] or rest.rstrip()
+            reasons[i] = "title"
+            chrome.append(Chrome(u.text[: found[2]].strip(), "date-header"))
+            units = list(units)
+            units[i] = text_unit(rest, lang)
+        else:
+            chrome.append(Chrome(u.text[: found[2]].strip(), "date-header"))
+            units = list(units)
+            units[i] = rest_unit
+        return units
+    return units
+
+
+def _text_comments_cut(units: list[Unit], reasons: list[str | None]) -> int:
+    """Index of the first comment-section line after some prose (everything after is comments)."""
+    prose = 0
+    for i, u in enumerate(units):
+        if reasons[i] is None and _text_is_good(u):
+            prose += u.words
+        elif prose >= COMMENTS_MIN_PROSE and text_is_comments_start(u.text):
+            return i
+    return len(units)
+
+
+def _text_score(u: Unit, reason: str | None) -> float:
+    """Contribution of a unit to the story span: prose adds its words, chrome subtracts."""
+    if reason is not None:
+        return -max(CHROME_MIN_PENALTY, float(u.words))
+    if _text_is_good(u):
+        return float(u.words)
+    if u.sentence and u.words >= 3:
+        return u.words * 0.5
+    return -SHORT_PENALTY
+
+
+def _text_best_span(units: list[Unit], reasons: list[str | None]) -> tuple[int, int]:
+    """Maximum-sum contiguous run of units (Kadane): the story region."""
+    best, best_span = 0.0, (0, -1)
+    cur, cur_start = 0.0, 0
+    for i, u in enumerate(units):
+        s = _text_score(u, reasons[i])
+        if cur <= 0:
+            cur, cur_start = s, i
+        else:
+            cur += s
+        if cur > best:
+            best, best_span = cur, (cur_start, i)
+    return best_span
+
+
+def _text_keep_short(units: list[Unit], reasons: list[str | None], i: int) -> bool:
+    """Keep a short unit inside the story: a short sentence, or a subhead between prose units."""
+    u = units[i]
+    if u.sentence and u.words >= 2 and (u.stop is None or u.stop > 0 or u.words <= 4):
+        return True
+    if u.words > 15 or u.words < 2 or u.alpha < 0.6:
+        return False
+    prev = next((units[j] for j in range(i - 1, -1, -1) if reasons[j] is None), None)
+    nxt = next((units[j] for j in range(i + 1, len(units)) if reasons[j] is None), None)
+    return prev is not None and nxt is not None and _text_is_good(prev) and _text_is_good(nxt)
+
+
+def _text_header_meta(units: list[Unit], reasons: list[str | None], meta: dict[str, str | None], body_start: int) -> None:
+    """Read title, byline and date from the header zone (units before the story)."""
+    for i in range(len(units)):
+        u = units[i]
+        header = i < body_start
+        m = BYLINE_RE.search(u.text)
+        if m and (header or reasons[i] is not None) and not meta["byline"] and u.words <= 60:
+            name = _BYLINE_STOP.sub("", m[1]).strip(" ,.")
+            if len(text_words(name)) >= 2:
+                meta["byline"] = name
+                if reasons[i] in (None, "navigation", "short-fragment") and header:
+                    reasons[i] = "byline"
+        if header and not meta["published"] and u.words <= 40:
+            found = text_date(u.text)
+            if found:
+                meta["published"] = found[0]
+    if meta["title"] is None:
+        cands = [
+            i for i in range(min(body_start, len(units)))
+            if reasons[i] in ("navigation", "short-fragment", "repeat", None)
+            and 3 <= units[i].words <= 30 and units[i].alpha >= 0.6
+            and not units[i].text.endswith(".") and not BYLINE_RE.match(units[i].text)
+        ]
+        if cands:
+            best = max(cands, key=lambda i: (units[i].titlecase >= 0.5, i))
+            meta["title"] = units[best].text
+            reasons[best] = "title"
+    # a body unit that is just the byline name is chrome
+    if meta["byline"]:
+        for i in range(len(units)):
+            if reasons[i] is None and _fold(units[i].text) == _fold(meta["byline"]):
+                reasons[i] = "byline"
+
+
+def _text_sweep_footer(paragraphs: list[str], meta: dict[str, str | None]) -> list[Chrome]:
+    """Remove trailing bios, reporter credit lines, bylines, copyright and a glued site tagline."""
+    out: list[Chrome] = []
+    while paragraphs:
+        last = paragraphs[-1]
+        words = text_words(last)
+        name = _fold(meta["byline"] or "")
+        bio = _BIO_START_RE.match(last)
+        if bio and (_ROLE_RE.search(last) or (name and name in _fold(last))):
+            out.append(Chrome(last, "bio"))
+            subject = _BIO_NAME_RE.match(last)
+            if subject and not meta["byline"]:
+                meta["byline"] = subject[1]
+        elif len(words) <= 40 and _CREDIT_LINE_RE.search(last):
+            out.append(Chrome(last, "credit-line"))
+        elif (name and _fold(last) == name) or (
+            2 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not text_ends_sentence(last)
+            and out and out[-1].reason == "bio" and _fold(last) in _fold(out[-1].text)
+        ):
+            out.append(Chrome(last, "byline"))
+        elif text_is_copyright(last):
+            out.append(Chrome(last, "copyright"))
+        else:
+            break
+        paragraphs.pop()
+    if paragraphs:
+        sentences = _SENT_SPLIT_RE.split(paragraphs[-1])
+        tail = sentences[-1]
+        if len(sentences) > 1 and _text_is_tagline(tail):
+            out.append(Chrome(tail, "tagline"))
+            paragraphs[-1] = paragraphs[-1][: len(paragraphs[-1]) - len(tail)].rstrip()
+            site = re.search(r"\bfrom\s+((?:[A-Z][\w'’.-]*\s*){1,4})", tail)
+            if site and not meta["site_name"]:
+                meta["site_name"] = site[1].strip(" .")
+    out.reverse()
+    return out
+
+
+def _text_is_tagline(sentence: str) -> bool:
+    """A short verbless title-case sentence (all lowercase words are function words)."""
+    words = text_words(sentence)
+    if not 3 <= len(words) <= 8:
+        return False
+    lower = [w for w in words if not w[0].isupper()]
+    return all(w in _TAGLINE_FUNC for w in lower) and len(lower) < len(words) / 2
+
+
+def _fold(s: str) -> str:
+    """Case- and whitespace-folded text for comparisons."""
+    return " ".join(s.lower().split())

@@ -1,0 +1,272 @@
+"""Features of plain-text units (lines / paragraphs) used by the text cleaner.
+
+Pure functions: stopword density, sentence shape, title case, and the generic chrome vocabularies
+(share buttons, player/UI words, copyright, photo credits, dates) seen across news sites.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+TEXT_LANGUAGES = ("en", "de", "es", "fr", "it", "pt", "id", "ru")
+
+WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# sentence-final: . ! ? … optionally followed by closing quotes/brackets; also CJK stops
+_FINAL_RE = re.compile(r"[.!?…。！？]['\"”’»)\]]*$|[\"”»]$")
+# abbreviations that end a line without ending a sentence (wrapped "Sept." / "Gen.")
+_ABBREV_RE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Capt|"
+    r"Prof|St|Mt|No|vs|etc|approx|Inc|Corp|Co|Jr|Sr)\.$"
+)
+
+
+@lru_cache(maxsize=None)
+def text_stopwords(lang: str) -> frozenset[str]:
+    """The stopword list of one language (archiver/data/stopwords_<lang>.txt)."""
+    path = _DATA / f"stopwords_{lang}.txt"
+    if not path.exists():
+        return frozenset()
+    words = path.read_text(encoding="utf-8").split()
+    return frozenset(w.lower() for w in words)
+
+
+def text_words(text: str) -> list[str]:
+    """Word tokens (letters/digits, inner apostrophes kept)."""
+    return WORD_RE.findall(text)
+
+
+def text_language(text: str) -> str | None:
+    """The stopword language with the highest density over the whole text; None if none fits."""
+    words = [w.lower() for w in text_words(text)]
+    if not words or len(_CJK_RE.findall(text)) > len(text) * 0.2:
+        return None
+    best, best_density = None, 0.0
+    for lang in TEXT_LANGUAGES:
+        sw = text_stopwords(lang)
+        density = sum(w in sw for w in words) / len(words)
+        if density > best_density:
+            best, best_density = lang, density
+    # below 8% no list describes the text (calibrated on aeb-dev: ja/ko pages score < 0.05)
+    return best if best_density >= 0.08 else None
+
+
+def text_ends_sentence(text: str) -> bool:
+    """True when the text ends like a sentence (terminal punctuation, not an abbreviation)."""
+    t = text.rstrip()
+    return bool(_FINAL_RE.search(t)) and not _ABBREV_RE.search(t)
+
+
+def text_ends_abbrev(text: str) -> bool:
+    """True when the text ends with an abbreviation like 'Sept.'."""
+    return bool(_ABBREV_RE.search(text.rstrip()))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One line or paragraph of a text dump, with its features."""
+
+    text: str
+    words: int  # word tokens; CJK text counts 1 word per 2 characters
+    stop: float | None  # stopword density, None when the language is unknown
+    sentence: bool  # ends like a sentence
+    titlecase: float  # share of capitalised words among words of 4+ letters
+    alpha: float  # share of letters among non-space characters
+
+
+def text_unit(text: str, lang: str | None) -> Unit:
+    """Compute the features of one unit."""
+    words = text_words(text)
+    n = len(words)
+    cjk = len(_CJK_RE.findall(text))
+    if cjk:
+        n = max(n, cjk // 2)
+    stop = None
+    if lang is not None and words:
+        sw = text_stopwords(lang)
+        stop = sum(w.lower() in sw for w in words) / len(words)
+    long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
+    titlecase = sum(w[0].isupper() for w in long_words) / len(long_words) if long_words else 0.0
+    chars = [c for c in text if not c.isspace()]
+    alpha = sum(c.isalpha() for c in chars) / len(chars) if chars else 0.0
+    return Unit(text, n, stop, text_ends_sentence(text), titlecase, alpha)
+
+
+# ---- generic chrome vocabularies -------------------------------------------------------------
+
+_SHARE_WORDS = {
+    "facebook", "twitter", "linkedin", "email", "e", "mail", "print", "share", "whatsapp",
+    "pinterest", "reddit", "tumblr", "messenger", "telegram", "copy", "link", "sms", "flipboard",
+    "pocket", "x", "instagram", "youtube", "tiktok", "google", "comments", "comment", "tweet",
+    "this", "article", "story", "on", "via", "the", "shares", "save", "gift", "vk", "ok", "line",
+    "click", "to", "opens", "in", "new", "window", "a", "friend", "send", "follow", "us", "rss",
+    "feed", "embed", "more", "options", "share this", "url", "sharing", "social", "networks",
+}
+_UI_RE = re.compile(
+    r"^(?:play(?: all)?(?: audios?| video| live radio)?|listen(?: live| now| to this (?:article|story))?|"
+    r"pause|loading|next up|up next|live radio|live|watch(?: live| now)?|subscribe(?: now)?|"
+    r"sign (?:up|in)|log ?in|log ?out|register|newsletters?|donate(?: now)?|advertisement|"
+    r"advertising|sponsored(?: content)?|skip to (?:main )?content|skip to site index|menu|search|"
+    r"close|open|home|sections?|more|read more|see more|show more|load more|continue reading"
+    r"(?: the main story)?|related(?: articles| stories| posts| content| coverage)?|"
+    r"most (?:read|popular|viewed)|trending(?: now)?|you may also like|recommended(?: for you)?|"
+    r"tags?|topics?|back to top|top|previous|next|all rights reserved|accept(?: cookies)?|"
+    r"cookies?|privacy policy|terms of (?:use|service)|contact us|about us|"
+    r"available on air stations|an? \w+ member station|all stations|audio|video|photos?|"
+    r"view (?:gallery|comments|all)|image|enlarge this image|toggle caption|hide caption|"
+    r"play video|watch video|this is a carousel.*|scroll to continue.*|today'?s paper)$",
+    re.IGNORECASE,
+)
+_PLAYER_RE = re.compile(r"^(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:/\s*)?)+$")
+_COPYRIGHT_RE = re.compile(
+    r"(?:^|\s)(?:copyright\s*(?:©|\(c\))?\s*\d{4}|©|\(c\)\s*\d{4})|all rights reserved|"
+    r"to see more,? visit|this (?:material|article) may not be (?:published|reproduced)",
+    re.IGNORECASE,
+)
+_AGENCIES = (
+    r"(?:AP|AFP|Reuters|Getty(?: Images)?|EPA(?:-EFE)?|Bloomberg|Xinhua|Shutterstock|Alamy|"
+    r"Sipa(?: USA)?|Pool|ANP|dpa|NurPhoto|Anadolu(?: Agency)?|SOPA Images|LightRocket|iStock(?:photo)?|"
+    r"Corbis|ZUMA(?: Press| Wire)?|TNS|Bloomberg via Getty Images|The Washington Post|"
+    r"The New York Times|PA(?: Wire| Images)?|Rex|AAP|Kyodo|Yonhap|UPI|EFE)"
+)
+_CAPTION_RE = re.compile(
+    r"\((?:[^()]{0,40}\b(?:photo|foto|image|picture|file)s?\b[^()]{0,60})\)|"
+    rf"(?:[/|–—]|\s-)\s*{_AGENCIES}(?![a-z])|"
+    rf"\b{_AGENCIES}\s*/\s*[A-Z]|"
+    r"\b(?:photo(?:graph)?s?|image|picture|credit|foto|source|illustration)\s*(?::|\.\.\.|by\b)|"
+    r"\b(?:photo|image) courtesy\b|\bcredit\.\.\.|"
+    rf"^(?:(?:photo|foto|image|credit)s?:?\s*)?{_AGENCIES}(?:\s*(?:/|via)\s*{_AGENCIES})?\s*$",
+    re.IGNORECASE,
+)
+_DATE_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DATE_ISO_RE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+_DATE_MDY_RE = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b", re.I)
+_DATE_DMY_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+({_MONTH})\s+((?:19|20)\d\d)\b", re.I)
+DATE_LEAD_RE = re.compile(
+    r"^\s*(?:date|published|updated|posted|last updated|first published|publié|veröffentlicht)"
+    r"(?:\s+on)?\s*:?\s*",
+    re.IGNORECASE,
+)
+_TIME_RE = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4}\b)?", re.IGNORECASE)
+
+
+def text_date(text: str) -> tuple[str, int, int] | None:
+    """The first date in the text as (ISO date, start, end), or None."""
+    found: list[tuple[int, int, str]] = []
+    for m in _DATE_ISO_RE.finditer(text):
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            found.append((m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}"))
+    for m in _DATE_MDY_RE.finditer(text):
+        mo, d, y = _DATE_MONTHS[m[1].lower().rstrip(".")], int(m[2]), int(m[3])
+        if 1 <= d <= 31:
+            found.append((m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}"))
+    for m in _DATE_DMY_RE.finditer(text):
+        d, mo, y = int(m[1]), _DATE_MONTHS[m[2].lower().rstrip(".")], int(m[3])
+        if 1 <= d <= 31:
+            found.append((m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}"))
+    if not found:
+        return None
+    start, end, iso = min(found)
+    return iso, start, end
+
+
+def text_strip_time(text: str) -> str:
+    """Remove clock times ("12:55 PM EDT") and 'at' joiners from a date line's remainder."""
+    return re.sub(r"^\s*(?:at\s+)?", "", _TIME_RE.sub("", text, count=1)).strip(" ,|·-–—")
+
+
+def text_is_share(text: str) -> bool:
+    """A run of social/share button labels ("Facebook Twitter LinkedIn Email")."""
+    words = [w.lower() for w in text_words(text)]
+    return bool(words) and len(words) <= 16 and all(w in _SHARE_WORDS for w in words) and any(
+        w in {"facebook", "twitter", "linkedin", "email", "print", "share", "whatsapp", "pinterest", "reddit"}
+        for w in words
+    )
+
+
+def text_is_ui(text: str) -> bool:
+    """A player/navigation/UI label ("Play all audios:", "Loading...", "0:00 0:00", "Next Up:")."""
+    t = text.strip().strip(":.…·|•*>»«-–— ").strip()
+    return bool(_UI_RE.match(t) or _PLAYER_RE.match(t) or (t and not any(c.isalnum() for c in t)))
+
+
+def text_is_copyright(text: str) -> bool:
+    """A copyright / syndication footer ("Copyright 2021 NPR. To see more, visit ...")."""
+    return bool(_COPYRIGHT_RE.search(text)) and len(text_words(text)) <= 40
+
+
+def text_has_photo_credit(text: str) -> bool:
+    """Contains a photo credit ("(AP Photo/...)", "/ AFP", "– Getty Images", "Photo: ...")."""
+    return bool(_CAPTION_RE.search(text))
+
+
+BYLINE_RE = re.compile(
+    r"(?:(?:^|(?<=\s))(?:By|BY|Von|Por|Par|Oleh|Автор:?)|^(?:by|von|por|par|di|oleh))\s+"
+    r"((?:[A-Z][\w'’.-]*\.?\s+){0,3}[A-Z][\w'’-]+(?:\s+(?:and|&|und|e|y|et)\s+(?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+)?)",
+)
+
+_COMMENTS_RE = re.compile(
+    r"^\d+\s+(?:comments?|responses?|replies|reactions?)\b(?:\s+(?:to|on)\b.*)?$|"
+    r"^(?:comments?|responses?|replies|reactions?|discussion)\s+(?:to|on)\b.*$|"
+    r"\b\d+\s+(?:comments|responses|replies)\b|^\d+ thoughts? on\b|"
+    r"^(?:leave|post|add|write|submit|show|view|load|read) (?:a |your |all |the )?(?:\d+ )?(?:reply|comments?|responses?)\b|"
+    r"^(?:join|start) the (?:discussion|conversation)\b|^comments are closed\b|"
+    r"^(?:[\w.@-]+\s+){1,5}(?:on .{6,40} )?(?:says|said|wrote|commented)\s*:$",
+    re.IGNORECASE,
+)
+_LEGAL_RE = re.compile(
+    r"\bregistered trademarks?\b|\btrademarks? of\b|\bterms (?:of|and) (?:use|service|conditions)\b|"
+    r"\bprivacy (?:policy|notice|statement)\b|\b(?:uses?|use of) cookies\b|\bcookie policy\b|"
+    r"\b(?:this|our) (?:web ?site|site)\b.{0,60}\b(?:intended|information|content|use)\b|"
+    r"\bnot intended to (?:diagnose|treat|replace)\b|\baffiliate (?:links?|commission)\b|"
+    r"\b(?:may|might) earn (?:a )?(?:small )?commission\b",
+    re.IGNORECASE,
+)
+
+
+def text_is_comments_start(text: str) -> bool:
+    """A comment-section header or a commenter line ("34 Comments", "Leave a Reply", "joe says:")."""
+    return len(text_words(text)) <= 14 and bool(_COMMENTS_RE.search(text.strip()))
+
+
+def text_is_legal(text: str) -> bool:
+    """Site legal / disclosure boilerplate (trademarks, terms, privacy, cookies, affiliate links)."""
+    return bool(_LEGAL_RE.search(text))
+
+_PROMO_RE = re.compile(
+    r"\bclick here\b|\bsubscribe\b|\bsign(?:ing)? up\b|\bnewsletters?\b|\bto your inbox\b|"
+    r"\bfollow us\b|\bdownload (?:the|our) app\b|\bsupport (?:our|independent) journalism\b|"
+    r"\bbecome a (?:member|subscriber|patron)\b|\bdonat(?:e|ion)\b|\bunlimited access\b|"
+    r"\bfree trial\b|\balready a subscriber\b|\bwe'd like to hear\b|\bfollow [\w ]{1,30} on (?:twitter|facebook|instagram)\b|"
+    r"\bread (?:more|next|also)\s*:|\b(?:recommended|related|more) (?:stories|articles|reading)\b|"
+    r"\bsponsored\b|\badvertisement\b",
+    re.IGNORECASE,
+)
+# a title-case headline glued to its teaser text ("...Student-AthleteA 24-year-old woman...")
+_TEASER_RE = re.compile(r"^(?:[A-Z0-9‘'“\"$][\w'’:,&$.%-]*\s+(?:(?:a|an|the|of|in|on|at|to|for|and|or|with|by|is|are|as|from|up|vs\.?)\s+)?){3,}\S*[a-z0-9’'”?!)][A-Z][a-z]")
+
+
+def text_is_promo(text: str) -> bool:
+    """Subscription / newsletter / donation / related-content promo wording."""
+    return bool(_PROMO_RE.search(text))
+
+
+def text_is_teaser(text: str) -> bool:
+    """A related-story card: title-case headline glued to its summary."""
+    return bool(_TEASER_RE.match(text))

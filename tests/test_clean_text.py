@@ -1,0 +1,169 @@
+"""The plain-text cleaner: the seed facts (examples/seeds/expected.json) and small generic cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archiver.clean.text import clean_text
+from archiver.types import Article
+
+SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
+EXPECTED = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))
+DOCS = EXPECTED["documents"]
+# facts the text alone cannot give: 002 holds no date at all (only "Copyright 2021" and "July 2021")
+NOT_IN_TEXT = {("002_d3d4a08ce7f31e88.txt", "published")}
+
+
+def fold(s: str) -> str:
+    """Fold runs of whitespace to one space, as expected.json prescribes."""
+    return " ".join(s.split())
+
+
+def seed(name: str) -> Article:
+    return clean_text((SEEDS / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(DOCS))
+def test_seed_body(name: str) -> None:
+    facts = DOCS[name]
+    article = seed(name)
+    body = fold(article.text)
+    assert article.extractor == "text"
+    assert article.credits == []
+    assert body.startswith(fold(facts["body_starts"])), body[:200]
+    assert body.endswith(fold(facts["body_ends"])), body[-200:]
+    for s in facts.get("body_contains", []):
+        assert fold(s) in body
+    for s in facts.get("body_excludes", []):
+        assert fold(s) not in body
+
+
+META = [
+    pytest.param(
+        name, key,
+        marks=pytest.mark.xfail(strict=True, reason="no date in the text") if (name, key) in NOT_IN_TEXT else (),
+    )
+    for name in sorted(DOCS)
+    for key in ("title", "byline", "site_name", "published")
+    if key in DOCS[name]
+]
+
+
+@pytest.mark.parametrize(("name", "key"), META)
+def test_seed_metadata(name: str, key: str) -> None:
+    assert getattr(seed(name), key) == DOCS[name][key]
+
+
+def test_seed_copies_clean_to_the_same_paragraphs() -> None:
+    for group in EXPECTED["same_text"]:
+        texts = [[fold(p) for p in seed(name).paragraphs] for name in group]
+        assert all(t == texts[0] for t in texts[1:])
+        assert len(texts[0]) > 10
+
+
+def test_seed_chrome_keeps_credit_evidence() -> None:
+    chrome = {c.reason: c.text for c in seed("001_0231a191aae85b60.txt").chrome}
+    assert chrome["copyright"] == "Copyright 2021 NPR. To see more, visit https://www.npr.org."
+    assert "(AP Photo/Abdullah Sahil)" in chrome["caption"]
+    credit_lines = [c for c in seed("004_a909e96cfce776c3.txt").chrome if c.reason == "credit-line"]
+    assert [fold(c.text) for c in credit_lines] == [
+        "Rhea Mogul reported from London, and Mushtaq Yusufzai reported from Peshawar, Pakistan."
+    ]
+
+
+def test_seed_subheads_stay_in_order() -> None:
+    paras = [fold(p) for p in seed("002_d3d4a08ce7f31e88.txt").paragraphs]
+    i = paras.index("The U.S. withdrawal is getting closer")
+    assert paras[i + 1].startswith("The Taliban offensive comes")
+
+
+# ---- generic cases, not the seeds' wording ---------------------------------------------------
+
+P1 = (
+    "Officials in the coastal town said on Tuesday that the new seawall would be finished before the "
+    "storm season, despite delays caused by a shortage of concrete and a dispute with the contractor."
+)
+P2 = (
+    "The mayor told reporters that residents living closest to the harbour would be offered temporary "
+    "housing while the final section is built, and that the council had set aside money for repairs."
+)
+P3 = (
+    "Engineers expect the wall to protect about 2,000 homes from the kind of surge that flooded the old "
+    "market square twice in the past decade, according to a report published by the regional authority."
+)
+
+
+def test_hard_wrapped_paragraphs_are_rejoined() -> None:
+    lines = []
+    for para in (P1, P2, P3):
+        words, line = para.split(), ""
+        for w in words:
+            if len(line) + len(w) + 1 > 72:
+                lines.append(line)
+                line = w
+            else:
+                line = f"{line} {w}".strip()
+        lines.append(line)
+    wrapped = "\n\n".join(lines)  # the same blank line inside and between paragraphs
+    article = clean_text(wrapped)
+    assert [fold(p) for p in article.paragraphs] == [P1, P2, P3]
+
+
+PAGE = f"""Menu
+Subscribe
+Sign in
+
+New seawall to be finished before storm season
+By Jane Roe
+March 3, 2023
+Share on Facebook Tweet WhatsApp Email
+
+{P1}
+
+A crane lifts a concrete block onto the seawall in the harbour on Monday. (Jean Dupont/Reuters)
+
+{P2}
+
+Advertisement
+
+{P3}
+
+© 2023 Example Media Group. All rights reserved.
+Privacy Policy
+Terms of Use
+"""
+
+
+def test_page_chrome_is_removed_and_metadata_read() -> None:
+    article = clean_text(PAGE)
+    assert [fold(p) for p in article.paragraphs] == [P1, P2, P3]
+    assert article.title == "New seawall to be finished before storm season"
+    assert article.byline == "Jane Roe"
+    assert article.published == "2023-03-03"
+    reasons = {c.text: c.reason for c in article.chrome}
+    assert reasons["Share on Facebook Tweet WhatsApp Email"] == "share-buttons"
+    assert reasons["© 2023 Example Media Group. All rights reserved."] == "copyright"
+    caption = "A crane lifts a concrete block onto the seawall in the harbour on Monday. (Jean Dupont/Reuters)"
+    assert reasons[caption] == "caption"
+    assert "Advertisement" in reasons
+
+
+def test_caption_with_trailing_agency_credit() -> None:
+    caption = "Rescue workers search the rubble of a collapsed school in the valley. STEFAN KOHL / EPA"
+    article = clean_text(f"{P1}\n\n{caption}\n\n{P2}\n\n{P3}\n")
+    assert caption not in article.text
+    assert [c.reason for c in article.chrome if c.text == caption] == ["caption"]
+    assert len(article.paragraphs) == 3
+
+
+def test_comment_section_is_cut() -> None:
+    text = f"{P1}\n\n{P2}\n\n12 Comments\n\nsailor77 says:\n\n{P3}\n"
+    article = clean_text(text)
+    assert [fold(p) for p in article.paragraphs] == [P1, P2]
+
+
+def test_deterministic() -> None:
+    assert clean_text(PAGE) == clean_text(PAGE)
