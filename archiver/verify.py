@@ -1,0 +1,302 @@
+"""Verify a candidate pair: align the two texts, measure what they share, classify the relation.
+
+Pure: text in, `Comparison` out. The relation is undirected evidence ("b contains a"); which text came
+first is lineage's decision, not ours.
+
+Alignment is a hand-written greedy string tiling over normalised words (Wise 1993, as used for the Clough &
+Stevenson corpus): maximal common word runs found through 3-word anchors, taken longest first, each word
+used at most once per side. rapidfuzz's `opcodes`/`LCSseq` give an order-preserving alignment, so a moved
+paragraph or a shuffled sentence order would lose all but one of the moved passages; tiling keeps them.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from archiver.fingerprint import normalise, shingles, skeleton, word_spans
+
+VERSION = 1  # bumped whenever compare_texts could classify the same pair differently (stored with each match)
+
+# shortest shared run of words counted as a passage; 3 = the n of the containment that separates best
+# (Clough & Stevenson: word 3-gram containment medians copy 0.76 / light 0.53 / heavy 0.24 / non 0.025)
+MIN_TILE_WORDS = 3
+# a word n-gram occurring more often than this in one text is not used as an anchor (keeps tiling
+# near-linear on repetitive texts; no Clough or seed text has a 3-gram repeated this often)
+MAX_ANCHOR_OCCURRENCES = 32
+# containment n-grams reported in `containment` (3 classifies; 1 and 5 are context for a reader)
+CONTAINMENT_NS = (1, 3, 5)
+# skeleton n-gram size for verification: 4 (seeds 000 vs 001: 0.41; Clough a+b non max 0.05); the LSH
+# "skeleton" fingerprint uses 5-grams instead, to keep band-key collisions of unrelated texts rare
+SKELETON_N = 4
+
+# -- relation thresholds (picked on Clough tasks a+b; task c and the seeds are held out) ---------------
+# copy/excerpt need the text to be verbatim: few small edits (a word swapped, added or dropped between two
+# in-order passages) per 100 aligned words. Clough a+b: cut 0-4.4, light 5.7-6.8 except two near-verbatim
+# "light" answers (0.4, 0.5); seed 000 (spun) vs 001: 9.7; seeds 001 vs 002: 0.
+MAX_VERBATIM_EDITS_PER_100 = 5.0
+# a small edit: both sides' gap between consecutive in-order passages at most this many words
+SMALL_EDIT_MAX_GAP = 3
+# copy: each text is mostly (in order, verbatim) in the other. Clough a+b: cut pasted whole 0.85 of the
+# source; seeds 001 vs 002, raw pages with their different chrome: 0.82 both ways.
+COPY_MIN_COVERAGE = 0.75
+# excerpt: the shorter text is mostly in the longer. Clough a+b cut (partial pastes) 0.65-0.99 of the
+# answer, two outliers at 0.02/0.31; heavy revisions 0.06-0.66.
+EXCERPT_MIN_COVERAGE = 0.6
+# copy/excerpt need at least this many aligned words: a quoted sentence, not a stock phrase
+# ("according to the"); a guard, far below the shortest Clough answer (76 words) or news paragraph
+MIN_VERBATIM_WORDS = 12
+# rewrite: substantial shared phrasing. Clough a+b: non max word-3-gram containment 0.05 (twice that
+# here), light min 0.21, heavy 0.03-0.66; seeds 003/004 vs the NPR texts <= 0.045.
+REWRITE_MIN_CONTAINMENT = 0.1
+# rewrite by skeleton (spin-robust): Clough a+b non max skeleton 4-gram containment 0.05 (three times
+# that here); seeds 003/004 vs NPR <= 0.02; seed 000 (spun) vs 001: 0.41.
+REWRITE_MIN_SKELETON = 0.15
+# ... and one shared passage longer than independent texts ever share: Clough a+b non max 6 words, seeds
+# 003/004 vs NPR max 6; aeb-dev same-story pair (two Noem meth-campaign articles) 5
+REWRITE_MIN_PASSAGE_WORDS = 8
+# fewest shared 3-grams (or skeleton 4-grams) that can support a rewrite, so a 10-word text sharing one
+# stock phrase is not a 10% rewrite (no Clough or seed pair is near this; a guard for short texts)
+REWRITE_MIN_SHARED = 4
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What two texts share, and the relation it supports."""
+
+    relation: str | None  # "identical" | "copy" | "excerpt" | "rewrite" | None
+    score: float  # strength of the evidence in [0, 1]
+    contained_a_in_b: float  # fraction of a's word 3-grams found in b
+    contained_b_in_a: float
+    coverage_a: float  # fraction of a's words inside shared passages (tiles of >= MIN_TILE_WORDS words)
+    coverage_b: float
+    skeleton_a_in_b: float  # fraction of a's skeleton 4-grams found in b's
+    skeleton_b_in_a: float
+    passages: list[tuple[int, int, int, int]]  # (a_start, a_end, b_start, b_end) char offsets, longest first
+    longest_passage_words: int
+    verbatim_a: float  # fraction of a's words in passages that keep their order in b (the tile chain)
+    verbatim_b: float
+    edits_per_100: float  # small edits between in-order passages per 100 aligned words
+    excerpt_side: str | None  # "a" | "b": the shorter text, contained in the other; None otherwise
+    words_a: int = 0
+    words_b: int = 0
+    containment: dict[int, tuple[float, float]] = field(default_factory=dict)  # n -> (a in b, b in a)
+
+    def summary(self) -> str:
+        """One evidence sentence for a human."""
+        n = len(self.passages)
+        if self.relation == "identical":
+            return "the two texts are identical after normalisation"
+        # speak of the side with the larger share (the excerpt, when there is one)
+        side_a = self.excerpt_side == "a" if self.excerpt_side else self.coverage_a >= self.coverage_b
+        pct = self.coverage_a if side_a else self.coverage_b
+        mine, other = (self.words_a, self.words_b) if side_a else (self.words_b, self.words_a)
+        who = "the shorter text" if mine < other else "the longer text" if mine > other else "this text"
+        if self.relation is None:
+            if n == 0:
+                return "no shared passage"
+            return (
+                f"no lineage: only {pct:.0%} of {who} is in short shared passages "
+                f"({n}, longest {self.longest_passage_words} words)"
+            )
+        if n == 0 or pct == 0:
+            sk = max(self.skeleton_a_in_b, self.skeleton_b_in_a)
+            return f"no verbatim passage, but {sk:.0%} of the function-word/name/number skeleton is shared"
+        s = "" if n == 1 else "s"
+        text = (
+            f"{pct:.0%} of {who} appears verbatim in the other "
+            f"({n} passage{s}, longest {self.longest_passage_words} words)"
+        )
+        if self.relation == "rewrite":
+            sk = max(self.skeleton_a_in_b, self.skeleton_b_in_a)
+            text += f"; {self.edits_per_100:.1f} word edits per 100 words, {sk:.0%} of the skeleton shared"
+        return text
+
+
+def _containment(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a) if a else 0.0
+
+
+def tile(a: Sequence[str], b: Sequence[str], min_len: int = MIN_TILE_WORDS) -> list[tuple[int, int, int]]:
+    """Greedy string tiling: non-overlapping common runs (a_index, b_index, length), longest first."""
+    if len(a) < min_len or len(b) < min_len:
+        return []
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j in range(len(b) - min_len + 1):
+        index[tuple(b[j : j + min_len])].append(j)
+    heap: list[tuple[int, int, int]] = []  # (-length, i, j) of maximal matches
+    for i in range(len(a) - min_len + 1):
+        js = index.get(tuple(a[i : i + min_len]))
+        if not js or len(js) > MAX_ANCHOR_OCCURRENCES:
+            continue
+        for j in js:
+            if i > 0 and j > 0 and a[i - 1] == b[j - 1]:
+                continue  # not the start of a maximal match
+            k = min_len
+            while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
+                k += 1
+            heap.append((-k, i, j))
+    heapq.heapify(heap)
+    used_a = bytearray(len(a))
+    used_b = bytearray(len(b))
+    tiles: list[tuple[int, int, int]] = []
+    while heap:
+        neg, i, j = heapq.heappop(heap)
+        k = -neg
+        # longest run of this match whose words are still free on both sides
+        best_s, best_k, s = 0, 0, None
+        for t in range(k + 1):
+            free = t < k and not used_a[i + t] and not used_b[j + t]
+            if free and s is None:
+                s = t
+            elif not free and s is not None:
+                if t - s > best_k:
+                    best_s, best_k = s, t - s
+                s = None
+        if best_k == k:
+            tiles.append((i, j, k))
+            used_a[i : i + k] = b"\x01" * k
+            used_b[j : j + k] = b"\x01" * k
+        elif best_k >= min_len:
+            heapq.heappush(heap, (-best_k, i + best_s, j + best_s))
+    return tiles
+
+
+def tile_chain(tiles: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The heaviest set of tiles in the same order in both texts (weighted LIS on b, by words), in a order."""
+    ts = sorted(tiles)
+    if not ts:
+        return []
+    size = max(j for _, j, _ in ts) + 2
+    tree_w = [0] * (size + 1)  # Fenwick tree of prefix maxima over b positions: best chain weight ...
+    tree_i = [-1] * (size + 1)  # ... and the tile ending it
+    prev = [-1] * len(ts)
+    best_w, best_i = 0, -1
+    for n, (_, j, k) in enumerate(ts):
+        w, wi, x = 0, -1, j  # best chain among tiles ending before b position j
+        while x > 0:
+            if tree_w[x] > w:
+                w, wi = tree_w[x], tree_i[x]
+            x -= x & -x
+        w += k
+        prev[n] = wi
+        if w > best_w:
+            best_w, best_i = w, n
+        x = j + k  # this tile's chain can precede tiles starting at b >= j + k
+        while x <= size:
+            if tree_w[x] < w:
+                tree_w[x], tree_i[x] = w, n
+            x += x & -x
+    chain = []
+    while best_i >= 0:
+        chain.append(ts[best_i])
+        best_i = prev[best_i]
+    return chain[::-1]
+
+
+def small_edits(chain: Sequence[tuple[int, int, int]], max_gap: int = SMALL_EDIT_MAX_GAP) -> int:
+    """Places where consecutive in-order tiles are separated by a small gap: a word swapped, added, dropped."""
+    n = 0
+    for (i1, j1, k1), (i2, j2, _) in zip(chain, chain[1:]):
+        ga, gb = i2 - (i1 + k1), j2 - (j1 + k1)
+        if ga <= max_gap and gb <= max_gap:
+            n += 1
+    return n
+
+
+def _norm_gap(gap: str) -> str:
+    # like normalise() but not stripped: "a / b" and "a/b" differ once the passage is normalised whole
+    return normalise("\x00" + gap + "\x00")[1:-1]
+
+
+def _split_verbatim(
+    a_text: str, b_text: str, sa: Sequence[tuple[str, int, int]], sb: Sequence[tuple[str, int, int]],
+    i: int, j: int, k: int,
+) -> list[tuple[int, int, int]]:
+    """Split a word tile where the punctuation between two words differs, so each piece is verbatim."""
+    pieces: list[tuple[int, int, int]] = []
+    start = 0
+    for t in range(1, k):
+        gap_a = _norm_gap(a_text[sa[i + t - 1][2] : sa[i + t][1]])
+        gap_b = _norm_gap(b_text[sb[j + t - 1][2] : sb[j + t][1]])
+        if gap_a != gap_b:
+            pieces.append((i + start, j + start, t - start))
+            start = t
+    pieces.append((i + start, j + start, k - start))
+    return [p for p in pieces if p[2] >= MIN_TILE_WORDS]
+
+
+def compare_texts(a: str, b: str) -> Comparison:
+    """Align two texts and classify their relation (identical, copy, excerpt, rewrite or None)."""
+    sa, sb = word_spans(a), word_spans(b)
+    wa, wb = [w for w, _, _ in sa], [w for w, _, _ in sb]
+    cont: dict[int, tuple[float, float]] = {}
+    for n in CONTAINMENT_NS:
+        ga, gb = shingles(wa, n), shingles(wb, n)
+        cont[n] = (_containment(ga, gb), _containment(gb, ga))
+    ka, kb = shingles(skeleton(a), SKELETON_N), shingles(skeleton(b), SKELETON_N)
+    sk_ab, sk_ba = _containment(ka, kb), _containment(kb, ka)
+
+    tiles = tile(wa, wb)
+    chain = tile_chain(tiles)
+    aligned = sum(t[2] for t in chain)
+    cov_a = sum(t[2] for t in tiles) / len(wa) if wa else 0.0
+    cov_b = sum(t[2] for t in tiles) / len(wb) if wb else 0.0
+    ver_a = aligned / len(wa) if wa else 0.0
+    ver_b = aligned / len(wb) if wb else 0.0
+    edits = 100.0 * small_edits(chain, SMALL_EDIT_MAX_GAP) / aligned if aligned else 0.0
+    pieces = [p for t in tiles for p in _split_verbatim(a, b, sa, sb, *t)]
+    pieces.sort(key=lambda p: (-p[2], p[0]))
+    passages = [(sa[i][1], sa[i + k - 1][2], sb[j][1], sb[j + k - 1][2]) for i, j, k in pieces]
+    longest = max((t[2] for t in tiles), default=0)
+
+    c3_ab, c3_ba = cont[3]
+    relation: str | None
+    excerpt_side: str | None = None
+    if wa and normalise(a) == normalise(b):
+        relation, score = "identical", 1.0
+    else:
+        short_is_a = len(wa) <= len(wb)  # the shorter text (fewer words) is the candidate excerpt
+        ver_short, ver_long = (ver_a, ver_b) if short_is_a else (ver_b, ver_a)
+        c3 = max(c3_ab, c3_ba)
+        sk = max(sk_ab, sk_ba)
+        shared3 = len(shingles(wa, 3) & shingles(wb, 3))
+        verbatim = edits <= MAX_VERBATIM_EDITS_PER_100 and aligned >= MIN_VERBATIM_WORDS
+        if verbatim and ver_short >= COPY_MIN_COVERAGE and ver_long >= COPY_MIN_COVERAGE:
+            relation = "copy"
+        elif verbatim and ver_short >= EXCERPT_MIN_COVERAGE:
+            relation = "excerpt"
+            excerpt_side = "a" if short_is_a else "b"
+        elif (
+            c3 >= REWRITE_MIN_CONTAINMENT and shared3 >= REWRITE_MIN_SHARED and longest >= REWRITE_MIN_PASSAGE_WORDS
+        ) or (
+            sk >= REWRITE_MIN_SKELETON and len(ka & kb) >= REWRITE_MIN_SHARED
+        ):
+            relation = "rewrite"
+        else:
+            relation = None
+        score = min(1.0, max(ver_short, c3, sk)) if relation else min(1.0, max(c3, sk))
+    return Comparison(
+        relation=relation,
+        score=round(score, 4),
+        contained_a_in_b=c3_ab,
+        contained_b_in_a=c3_ba,
+        coverage_a=cov_a,
+        coverage_b=cov_b,
+        skeleton_a_in_b=sk_ab,
+        skeleton_b_in_a=sk_ba,
+        passages=passages,
+        longest_passage_words=longest,
+        verbatim_a=ver_a,
+        verbatim_b=ver_b,
+        edits_per_100=edits,
+        excerpt_side=excerpt_side,
+        words_a=len(wa),
+        words_b=len(wb),
+        containment=cont,
+    )
+
+# Bumped whenever compare_texts would classify the same pair differently; stored with each match.
+VERSION = 1
