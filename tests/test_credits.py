@@ -301,10 +301,13 @@ def test_site_name_and_domain_are_the_pages_own_publisher() -> None:
     only_url = find_credits(Article(paragraphs=["Body text."]), url="https://edition.cnn.com/x")
     assert only_url == [Credit("CNN", "publisher", "page domain: edition.cnn.com")]
     assert origin_publisher(only_url, None) == "CNN"
-    # the page's own identity never outranks a credit in the text
+    # a known publisher's own page is its own text, even when it cites another outlet's interview
     article = Article(paragraphs=["An aide told The Washington Post it was over."])
     cited = find_credits(article, url="https://cnn.com/a")
-    assert origin_publisher(cited, None) == "The Washington Post"
+    assert origin_publisher(cited, None) == "CNN"
+    # on a site that is not a known publisher, the outlet that did the interviewing is the origin
+    unknown = find_credits(article, url="https://valleygazette.example/a")
+    assert origin_publisher(unknown, "Valley Gazette") == "The Washington Post"
 
 
 def test_lookups() -> None:
