@@ -7,8 +7,8 @@ depend on the order captures were added in.
 
 The order (earliest = most original first):
 1. published day, when known (a page with no date sorts after dated ones);
-2. how directly the page is the publisher's own: on the publisher's own site, then carrying an
-   explicit publisher credit (copyright / "originally appeared in"), then only reporting credits
+2. how directly the page is the publisher's own: on the publisher's own site (its own text, or the
+   publisher other members credit), then carrying an explicit publisher credit (copyright / "originally appeared in"), then only reporting credits
    ("told NPR"), then none: a copy credits the publisher of the original, not the reverse;
 3. the full published timestamp, when both have one;
 4. the capture time (when *we* saw it: weaker than the page's own date and credits);
@@ -17,6 +17,7 @@ The order (earliest = most original first):
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -63,13 +64,18 @@ class Edge:
     evidence: list[str]
 
 
-def originality(member: Member) -> int:
-    """0 = the publisher's own site, 1 = explicit publisher credit, 2 = reporting credit only, 3 = none."""
+def originality(member: Member, credited: frozenset[str] = frozenset()) -> int:
+    """0 = the publisher's own site, 1 = explicit publisher credit, 2 = reporting credit only, 3 = none.
+
+    `credited` holds the publishers that other members of the family credit as publisher: a page on
+    such a publisher's own site is the one they copied, even when its text carries another agency's
+    dateline (a Reuters page running AP copy, republished "Copyright Reuters" by a local paper).
+    """
     pub = member.source_publisher
+    if member.site_publisher is not None and (member.site_publisher == pub or member.site_publisher in credited):
+        return 0
     if pub is None:
         return 3
-    if member.site_publisher == pub:
-        return 0
     if any(name == pub and kind in PUBLISHER_KINDS for name, kind in member.credits):
         return 1
     if any(name == pub for name, _ in member.credits):
@@ -86,18 +92,30 @@ def _published_time(member: Member) -> str:
     return value if len(value) > 10 else value[:10] + "T99"  # date-only sorts after timed, same day
 
 
-def order_key(member: Member) -> tuple[Any, ...]:
+def credited_by_others(members: list[Member]) -> dict[int, frozenset[str]]:
+    """For each member, the publishers the *other* members credit as publisher of their text."""
+    own = {m.capture_id: {name for name, kind in m.credits if kind in PUBLISHER_KINDS} for m in members}
+    counts = Counter(name for names in own.values() for name in names)
+    return {
+        cid: frozenset(name for name, n in counts.items() if n > (1 if name in names else 0))
+        for cid, names in own.items()
+    }
+
+
+def order_key(member: Member, credited: frozenset[str] = frozenset()) -> tuple[Any, ...]:
     """Total order of a family: earlier means more likely the original (module docstring)."""
     return (
         _published_day(member),
-        originality(member),
+        originality(member, credited),
         _published_time(member),
         member.captured_at.isoformat(),
         member.blob_sha256,
     )
 
 
-def _evidence(child: Member, parent: Member, match: Match | None, relation: str) -> list[str]:
+def _evidence(
+    child: Member, parent: Member, match: Match | None, relation: str, credited: dict[int, frozenset[str]]
+) -> list[str]:
     lines: list[str] = []
     if match is None:
         lines.append(f"the same clean text as #{parent.capture_id} (exact fingerprint)")
@@ -112,10 +130,12 @@ def _evidence(child: Member, parent: Member, match: Match | None, relation: str)
     pub = parent.source_publisher
     if pub and any(name == pub for name, _ in child.credits) and child.source_publisher in (None, pub):
         lines.append(f"credits {pub}, the publisher of #{parent.capture_id}")
-    if originality(parent) < originality(child) and pub:
-        basis = {0: "is on the publisher's own site", 1: f"carries {pub}'s publisher credit"}
-        if originality(parent) in basis:
-            lines.append(f"#{parent.capture_id} {basis[originality(parent)]}")
+    rank_parent = originality(parent, credited[parent.capture_id])
+    if rank_parent < originality(child, credited[child.capture_id]):
+        if rank_parent == 0:
+            lines.append(f"#{parent.capture_id} is on {parent.site_publisher}'s own site")
+        elif rank_parent == 1 and pub:
+            lines.append(f"#{parent.capture_id} carries {pub}'s publisher credit")
     if relation == "excerpt":
         lines.append(f"{child.words} words, #{parent.capture_id} has {parent.words}")
     return lines
@@ -123,7 +143,8 @@ def _evidence(child: Member, parent: Member, match: Match | None, relation: str)
 
 def derive_edges(members: list[Member], matches: list[Match]) -> list[Edge]:
     """Pick one parent per member from the earlier members it matches; returns the edges."""
-    ordered = sorted(members, key=order_key)
+    credited = credited_by_others(members)
+    ordered = sorted(members, key=lambda m: order_key(m, credited[m.capture_id]))
     rank = {m.capture_id: i for i, m in enumerate(ordered)}
     by_text: dict[int, list[Member]] = {}
     for m in ordered:
@@ -153,7 +174,7 @@ def derive_edges(members: list[Member], matches: list[Match]) -> list[Edge]:
                     parent_id=parent.capture_id,
                     relation=relation,
                     score=round(score, 4),
-                    evidence=_evidence(child, parent, match, relation),
+                    evidence=_evidence(child, parent, match, relation, credited),
                 )
         if best_edge is not None:
             edges.append(best_edge)

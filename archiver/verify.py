@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from archiver.fingerprint import normalise, shingles, skeleton, word_spans
 
-VERSION = 1  # bumped whenever compare_texts could classify the same pair differently (stored with each match)
+VERSION = 2  # bumped whenever compare_texts could classify the same pair differently (stored with each match)
 
 # shortest shared run of words counted as a passage; 3 = the n of the containment that separates best
 # (Clough & Stevenson: word 3-gram containment medians copy 0.76 / light 0.53 / heavy 0.24 / non 0.025)
@@ -54,8 +54,9 @@ REWRITE_MIN_CONTAINMENT = 0.1
 # rewrite by skeleton (spin-robust): Clough a+b non max skeleton 4-gram containment 0.05 (three times
 # that here); seeds 003/004 vs NPR <= 0.02; seed 000 (spun) vs 001: 0.41.
 REWRITE_MIN_SKELETON = 0.15
-# ... and one shared passage longer than independent texts ever share: Clough a+b non max 6 words, seeds
-# 003/004 vs NPR max 6; aeb-dev same-story pair (two Noem meth-campaign articles) 5
+# ... and one shared passage outside quotation marks longer than independent texts ever share: Clough a+b
+# non max 6 words, seeds 003/004 vs NPR max 6; aeb-dev same-story pairs (two Noem meth-campaign articles: 5;
+# two Taylor Swift/AMA stories quoting Big Machine's statement: 21 words, but all of it inside quotes)
 REWRITE_MIN_PASSAGE_WORDS = 8
 # fewest shared 3-grams (or skeleton 4-grams) that can support a rewrite, so a 10-word text sharing one
 # stock phrase is not a 10% rewrite (no Clough or seed pair is near this; a guard for short texts)
@@ -83,6 +84,7 @@ class Comparison:
     words_a: int = 0
     words_b: int = 0
     containment: dict[int, tuple[float, float]] = field(default_factory=dict)  # n -> (a in b, b in a)
+    longest_unquoted_words: int = 0  # longest shared run not quoted in both texts (see quoted_in_both)
 
     def summary(self) -> str:
         """One evidence sentence for a human."""
@@ -228,6 +230,69 @@ def _split_verbatim(
     return [p for p in pieces if p[2] >= MIN_TILE_WORDS]
 
 
+def quoted_words(text: str, spans: Sequence[tuple[str, int, int]]) -> list[bool]:
+    """For each word, whether it stands inside quotation marks (“…”, "…", ‘…’).
+
+    Independent stories on one event quote the same statement verbatim; quoted speech is evidence of a
+    common third-party source, not of one text copying the other. Open quotes are closed at a paragraph
+    break (news style leaves a multi-paragraph quote's closing mark off until its last paragraph).
+    """
+    flags: list[bool] = []
+    double = single = False
+    pos = 0
+    for _, start, _ in spans:
+        chunk = text[pos:start]
+        for k, ch in enumerate(chunk):
+            if ch == "\n" and chunk[k + 1 : k + 2] == "\n":
+                double = single = False
+            elif ch == "\u201c":
+                double = True
+            elif ch == "\u201d":
+                double = False
+            elif ch == '"':
+                double = not double
+            elif ch == "\u2018":
+                single = True
+            elif ch == "\u2019" and single and not chunk[k + 1 : k + 2].isalpha():
+                single = False  # a closing single quote, not an apostrophe ("Swift\u2019s")
+        pos = start
+        flags.append(double or single)
+    return flags
+
+
+def unquoted_text(text: str, spans: Sequence[tuple[str, int, int]], quoted: list[bool]) -> str:
+    """The text without its quoted words (keeping the punctuation around the others)."""
+    out: list[str] = []
+    prev = 0
+    for (_, start, end), q in zip(spans, quoted, strict=True):
+        if not q:
+            out.append(text[prev:end])
+        prev = end
+    return "".join(out)
+
+
+def quoted_in_both(
+    tiles: Sequence[tuple[int, int, int]], qa: list[bool], qb: list[bool]
+) -> tuple[list[bool], list[bool], int]:
+    """Mark shared words that both texts put in quotation marks (the same statement quoted twice).
+
+    Returns the masks for a and b and the longest shared run outside such words. A passage quoted in
+    only one text (a source quoting a definition, an answer reusing it unquoted) still counts.
+    """
+    ma, mb = [False] * len(qa), [False] * len(qb)
+    best = 0
+    for i, j, k in tiles:
+        run = 0
+        for x in range(k):
+            if qa[i + x] and qb[j + x]:
+                ma[i + x] = mb[j + x] = True
+                run = 0
+            else:
+                run += 1
+                best = max(best, run)
+    return ma, mb, best
+
+
 def compare_texts(a: str, b: str) -> Comparison:
     """Align two texts and classify their relation (identical, copy, excerpt, rewrite or None)."""
     sa, sb = word_spans(a), word_spans(b)
@@ -251,6 +316,11 @@ def compare_texts(a: str, b: str) -> Comparison:
     pieces.sort(key=lambda p: (-p[2], p[0]))
     passages = [(sa[i][1], sa[i + k - 1][2], sb[j][1], sb[j + k - 1][2]) for i, j, k in pieces]
     longest = max((t[2] for t in tiles), default=0)
+    qa, qb, longest_unquoted = quoted_in_both(tiles, quoted_words(a, sa), quoted_words(b, sb))
+    # the skeleton evidence for a rewrite, too, leaves quoted speech out (see quoted_words)
+    ku = shingles(skeleton(unquoted_text(a, sa, qa)), SKELETON_N)
+    kv = shingles(skeleton(unquoted_text(b, sb, qb)), SKELETON_N)
+    sk_unquoted = max(_containment(ku, kv), _containment(kv, ku))
 
     c3_ab, c3_ba = cont[3]
     relation: str | None
@@ -270,9 +340,11 @@ def compare_texts(a: str, b: str) -> Comparison:
             relation = "excerpt"
             excerpt_side = "a" if short_is_a else "b"
         elif (
-            c3 >= REWRITE_MIN_CONTAINMENT and shared3 >= REWRITE_MIN_SHARED and longest >= REWRITE_MIN_PASSAGE_WORDS
+            c3 >= REWRITE_MIN_CONTAINMENT
+            and shared3 >= REWRITE_MIN_SHARED
+            and longest_unquoted >= REWRITE_MIN_PASSAGE_WORDS
         ) or (
-            sk >= REWRITE_MIN_SKELETON and len(ka & kb) >= REWRITE_MIN_SHARED
+            sk_unquoted >= REWRITE_MIN_SKELETON and len(ku & kv) >= REWRITE_MIN_SHARED
         ):
             relation = "rewrite"
         else:
@@ -289,6 +361,7 @@ def compare_texts(a: str, b: str) -> Comparison:
         skeleton_b_in_a=sk_ba,
         passages=passages,
         longest_passage_words=longest,
+        longest_unquoted_words=longest_unquoted,
         verbatim_a=ver_a,
         verbatim_b=ver_b,
         edits_per_100=edits,

@@ -164,3 +164,36 @@ def test_clough_items(file: str, relations: set[str | None]) -> None:
     assert c.relation in relations, (file, c.relation, c.summary())
     if c.passages:
         _check_passages(a, b, c)
+
+
+STATEMENT = (
+    "At no point did we say Taylor could not perform on the awards show or block her special. In fact, we do not "
+    "have the right to keep her from performing live anywhere, and any agreement must be made with her management."
+)
+
+
+def test_two_stories_quoting_one_statement_are_not_derived() -> None:
+    """Independent reports share a press statement verbatim, inside quotation marks in both: no edge."""
+    a = (
+        "A dispute between the singer and her former label appeared to ease on Monday after weeks of public "
+        "sniping over who controls her early recordings.\n\n"
+        f"\u201c{STATEMENT}\u201d the label said in a statement posted online late in the evening.\n\n"
+        "Representatives for the singer did not immediately respond to requests for comment on Tuesday morning."
+    )
+    b = (
+        "The record company behind the star's first six albums says it never tried to stop her television "
+        "appearance next week, rejecting claims made by her fans.\n\n"
+        f'In a statement, the company wrote: "{STATEMENT}"\n\n'
+        "The ceremony will be broadcast live from Los Angeles, where she is also expected to collect an award."
+    )
+    result = compare_texts(a, b)
+    assert result.longest_passage_words >= 30  # the statement is shared ...
+    assert result.longest_unquoted_words < 8  # ... but only as a quotation in both
+    assert result.relation is None, result.summary()
+
+
+def test_reusing_a_quoted_passage_without_quotes_still_counts() -> None:
+    """A text that lifts the source's quoted sentence into its own narrative is reusing the source."""
+    source = f'The label replied: "{STATEMENT}" Fans were unconvinced by the reply and kept protesting online.'
+    reuse = f"{STATEMENT} Fans were unconvinced by the reply and kept protesting online."
+    assert compare_texts(reuse, source).relation in ("copy", "excerpt", "rewrite")
