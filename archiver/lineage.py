@@ -113,6 +113,29 @@ def order_key(member: Member, credited: frozenset[str] = frozenset()) -> tuple[A
     )
 
 
+def _parse_time(value: str | None) -> datetime | None:
+    if not value or len(value) <= 10:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None  # a naive time cannot be compared across sites
+
+
+def _published_gap(parent: Member, child: Member) -> str | None:
+    """'3 h' / '2 days' between two timestamped publications, when the child is later."""
+    a, b = _parse_time(parent.published), _parse_time(child.published)
+    if a is None or b is None or b <= a:
+        return None
+    hours = (b - a).total_seconds() / 3600
+    if hours < 1:
+        return f"{round(hours * 60)} min"
+    if hours < 48:
+        return f"{hours:.0f} h"
+    return f"{hours / 24:.0f} days"
+
+
 def _evidence(
     child: Member, parent: Member, match: Match | None, relation: str, credited: dict[int, frozenset[str]]
 ) -> list[str]:
@@ -123,7 +146,10 @@ def _evidence(
         summary = match.evidence.get("summary")
         if summary:
             lines.append(f"{summary} (#{parent.capture_id})")
-    if parent.published and child.published and _published_day(parent) < _published_day(child):
+    gap = _published_gap(parent, child)
+    if gap:
+        lines.append(f"published {gap} after #{parent.capture_id}")
+    elif parent.published and child.published and _published_day(parent) < _published_day(child):
         lines.append(f"published {child.published} after #{parent.capture_id} ({parent.published})")
     elif parent.published and not child.published:
         lines.append(f"#{parent.capture_id} is dated {parent.published}; this capture has no date")

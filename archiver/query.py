@@ -173,14 +173,19 @@ def families(archive: Archive) -> list[dict[str, Any]]:
             for i in ids:
                 if i in relation_of:
                     relations[relation_of[i]] = relations.get(relation_of[i], 0) + 1
-            sites = sorted({s for s in session.scalars(select(Capture.site_name).where(Capture.id.in_(ids))) if s})
+            rows = session.execute(select(Capture.site_name, Capture.source_publisher).where(Capture.id.in_(ids)))
+            sites, publishers = set(), set()
+            for site, publisher in rows:
+                sites.update([site] if site else [])
+                publishers.update([publisher] if publisher else [])
             out.append(
                 {
                     "origin": {**_node(session, root), "publisher": row.source_publisher},
                     "size": len(ids),
                     "members": ids,
                     "relations": relations,
-                    "sites": sites,
+                    "sites": sorted(sites),
+                    "publishers": sorted(publishers),
                 }
             )
         out.sort(key=lambda f: (-f["size"], f["origin"]["id"]))
