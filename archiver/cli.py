@@ -143,6 +143,22 @@ def lineage(ref: str | None, all_families: bool, db: str | None, as_json: bool, 
         Console().print(render.lineage_tree(data))
 
 
+@cli.command()
+@click.argument("ref_a", metavar="A")
+@click.argument("ref_b", metavar="B")
+@db_option
+@json_option
+@reports_errors
+def compare(ref_a: str, ref_b: str, db: str | None, as_json: bool) -> None:
+    """Compare two captures' texts side by side, shared passages highlighted."""
+    with open_archive(db) as archive:
+        data = query.compare(archive, ref_a, ref_b)
+    if as_json:
+        click.echo(render.json_line(data))
+    else:
+        Console().print(render.compare_table(data))
+
+
 @cli.group("db")
 def db_group() -> None:
     """Where the archive is and what state it is in."""

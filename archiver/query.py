@@ -190,3 +190,32 @@ def families(archive: Archive) -> list[dict[str, Any]]:
             )
         out.sort(key=lambda f: (-f["size"], f["origin"]["id"]))
         return out
+
+
+def compare(archive: Archive, ref_a: str, ref_b: str) -> dict[str, Any]:
+    """Two captures' clean texts aligned: relation, measurements and shared passages with offsets."""
+    from archiver.verify import compare_texts  # the verifier is the lineage stage's; only compare needs it here
+
+    with archive.session() as session:
+        rows = [store.capture_resolve(session, ref) for ref in (ref_a, ref_b)]
+        texts = [session.get(TextRow, r.text_id) for r in rows]
+        nodes = [_node(session, r.id) for r in rows]
+    body_a, body_b = (t.body if t else "" for t in texts)
+    result = compare_texts(body_a, body_b)
+    return {
+        "a": {**nodes[0], "text": body_a},
+        "b": {**nodes[1], "text": body_b},
+        "relation": result.relation,
+        "score": round(result.score, 4),
+        "summary": result.summary(),
+        "excerpt_side": result.excerpt_side,
+        "contained_a_in_b": round(result.contained_a_in_b, 4),
+        "contained_b_in_a": round(result.contained_b_in_a, 4),
+        "skeleton_a_in_b": round(result.skeleton_a_in_b, 4),
+        "skeleton_b_in_a": round(result.skeleton_b_in_a, 4),
+        "edits_per_100": round(result.edits_per_100, 2),
+        "longest_passage_words": result.longest_passage_words,
+        "passages": [
+            {"a_start": p[0], "a_end": p[1], "b_start": p[2], "b_end": p[3]} for p in result.passages
+        ],
+    }

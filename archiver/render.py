@@ -10,6 +10,8 @@ from typing import Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from archiver.pipeline import AddResult
@@ -146,6 +148,30 @@ def lineage_dot(data: dict[str, Any]) -> str:
         out.append(f"  c{e['parent']} -> c{child} [label={edge_label}];")
     out.append("}")
     return "\n".join(out)
+
+
+SHARED_STYLE = "black on yellow"
+
+
+def _highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
+    out = Text(text)
+    for start, end in spans:
+        out.stylize(SHARED_STYLE, start, end)
+    return out
+
+
+def compare_table(data: dict[str, Any]) -> Table:
+    """Two texts side by side, the passages they share highlighted."""
+    relation = data["relation"] or "no relation"
+    table = Table(title=f"{relation} (score {data['score']:.2f}): {data['summary']}", expand=True, show_lines=True)
+    for side in ("a", "b"):
+        node = data[side]
+        table.add_column(f"#{node['id']} {node.get('title') or node.get('path') or ''}"[:80], ratio=1)
+    table.add_row(
+        _highlighted(data["a"]["text"], [(p["a_start"], p["a_end"]) for p in data["passages"]]),
+        _highlighted(data["b"]["text"], [(p["b_start"], p["b_end"]) for p in data["passages"]]),
+    )
+    return table
 
 
 def write_lines(lines: Iterable[str], stream: TextIO) -> None:
