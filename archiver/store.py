@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +32,10 @@ from archiver.types import Article, Fingerprint
 
 BLOB_COMPRESSION = "zlib"
 ZLIB_LEVEL = 6  # zlib's default: on aeb-dev pages ~4.5x smaller; level 9 gains <3% for 2x the time
+# One shared band key is what a single stock phrase gives two unrelated texts (12 of 16 colliding
+# unrelated aeb-dev pairs share exactly one); every Clough cut/light/heavy pair that shares any key
+# shares at least two, so two keeps recall and cuts chance candidates (and verification) fourfold.
+CANDIDATE_MIN_SHARED_KEYS = 2
 FAMILY_LIMIT = 5000  # texts walked when re-deriving one family; far above any syndication family seen
 
 
@@ -171,21 +175,21 @@ def article_parts_put(session: Session, capture_id: int, article: Article) -> No
 
 
 def candidates_by_bands(session: Session, text_id: int, bands: dict[str, list[bytes]]) -> list[int]:
-    """Texts sharing at least one LSH band key with this one, in any signature kind."""
-    found: set[int] = set()
+    """Texts sharing at least CANDIDATE_MIN_SHARED_KEYS LSH band keys with this one (all kinds together)."""
+    shared: Counter[int] = Counter()
     for kind, keys in bands.items():
         unique = sorted(set(keys))
         for start in range(0, len(unique), 500):  # stay under SQLite's bound-parameter limit
             chunk = unique[start : start + 500]
-            found.update(
+            shared.update(
                 session.scalars(
-                    select(FingerprintBand.text_id)
-                    .where(FingerprintBand.kind == kind, FingerprintBand.band_key.in_(chunk))
-                    .distinct()
+                    select(FingerprintBand.text_id).where(
+                        FingerprintBand.kind == kind, FingerprintBand.band_key.in_(chunk)
+                    )
                 )
             )
-    found.discard(text_id)
-    return sorted(found)
+    shared.pop(text_id, None)
+    return sorted(t for t, n in shared.items() if n >= CANDIDATE_MIN_SHARED_KEYS)
 
 
 def texts_get(session: Session, ids: Iterable[int]) -> dict[int, TextRow]:

@@ -23,7 +23,7 @@ from archiver.clean.html import clean_html  # noqa: E402
 from archiver.errors import InputError  # noqa: E402
 from benchmarks.scoring import PageScore, score_page, score_pages  # noqa: E402
 
-DEFAULT_DATA = Path("/work/shared/data/aeb-dev")
+DEFAULT_DATA = (Path(__file__).resolve().parents[2] / "shared" / "data" / "aeb-dev")
 WORSE_BY = 0.05  # a page counts as a regression when ours is this much F1 below trafilatura on it
 
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from archiver.clean.text import clean_text  # noqa: E402
 from scoring import PageScore, score_page, score_pages  # noqa: E402
 
-DEFAULT_DATA = Path("/work/shared/data/aeb-dev")
+DEFAULT_DATA = (Path(__file__).resolve().parents[2] / "shared" / "data" / "aeb-dev")
 
 
 def render_inscriptis(html: str) -> str:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archiver.fingerprint import band_keys, fingerprint_text  # noqa: E402
+from archiver.store import CANDIDATE_MIN_SHARED_KEYS  # noqa: E402
 from archiver.verify import compare_texts  # noqa: E402
 
 CATEGORIES = ("cut", "light", "heavy", "non")
@@ -75,7 +76,9 @@ def run_clough(data: Path) -> list[dict[str, object]]:
             continue
         cmp = compare_texts(texts[r["file"]], texts[r["source_file"]])
         ka, kb = keys[r["file"]], keys[r["source_file"]]
-        cm, cs = bool(ka["minhash"] & kb["minhash"]), bool(ka["skeleton"] & kb["skeleton"])
+        nm, ns = len(ka["minhash"] & kb["minhash"]), len(ka["skeleton"] & kb["skeleton"])
+        cm, cs = nm >= CANDIDATE_MIN_SHARED_KEYS, ns >= CANDIDATE_MIN_SHARED_KEYS
+        both = nm + ns >= CANDIDATE_MIN_SHARED_KEYS  # what store.candidates_by_bands asks
         results.append(
             {
                 "file": r["file"],
@@ -84,7 +87,7 @@ def run_clough(data: Path) -> list[dict[str, object]]:
                 "relation": cmp.relation,
                 "cand_minhash": cm,
                 "cand_skeleton": cs,
-                "cand_any": cm or cs,
+                "cand_any": both,
                 "c3": cmp.contained_a_in_b,
                 "verbatim": cmp.verbatim_a,
                 "edits": cmp.edits_per_100,
@@ -114,7 +117,7 @@ def run_seeds(seeds: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=Path("/work/shared/data/clough-dev"))
+    ap.add_argument("--data", type=Path, default=(Path(__file__).resolve().parents[2] / "shared" / "data" / "clough-dev"))
     ap.add_argument("--seeds", type=Path, default=ROOT / "examples" / "seeds")
     ap.add_argument("--verbose", action="store_true", help="one line per pair")
     args = ap.parse_args()

@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from archiver.store import CANDIDATE_MIN_SHARED_KEYS  # noqa: E402
 from archiver.fingerprint import FUNCTION_WORDS, band_keys, fingerprint_text, shingles, words  # noqa: E402
 from archiver.verify import compare_texts  # noqa: E402
 
@@ -138,7 +139,7 @@ def build(
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=Path("/work/shared/data/aeb-dev"))
+    ap.add_argument("--data", type=Path, default=(Path(__file__).resolve().parents[2] / "shared" / "data" / "aeb-dev"))
     ap.add_argument("--sources", type=int, default=40)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
@@ -153,7 +154,10 @@ def main() -> None:
         for fp in fingerprint_text(t):
             for k in band_keys(fp):
                 buckets[k].append(i)
-    cands = {(a, b) for ids in buckets.values() for a, b in combinations(sorted(set(ids)), 2)}
+    shared_keys: Counter[tuple[int, int]] = Counter(
+        pair for ids in buckets.values() for pair in combinations(sorted(set(ids)), 2)
+    )
+    cands = {pair for pair, n in shared_keys.items() if n >= CANDIDATE_MIN_SHARED_KEYS}  # as store.py does
     t1 = time.perf_counter()
     pred = {pair: compare_texts(texts[pair[0]], texts[pair[1]]) for pair in sorted(cands)}
     t2 = time.perf_counter()
