@@ -1,0 +1,212 @@
+"""Does adding one more text, and answering `lineage`, stay flat as the archive grows?
+
+    .venv/bin/python benchmarks/scale.py [--sizes 1000,10000,100000] [--db /tmp/scale.db]
+
+Builds one SQLite archive: the five seeds through the real pipeline, then filler texts loaded in bulk
+(synthetic news-like prose: Zipf-sampled words of real article bodies, with stock phrases such as
+wire credit lines, each fingerprinted and band-indexed exactly as `add` does). At each size it times,
+over several probes (new copies of the NPR seed text, each a little different, so each is a new
+text with real candidates to verify): the whole `add` of one capture, the LSH candidate lookup alone,
+and `lineage` of the NPR story. Prints medians, the largest/smallest size ratios (target <= 1.25)
+and peak RSS; also fingerprinting speed in texts/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import zlib
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert  # noqa: E402
+
+from archiver import query, store  # noqa: E402
+from archiver.config import database_url  # noqa: E402
+from archiver.db import Archive  # noqa: E402
+from archiver.fingerprint import band_keys, fingerprint_text  # noqa: E402
+from archiver.models import Blob, Capture, FingerprintBand, FingerprintRow, TextRow  # noqa: E402
+from archiver.pipeline import add_one  # noqa: E402
+from archiver.types import Capture as InputCapture  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "examples" / "seeds"
+AEB = ROOT.parent / "shared" / "data" / "aeb-dev" / "ground-truth.json"
+STOCK = [
+    "The Associated Press contributed to this report.",
+    "This story has been updated with additional information.",
+    "Reuters reported the figures earlier on Tuesday.",
+    "Sign up for our newsletter to get the latest news.",
+]
+PROBES = 7  # medians over 7 adds; more only lengthens the run
+
+
+def vocabulary() -> list[str]:
+    """Words of real article bodies (aeb-dev when present, else the seeds), most frequent first."""
+    if AEB.exists():
+        text = " ".join(v["articleBody"] for v in json.loads(AEB.read_text()).values())
+    else:
+        text = " ".join(p.read_text() for p in SEEDS.glob("*.txt"))
+    counts: dict[str, int] = {}
+    for w in text.split():
+        counts[w] = counts.get(w, 0) + 1
+    return sorted(counts, key=lambda w: -counts[w])
+
+
+def filler_text(i: int, vocab: list[str]) -> str:
+    """A deterministic synthetic article: Zipf-sampled words in sentences and paragraphs."""
+    rnd = random.Random(i)
+    paras = []
+    for _ in range(rnd.randint(5, 12)):
+        sentences = []
+        for _ in range(rnd.randint(2, 4)):
+            n = rnd.randint(8, 24)
+            words = [vocab[min(int(rnd.paretovariate(1.1)) - 1, len(vocab) - 1)] for _ in range(n)]
+            sentences.append(" ".join(words).capitalize() + ".")
+        paras.append(" ".join(sentences))
+    if rnd.random() < 0.3:
+        paras.append(rnd.choice(STOCK))
+    return "\n\n".join(paras)
+
+
+def _fingerprint(args: tuple[int, list[str]]) -> tuple[str, list, dict]:
+    i, vocab = args
+    body = filler_text(i, vocab)
+    fps = fingerprint_text(body)
+    return body, fps, {fp.kind: band_keys(fp) for fp in fps}
+
+
+def bulk_load(archive: Archive, start: int, stop: int, vocab: list[str], jobs: int) -> float:
+    """Load filler texts [start, stop) as captures; returns fingerprinting texts/s."""
+    t0 = time.perf_counter()
+    fp_time = 0.0
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+    with ProcessPoolExecutor(jobs) as pool:
+        batch = 2000
+        for lo in range(start, stop, batch):
+            f0 = time.perf_counter()
+            results = list(pool.map(_fingerprint, [(i, vocab) for i in range(lo, min(stop, lo + batch))], chunksize=50))
+            fp_time += time.perf_counter() - f0
+            with archive.session() as session:
+                for k, (body, fps, bands) in enumerate(results):
+                    i = lo + k
+                    raw = body.encode()
+                    digest = hashlib.sha256(raw).hexdigest()
+                    session.execute(insert(Blob), [{"sha256": digest, "size": len(raw), "compression": "zlib",
+                                                    "data": zlib.compress(raw)}])
+                    text = TextRow(sha256=digest, body=body, chars=len(body), words=len(body.split()))
+                    session.add(text)
+                    session.flush()
+                    session.execute(insert(FingerprintRow), [
+                        {"text_id": text.id, "kind": fp.kind, "algorithm": fp.algorithm, "version": fp.version,
+                         "params": fp.params, "value": fp.value} for fp in fps])
+                    session.execute(insert(FingerprintBand), [
+                        {"kind": kind, "band_key": key, "text_id": text.id}
+                        for kind, keys in bands.items() for key in sorted(set(keys))])
+                    session.execute(insert(Capture), [{
+                        "blob_sha256": digest, "path": f"filler/{i}.txt", "url": None, "canonical_url": None,
+                        "content_type": "text/plain", "captured_at": now, "added_at": now, "title": f"Filler {i}",
+                        "byline": None, "site_name": None, "published": "2024-01-01", "language": "en",
+                        "extractor": "text", "cleaner_version": 1, "source_publisher": None, "text_id": text.id}])
+                session.commit()
+    total = time.perf_counter() - t0
+    print(f"  loaded {stop - start} filler texts in {total:.0f}s", flush=True)
+    return (stop - start) / fp_time * jobs if fp_time else 0.0
+
+
+def probe_capture(size: int, k: int) -> InputCapture:
+    """A new capture of the NPR story: the 002 page with one sentence changed, so a new text."""
+    raw = (SEEDS / "002_d3d4a08ce7f31e88.txt").read_text()
+    raw = raw.replace("a significant military prize", f"a significant military prize (probe {size}-{k})")
+    return InputCapture(raw.encode(), f"probe-{size}-{k}.txt", None, datetime.now(UTC), "text/plain")
+
+
+def remove_capture(archive: Archive, capture_id: int) -> None:
+    """Take a probe out again (capture, its text, blob), so every probe meets the same family."""
+    with archive.session() as session:
+        row = session.get(Capture, capture_id)
+        text, blob = session.get(TextRow, row.text_id), session.get(Blob, row.blob_sha256)
+        session.delete(row)
+        session.flush()
+        session.delete(text)
+        session.delete(blob)
+        session.commit()
+
+
+def measure(archive: Archive, size: int, npr_id: int) -> dict[str, float]:
+    add_ms, lookup_ms, lineage_ms, candidates = [], [], [], []
+    for k in range(PROBES):
+        cap = probe_capture(size, k)
+        t0 = time.perf_counter()
+        result = add_one(archive, cap)
+        add_ms.append((time.perf_counter() - t0) * 1000)
+        assert result.status == "new" and result.relation in ("copy", "identical"), result
+        with archive.session() as session:
+            row = session.get(Capture, result.id)
+            bands = {fp.kind: band_keys(fp) for fp in fingerprint_text(session.get(TextRow, row.text_id).body)}
+            t1 = time.perf_counter()
+            found = store.candidates_by_bands(session, row.text_id, bands)
+            lookup_ms.append((time.perf_counter() - t1) * 1000)
+            candidates.append(len(found))
+        t2 = time.perf_counter()
+        query.lineage(archive, str(npr_id))
+        lineage_ms.append((time.perf_counter() - t2) * 1000)
+        remove_capture(archive, result.id)
+    return {
+        "add_ms": statistics.median(add_ms),
+        "lookup_ms": statistics.median(lookup_ms),
+        "lineage_ms": statistics.median(lineage_ms),
+        "candidates": statistics.median(candidates),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--db", type=Path, default=None, help="archive file (default: a temporary one)")
+    ap.add_argument("--jobs", type=int, default=2, help="processes for fingerprinting the filler")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    vocab = vocabulary()
+    tmp = tempfile.TemporaryDirectory()
+    db = args.db or Path(tmp.name) / "scale.db"
+    rows = {}
+    with Archive(database_url(str(db))) as archive:
+        ids = {}
+        for f in sorted(SEEDS.glob("*.txt")):
+            r = add_one(archive, InputCapture(f.read_bytes(), f.name, None, datetime(2021, 8, 9, tzinfo=UTC),
+                                              "text/plain"))
+            ids[f.name[:3]] = r.id
+        loaded = 0
+        speeds = []
+        for size in sizes:
+            print(f"size {size}:", flush=True)
+            speeds.append(bulk_load(archive, loaded, size, vocab, args.jobs))
+            loaded = size
+            rows[size] = measure(archive, size, ids["001"])
+            print(f"  {rows[size]}", flush=True)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print()
+    print(f"{'texts':>8} {'add ms':>8} {'lookup ms':>10} {'lineage ms':>11} {'candidates':>11}")
+    for size, r in rows.items():
+        print(f"{size:>8} {r['add_ms']:>8.1f} {r['lookup_ms']:>10.2f} {r['lineage_ms']:>11.1f} {r['candidates']:>11.0f}")
+    lo, hi = rows[sizes[0]], rows[sizes[-1]]
+    print(f"ratio {sizes[-1]}/{sizes[0]}: add {hi['add_ms'] / lo['add_ms']:.2f}, "
+          f"lineage {hi['lineage_ms'] / lo['lineage_ms']:.2f} (target <= 1.25); "
+          f"lookup median at {sizes[-1]}: {hi['lookup_ms']:.2f} ms (target < 10)")
+    print(f"fingerprinting: {statistics.median(speeds):.0f} texts/s per process; peak RSS {peak_mb:.0f} MB")
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
