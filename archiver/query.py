@@ -11,6 +11,7 @@ from archiver import store
 from archiver.db import Archive
 from archiver.lineage import root_of
 from archiver.models import Capture, LineageEdge, TextRow
+from archiver.verify import compare_texts
 
 DESCENDANT_LIMIT = 10_000  # captures listed below one node; a wire story can have thousands of copies
 
@@ -194,8 +195,6 @@ def families(archive: Archive) -> list[dict[str, Any]]:
 
 def compare(archive: Archive, ref_a: str, ref_b: str) -> dict[str, Any]:
     """Two captures' clean texts aligned: relation, measurements and shared passages with offsets."""
-    from archiver.verify import compare_texts  # the verifier is the lineage stage's; only compare needs it here
-
     with archive.session() as session:
         rows = [store.capture_resolve(session, ref) for ref in (ref_a, ref_b)]
         texts = [session.get(TextRow, r.text_id) for r in rows]
