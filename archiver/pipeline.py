@@ -21,6 +21,7 @@ from archiver.clean import CLEANER_VERSION, clean
 from archiver.credits import find_credits, load_publishers, origin_publisher, unique_credits
 from archiver.db import Archive
 from archiver.errors import ArchiveError
+from archiver.export import expand_exports
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.lineage import Edge, Match, Member, derive_edges
 from archiver.models import Capture as CaptureRow
@@ -283,7 +284,7 @@ def add(
     archive: Archive, inputs: Iterable[str], url: str | None = None, stdin: BinaryIO | None = None
 ) -> Iterator[AddResult]:
     """Archive every input (files, directories, "-", URLs, WARC files); one result per capture."""
-    for item in iter_captures(inputs, url=url, stdin=stdin):
+    for item in expand_exports(inputs, lambda some: iter_captures(some, url=url, stdin=stdin)):
         if isinstance(item, Failed):
             yield AddResult(item.path, "error", error=item.error)
         else:
