@@ -41,7 +41,7 @@ def export_records(archive: Archive) -> Iterator[dict[str, Any]]:
         edges = list(session.scalars(select(LineageEdge)))
         parent_of = {e.child_id: e.parent_id for e in edges}
         ids = list(session.scalars(select(CaptureRow.id).order_by(CaptureRow.id)))
-        publisher_of = dict(session.execute(select(CaptureRow.id, CaptureRow.source_publisher)).tuples().all())
+        publisher_of = {r[0]: r[1] for r in session.execute(select(CaptureRow.id, CaptureRow.source_publisher))}
         for start in range(0, len(ids), BATCH):
             rows = session.scalars(
                 select(CaptureRow).where(CaptureRow.id.in_(ids[start : start + BATCH])).order_by(CaptureRow.id)

@@ -113,14 +113,20 @@ def _fold(s: str) -> str:
 
 
 def snippet(body: str, words: list[str]) -> tuple[str, list[list[int]]]:
-    """About SNIPPET_WORDS words around the first match, and the [start, end] of each matched word in it."""
+    """About SNIPPET_WORDS words where most of the query's words meet, and the [start, end] of each in it."""
     wanted = {_fold(w) for w in words}
     tokens = list(_WORD.finditer(body))
-    first = next((i for i, t in enumerate(tokens) if _fold(t.group()) in wanted), 0)
-    lo = max(0, first - SNIPPET_WORDS // 3)
-    hi = min(len(tokens), lo + SNIPPET_WORDS)
     if not tokens:
         return "", []
+    folded = [_fold(t.group()) for t in tokens]
+    best, lo = (-1, -1), 0
+    for i in (i for i, w in enumerate(folded) if w in wanted):
+        start = max(0, i - SNIPPET_WORDS // 3)
+        window = folded[start : start + SNIPPET_WORDS]
+        score = (len(wanted.intersection(window)), sum(w in wanted for w in window))
+        if score > best:
+            best, lo = score, start
+    hi = min(len(tokens), lo + SNIPPET_WORDS)
     start, end = tokens[lo].start(), tokens[hi - 1].end()
     prefix = "… " if lo > 0 else ""
     suffix = " …" if hi < len(tokens) else ""
