@@ -259,19 +259,10 @@ def export(output: str | None, db: str | None) -> None:
     from archiver.export import export_records
 
     count = 0
-    with open_archive(db) as archive:
-        stream = open(output, "w", encoding="utf-8") if output else None
-        try:
-            for record in export_records(archive):
-                line = render.json_line(record)
-                if stream:
-                    stream.write(line + "\n")
-                else:
-                    click.echo(line)
-                count += 1
-        finally:
-            if stream:
-                stream.close()
+    with open_archive(db) as archive, click.open_file(output or "-", "w", encoding="utf-8") as stream:
+        for record in export_records(archive):
+            stream.write(render.json_line(record) + "\n")
+            count += 1
     click.echo(f"exported {count} capture{'s' if count != 1 else ''}" + (f" to {output}" if output else ""), err=True)
 
 

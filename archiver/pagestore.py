@@ -108,10 +108,13 @@ def family_of(session: Session, text_id: int) -> tuple[set[int], list[TextMatch]
     while queue and len(seen) < FAMILY_LIMIT:
         current = queue.popleft()
         linked: set[int] = set()
-        for m in session.scalars(select(TextMatch).where(or_(TextMatch.text_a == current, TextMatch.text_b == current))):
+        query = select(TextMatch).where(or_(TextMatch.text_a == current, TextMatch.text_b == current))
+        for m in session.scalars(query):
             matches[(m.text_a, m.text_b)] = m
             linked.update((m.text_a, m.text_b))
-        pages = set(session.scalars(select(Capture.page_id).where(Capture.text_id == current, Capture.page_id.is_not(None))))
+        pages = {
+            p for p in session.scalars(select(Capture.page_id).where(Capture.text_id == current)) if p is not None
+        }
         for page_id in pages - pages_seen:
             pages_seen.add(page_id)
             linked.update(session.scalars(select(Capture.text_id).where(Capture.page_id == page_id)))

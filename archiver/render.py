@@ -11,7 +11,6 @@ from typing import Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 from rich.tree import Tree
 
 from archiver.pipeline import AddResult

@@ -51,8 +51,7 @@ def normalise_url(url: str | None) -> str | None:
     host = (parts.hostname or "").rstrip(".")
     if scheme not in DEFAULT_PORTS or not host:
         return None
-    if host.startswith("www."):
-        host = host[4:]
+    host = host.removeprefix("www.")
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = _normalise_escapes(parts.path, safe="/:@!$&'()*+,;=-._~") or "/"
     if len(path) > 1:
@@ -74,7 +73,7 @@ def page_url(canonical: str | None, captured_from: str | None) -> str | None:
     given = normalise_url(captured_from)
     if canonical:
         declared = normalise_url(urljoin(captured_from or "", canonical.strip()))
-        if declared and urlsplit(declared).path not in ("", "/"):
-            if given is None or urlsplit(given).netloc == urlsplit(declared).netloc:
-                return declared
+        front_page = declared is None or urlsplit(declared).path in ("", "/")
+        if not front_page and (given is None or urlsplit(given).netloc == urlsplit(str(declared)).netloc):
+            return declared
     return given
