@@ -209,5 +209,78 @@ def db_schema(db: str | None) -> None:
         click.echo(schema_markdown(archive.engine), nl=False)
 
 
+@cli.command()
+@click.argument("ref", metavar="URL|ID")
+@db_option
+@json_option
+@reports_errors
+def history(ref: str, db: str | None, as_json: bool) -> None:
+    """Every version of a page: capture times, words added and removed, headline changes."""
+    from archiver import history as versions_read
+
+    with open_archive(db) as archive:
+        data = versions_read.history(archive, ref)
+    if as_json:
+        click.echo(render.json_line(data))
+    else:
+        render.history_text(data, Console())
+
+
+@cli.command()
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="[B]", required=False)
+@db_option
+@json_option
+@click.option("--color/--no-color", default=None, help="Colour the changes (default: on a terminal).")
+@reports_errors
+def diff(a: str, b: str | None, db: str | None, as_json: bool, color: bool | None) -> None:
+    """Word-level diff of two captures (ID, URL, or URL@N for version N); with one, against its previous version."""
+    from archiver import history as versions_read
+
+    with open_archive(db) as archive:
+        data = versions_read.diff(archive, a, b)
+    if as_json:
+        click.echo(render.json_line(data))
+        return
+    console = Console(force_terminal=True) if color else Console()
+    render.diff_text(data, console, color=console.is_terminal if color is None else color)
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1, required=True, metavar="QUERY...")
+@click.option("--limit", default=20, show_default=True, help="Most texts to list.")
+@db_option
+@json_option
+@reports_errors
+def search(words: tuple[str, ...], limit: int, db: str | None, as_json: bool) -> None:
+    """Full-text search of the clean texts: words, "a phrase", a OR b, -excluded."""
+    from archiver import search as text_search
+
+    with open_archive(db) as archive:
+        results = text_search.search(archive, " ".join(words), limit=limit)
+    if as_json:
+        for r in results:
+            click.echo(render.json_line(r))
+    else:
+        render.search_text(results, Console())
+
+
+@cli.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of stdout.")
+@db_option
+@reports_errors
+def export(output: str | None, db: str | None) -> None:
+    """Every capture as JSON Lines, raw bytes included; `archive add FILE` brings them back."""
+    from archiver.export import export_records
+
+    count = 0
+    with open_archive(db) as archive, click.open_file(output or "-", "w", encoding="utf-8") as stream:
+        for record in export_records(archive):
+            stream.write(render.json_line(record) + "\n")
+            count += 1
+    click.echo(f"exported {count} capture{'s' if count != 1 else ''}" + (f" to {output}" if output else ""), err=True)
+
+
 def main() -> None:
     cli(prog_name="archive")

@@ -28,6 +28,14 @@ SQLITE_BUSY_TIMEOUT_MS = 60_000  # several writers wait for each other rather th
 POSTGRES_MIGRATION_LOCK = 0x61726368  # pg_advisory_lock key ("arch"): one migrator at a time
 
 
+SEARCH_OBJECTS = ("text_fts", "ix_text_body_fts")  # full-text search: made by migration SQL, not the models
+
+
+def schema_object_included(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic filter: leave the full-text search table/index (and FTS5's shadow tables) to the migrations."""
+    return not (name or "").startswith(SEARCH_OBJECTS)
+
+
 def alembic_config() -> Config:
     """Alembic configuration pointing at the migration scripts shipped inside the package."""
     cfg = Config()

@@ -13,6 +13,12 @@ The order (earliest = most original first):
 3. the full published timestamp, when both have one;
 4. the capture time (when *we* saw it: weaker than the page's own date and credits);
 5. the raw bytes' SHA-256, so ties resolve the same way in every run.
+
+Versions of one page (same page URL, numbered by versions.py) stay together: the page's captures
+sort as one block, placed where its earliest member would sort, in version order inside. Each
+later version is a `revision` of the version before it, each re-capture `identical` to its
+version's first capture, and only a page's first version looks for a source outside the page, so
+a copy of version 1 links to version 1 and a revision never breaks the family.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ class Member:
     site_publisher: str | None  # its own site's canonical publisher name, when known
     credits: tuple[tuple[str, str], ...] = ()  # (name, kind) in order of appearance
     words: int = 0
+    page_id: int | None = None  # the page it is a capture of, when its URL is known
+    version: int | None = None  # which version of that page it shows (versions.py)
 
 
 @dataclass(frozen=True)
@@ -167,11 +175,58 @@ def _evidence(
     return lines
 
 
+def _page_order_key(member: Member) -> tuple[Any, ...]:
+    return (member.version or 0, member.captured_at.isoformat(), member.published or "", member.blob_sha256)
+
+
+def family_order(members: list[Member], credited: dict[int, frozenset[str]] | None = None) -> list[Member]:
+    """The family in order: each page's captures as one block, in version order (module docstring)."""
+    credited = credited if credited is not None else credited_by_others(members)
+    groups: dict[tuple[str, int], list[Member]] = {}
+    for m in members:
+        key = ("page", m.page_id) if m.page_id is not None else ("capture", m.capture_id)
+        groups.setdefault(key, []).append(m)
+    blocks = sorted(groups.values(), key=lambda g: min(order_key(m, credited[m.capture_id]) for m in g))
+    return [m for block in blocks for m in sorted(block, key=_page_order_key)]
+
+
+def _version_edge(child: Member, head: Member, previous: Member | None, match: Match | None) -> Edge:
+    """A page capture's edge inside its page: re-capture of its version, or revision of the one before."""
+    if previous is None:
+        same = child.text_id == head.text_id
+        why = "the same text" if same else "only whitespace, punctuation or the dateline changed"
+        return Edge(
+            child_id=child.capture_id,
+            parent_id=head.capture_id,
+            relation="identical",
+            score=1.0,
+            evidence=[f"re-capture of version {child.version} of this page (#{head.capture_id}): {why}"],
+        )
+    evidence = [
+        f"version {child.version} of this page, captured {child.captured_at.isoformat()[:19]} "
+        f"after version {previous.version} (#{previous.capture_id})"
+    ]
+    summary = match.evidence.get("summary") if match else None
+    if summary:
+        evidence.append(f"{summary} (#{previous.capture_id})")
+    return Edge(
+        child_id=child.capture_id,
+        parent_id=previous.capture_id,
+        relation="revision",
+        score=round(match.score, 4) if match else 0.0,
+        evidence=evidence,
+    )
+
+
 def derive_edges(members: list[Member], matches: list[Match]) -> list[Edge]:
     """Pick one parent per member from the earlier members it matches; returns the edges."""
     credited = credited_by_others(members)
-    ordered = sorted(members, key=lambda m: order_key(m, credited[m.capture_id]))
+    ordered = family_order(members, credited)
     rank = {m.capture_id: i for i, m in enumerate(ordered)}
+    heads: dict[tuple[int, int], Member] = {}
+    for m in ordered:
+        if m.page_id is not None and m.version is not None:
+            heads.setdefault((m.page_id, m.version), m)
     by_text: dict[int, list[Member]] = {}
     for m in ordered:
         by_text.setdefault(m.text_id, []).append(m)
@@ -181,6 +236,15 @@ def derive_edges(members: list[Member], matches: list[Match]) -> list[Edge]:
 
     edges: list[Edge] = []
     for child in ordered:
+        if child.page_id is not None and child.version is not None:
+            head = heads[(child.page_id, child.version)]
+            previous = heads.get((child.page_id, child.version - 1))
+            if head is not child or previous is not None:
+                other = head if head is not child else previous
+                assert other is not None
+                key = (min(other.text_id, child.text_id), max(other.text_id, child.text_id))
+                edges.append(_version_edge(child, head, previous if head is child else None, match_of.get(key)))
+                continue
         best: tuple[Any, ...] | None = None
         best_edge: Edge | None = None
         for parent in ordered[: rank[child.capture_id]]:

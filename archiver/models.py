@@ -110,6 +110,12 @@ class Capture(Base):
         Text, doc="the publisher this page's own site or credits name for its text (canonical)"
     )
     text_id: Mapped[int] = mapped_column(ForeignKey("text.id"), index=True, doc="the clean body (text.id)")
+    page_id: Mapped[int | None] = mapped_column(
+        ForeignKey("page.id"), index=True, doc="the page it is a capture of (page.id); null when no URL is known"
+    )
+    version: Mapped[int | None] = mapped_column(
+        Integer, doc="which version of its page it shows (1, 2, ...); re-captures share their version's number"
+    )
 
 
 class ChromeRow(Base):
@@ -217,3 +223,41 @@ class LineageEdge(Base):
     score: Mapped[float] = mapped_column(Float, doc="strength of the relation, 0..1")
     evidence: Mapped[list[str]] = mapped_column(JSON, doc="sentences a user can check (JSON list)")
 
+
+
+class Page(Base):
+    """A page over time: its captures are versions and re-captures of one story (migration 0002)."""
+
+    __tablename__ = "page"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, doc="page id")
+    url: Mapped[str] = mapped_column(
+        Text,
+        unique=True,
+        doc="normalised page URL: the canonical URL the page declares, else the captured URL "
+        "(https, lower-case host without www., no tracking parameters or fragment)",
+    )
+
+
+class PageVersion(Base):
+    """One version of a page: the first capture showing a new text, and what changed from the previous one."""
+
+    __tablename__ = "page_version"
+
+    page_id: Mapped[int] = mapped_column(
+        ForeignKey("page.id", ondelete="CASCADE"), primary_key=True, doc="the page (page.id)"
+    )
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, doc="version number, 1 for the first")
+    capture_id: Mapped[int] = mapped_column(
+        ForeignKey("capture.id", ondelete="CASCADE"), index=True, doc="the first capture showing this version"
+    )
+    captures: Mapped[int] = mapped_column(Integer, doc="how many captures show this version (1 + re-captures)")
+    last_captured_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), doc="when this version was last seen (its latest capture), UTC"
+    )
+    words_added: Mapped[int | None] = mapped_column(
+        Integer, doc="words added since the previous version (null for version 1)"
+    )
+    words_removed: Mapped[int | None] = mapped_column(
+        Integer, doc="words removed since the previous version (null for version 1)"
+    )

@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from archiver import store
+from archiver import pagestore, store
 from archiver.clean import CLEANER_VERSION, clean
 from archiver.credits import find_credits, load_publishers, origin_publisher, unique_credits
 from archiver.db import Archive
 from archiver.errors import ArchiveError
+from archiver.export import expand_exports
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.lineage import Edge, Match, Member, derive_edges
 from archiver.models import Capture as CaptureRow
@@ -28,6 +30,7 @@ from archiver.sources import Failed, iter_captures
 from archiver.types import Article, Capture, Fingerprint
 from archiver.verify import VERSION as VERIFIER_VERSION
 from archiver.verify import compare_texts
+from archiver.versions import utc
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class AddResult:
     parent: int | None = None
     relation: str | None = None
     error: str | None = None
+    page: str | None = None  # the normalised page URL, when the capture has one
+    version: int | None = None  # which version of that page it shows
+    recapture: int | None = None  # for a re-capture of an unchanged version: the new capture's own id
 
 
 @dataclass
@@ -95,12 +101,14 @@ def _member(row: CaptureRow, credits: list[tuple[str, str]], words: int) -> Memb
         capture_id=row.id,
         text_id=row.text_id,
         published=row.published,
-        captured_at=row.captured_at,
+        captured_at=utc(row.captured_at),
         blob_sha256=row.blob_sha256,
         source_publisher=row.source_publisher,
         site_publisher=site_publisher(row.site_name, row.canonical_url or row.url),
         credits=tuple(credits),
         words=words,
+        page_id=row.page_id,
+        version=row.version,
     )
 
 
@@ -136,7 +144,7 @@ def _evidence_dict(result: object) -> dict[str, object]:
 
 def rederive_family(session: Session, text_id: int) -> list[Edge]:
     """Recompute the lineage edges of every capture in this text's family."""
-    text_ids, match_rows = store.family_texts(session, text_id)
+    text_ids, match_rows = pagestore.family_of(session, text_id)
     rows = store.captures_of_texts(session, text_ids)
     credit_rows = store.credits_of(session, [r.id for r in rows])
     words = {t.id: t.words for t in store.texts_get(session, text_ids).values()}
@@ -178,6 +186,9 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
         cleaner_version=CLEANER_VERSION,
         source_publisher=item.source_publisher,
     )
+    if pagestore.page_attach(session, row) is not None:
+        assert row.page_id is not None
+        pagestore.page_refresh(session, row.page_id)
     if new_text:
         verify_candidates(session, text_row.id, text_row.body, item.bands)
     edges = rederive_family(session, text_row.id)
@@ -209,6 +220,8 @@ def add_one(archive: Archive, capture: Capture) -> AddResult:
             if existing is None:
                 raise
             return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
+        if row.page_id is not None and row.version is not None:
+            return _page_result(session, label, row, edge)
     return AddResult(
         label,
         "new",
@@ -220,11 +233,58 @@ def add_one(archive: Archive, capture: Capture) -> AddResult:
     )
 
 
+def _page_result(session: Session, label: str | None, row: CaptureRow, edge: Edge | None) -> AddResult:
+    """The result of adding a capture of a page: a new page, a new version, or a re-capture."""
+    assert row.page_id is not None and row.version is not None
+    page = pagestore.page_get(session, row.page_id)
+    heads = {v.version: v for v in pagestore.page_versions(session, row.page_id)}
+    head = heads[row.version]
+    known = sum(v.captures for v in heads.values()) > 1
+    page_url = page.url if page else None
+    if head.capture_id != row.id:  # the text did not change: recorded, reported as the version it shows
+        first = session.get(CaptureRow, head.capture_id)
+        title = first.title if first else row.title
+        return AddResult(
+            label, "duplicate", head.capture_id, row.url, title, page=page_url, version=row.version, recapture=row.id
+        )
+    return AddResult(
+        label,
+        "version" if known else "new",
+        row.id,
+        row.url,
+        row.title,
+        parent=edge.parent_id if edge else None,
+        relation=edge.relation if edge else None,
+        page=page_url,
+        version=row.version,
+    )
+
+
+def backfill_pages(session: Session) -> int:
+    """Put every capture with a URL on its page, number the versions, re-derive the families of pages
+    with several captures. Used by migration 0002 on archives made before pages existed; returns pages."""
+    rows = list(session.scalars(select(CaptureRow).order_by(CaptureRow.id)))
+    for row in rows:
+        pagestore.page_attach(session, row)
+    pages = sorted({r.page_id for r in rows if r.page_id is not None})
+    for page_id in pages:
+        pagestore.page_refresh(session, page_id)
+    done: set[int] = set()
+    for page_id in pages:
+        members = pagestore.page_captures(session, page_id)
+        if len(members) > 1 and members[0].text_id not in done:
+            text_ids, _ = pagestore.family_of(session, members[0].text_id)
+            done.update(text_ids)
+            rederive_family(session, members[0].text_id)
+    session.flush()
+    return len(pages)
+
+
 def add(
     archive: Archive, inputs: Iterable[str], url: str | None = None, stdin: BinaryIO | None = None
 ) -> Iterator[AddResult]:
     """Archive every input (files, directories, "-", URLs, WARC files); one result per capture."""
-    for item in iter_captures(inputs, url=url, stdin=stdin):
+    for item in expand_exports(inputs, lambda some: iter_captures(some, url=url, stdin=stdin)):
         if isinstance(item, Failed):
             yield AddResult(item.path, "error", error=item.error)
         else:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from archiver import store
 from archiver.db import Archive
 from archiver.lineage import root_of
-from archiver.models import Capture, LineageEdge, TextRow
+from archiver.models import Capture, LineageEdge, Page, TextRow
 from archiver.verify import compare_texts
 
 DESCENDANT_LIMIT = 10_000  # captures listed below one node; a wire story can have thousands of copies
@@ -53,10 +53,17 @@ def capture_record(session: Session, row: Capture, *, chrome: bool = True) -> di
             {"kind": f.kind, "algorithm": f.algorithm, "version": f.version, "params": f.params}
             for f in store.fingerprints_of(session, row.text_id)
         ],
+        "page": _page_url(session, row),
+        "version": row.version,
     }
     if chrome:
         record["chrome"] = [{"reason": c.reason, "text": c.text} for c in store.chrome_of(session, row.id)]
     return record
+
+
+def _page_url(session: Session, row: Capture) -> str | None:
+    page = session.get(Page, row.page_id) if row.page_id is not None else None
+    return page.url if page else None
 
 
 def _published(session: Session, row: Capture) -> dict[str, Any]:

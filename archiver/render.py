@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -44,6 +45,8 @@ def add_result_line(result: AddResult) -> str:
     link = ""
     if result.parent is not None:
         link = f"  [{result.relation} of #{result.parent}]"
+    if result.recapture is not None:
+        link = f"  [re-capture #{result.recapture}: version {result.version} unchanged]"
     title = f"  {result.title}" if result.title else ""
     return f"{result.status:<10} #{result.id}  {result.path or result.url}{title}{link}"
 
@@ -177,3 +180,132 @@ def compare_table(data: dict[str, Any]) -> Table:
 def write_lines(lines: Iterable[str], stream: TextIO) -> None:
     for line in lines:
         stream.write(line + "\n")
+
+
+# --- versions, diff, search ----------------------------------------------------------------------
+
+DIFF_CONTEXT_WORDS = 12  # unchanged words kept on each side of a change: enough to find the sentence again
+
+
+def _when(value: str | None) -> str:
+    return (value or "")[:16].replace("T", " ")
+
+
+def history_text(data: dict[str, Any], console: Console) -> None:
+    """`archive history`: each version with when it was captured, words changed, headline changes."""
+    page = data.get("page")
+    versions = data["versions"]
+    heading = escape(page["url"]) if page else f"capture #{versions[0]['id']} (no page URL)"
+    n, c = len(versions), data["captures"]
+    console.print(f"[bold]{heading}[/bold]  {n} version{'s' if n != 1 else ''}, {c} capture{'s' if c != 1 else ''}",
+                  highlight=False, soft_wrap=True)
+    for v in versions:
+        changed = ""
+        if v["words_added"] is not None:
+            changed = f"  [green]+{v['words_added']}[/green] [red]-{v['words_removed']}[/red] words"
+        console.print(
+            f"[bold]v{v['version']}[/bold]  #{v['id']}  {_when(v['captured_at'])}  {v['words']} words{changed}  "
+            f"{escape(v.get('title') or '')}",
+            highlight=False, soft_wrap=True,
+        )
+        if v.get("title_change"):
+            console.print(f"      [yellow]headline changed[/yellow] from: {escape(v['title_change']['from'] or '')}",
+                          highlight=False, soft_wrap=True)
+        for again in v["captures"][1:]:
+            note = "same text" if again.get("same_text") else "only whitespace, punctuation or dateline changed"
+            console.print(f"      re-captured #{again['id']}  {_when(again['captured_at'])}  [dim]({note})[/dim]",
+                          highlight=False, soft_wrap=True)
+
+
+def _collapse(text: str) -> str:
+    """Unchanged text between changes: keep DIFF_CONTEXT_WORDS words at each end."""
+    words = list(re.finditer(r"\S+", text))
+    if len(words) <= 2 * DIFF_CONTEXT_WORDS + 4:
+        return text
+    head = text[: words[DIFF_CONTEXT_WORDS - 1].end()]
+    tail = text[words[-DIFF_CONTEXT_WORDS].start():]
+    return f"{head} … {tail}"
+
+
+def diff_segments(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The diff as (kind, text) pieces in reading order: kind is "same", "removed" or "added"."""
+    a, b = data["a"]["text"], data["b"]["text"]
+    pieces: list[tuple[str, str]] = []
+    pos_a = 0
+    for c in data["changes"]:
+        a_start, a_end = c["a"]
+        if a_start > pos_a:
+            pieces.append(("same", a[pos_a:a_start]))
+        if c["removed"]:
+            pieces.append(("removed", c["removed"]))
+        if c["op"] == "insert":  # keep b's spacing around the inserted words
+            b_start, b_end = c["b"]
+            if a_start < len(a):
+                pieces += [("added", c["added"]), ("same", re.match(r"\s*", b[b_end:]).group())]  # type: ignore[union-attr]
+            else:
+                pieces += [("same", b[len(b[:b_start].rstrip()) : b_start]), ("added", c["added"])]
+        elif c["added"]:
+            pieces.append(("added", c["added"]))
+        pos_a = a_end
+    if pos_a < len(a):
+        pieces.append(("same", a[pos_a:]))
+    if not data["changes"] and not a:
+        pieces.append(("same", b))
+    return pieces
+
+
+def diff_text(data: dict[str, Any], console: Console, *, color: bool) -> None:
+    """`archive diff`: headline change, word counts, then the text with removed and added words marked."""
+    a, b = data["a"], data["b"]
+    for sign, side in (("---", a), ("+++", b)):
+        version = f" version {side['version']}" if side.get("version") else ""
+        console.print(f"{sign} #{side['id']}{version}  {_when(side['captured_at'])}  {escape(side.get('title') or '')}",
+                      highlight=False)
+    if data.get("title_change"):
+        t = data["title_change"]
+        console.print(f"headline: {escape(t['from'] or '')!s} -> {escape(t['to'] or '')!s}", highlight=False)
+    console.print(f"{data['words_added']} words added, {data['words_removed']} removed", highlight=False)
+    console.print()
+    if not data["changes"]:
+        console.print("(the texts are identical)")
+        return
+    segments = diff_segments(data)
+    out: list[str] = []
+    for i, (kind, piece) in enumerate(segments):
+        if kind == "same":
+            shown = piece
+            if i == 0:
+                words = list(re.finditer(r"\S+", piece))
+                shown = "… " + piece[words[-DIFF_CONTEXT_WORDS].start():] if len(words) > DIFF_CONTEXT_WORDS else piece
+            elif i == len(segments) - 1:
+                words = list(re.finditer(r"\S+", piece))
+                shown = piece[: words[DIFF_CONTEXT_WORDS - 1].end()] + " …" if len(words) > DIFF_CONTEXT_WORDS else piece
+            else:
+                shown = _collapse(piece)
+            out.append(escape(shown))
+        elif color:
+            style = "bold red strike" if kind == "removed" else "bold green"
+            out.append(f"[{style}]{escape(piece)}[/{style}]")
+        else:
+            out.append(escape(f"[-{piece}-]" if kind == "removed" else f"{{+{piece}+}}"))
+    console.print("".join(out), soft_wrap=True, highlight=False)
+
+
+def search_text(results: list[dict[str, Any]], console: Console) -> None:
+    """`archive search`: one block per matching text: its first capture, other captures, the snippet."""
+    if not results:
+        console.print("no matches")
+        return
+    for r in results:
+        where = " · ".join(x for x in (r.get("site_name"), (r.get("published") or "")[:10]) if x)
+        others = [f"#{i}" for i in r["captures"] if i != r["id"]]
+        also = f"  [dim](also {', '.join(others)})[/dim]" if others else ""
+        console.print(f"[bold]#{r['id']}[/bold] {escape(r.get('title') or '(no title)')}"
+                      + (f" [dim]({escape(where)})[/dim]" if where else "") + also, highlight=False)
+        snippet, last = r["snippet"], 0
+        parts: list[str] = []
+        for start, end in r["matches"]:
+            parts.append(escape(snippet[last:start]) + f"[bold yellow]{escape(snippet[start:end])}[/bold yellow]")
+            last = end
+        parts.append(escape(snippet[last:]))
+        console.print("  " + "".join(parts), highlight=False)

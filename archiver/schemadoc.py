@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, inspect
 
+from archiver.db import SEARCH_OBJECTS
 from archiver.models import Base
 
 VIEW_DOCS = {
@@ -28,7 +29,39 @@ VIEW_DOCS = {
         "Lineage edges with the titles, sites and URLs of both ends.",
         {},
     ),
+    "page_latest": (
+        "The latest version of every page: its first capture, when it was last seen, how many captures the page has.",
+        {
+            "page_id": "the page",
+            "url": "the page's normalised URL",
+            "version": "number of its latest version (= how many versions it has)",
+            "capture_id": "the first capture showing that version",
+            "title": "that capture's headline",
+            "text_id": "that version's clean text (text.id)",
+            "captured_at": "when that version was first captured",
+            "last_captured_at": "when that version was last seen",
+            "captures": "all captures of the page, re-captures included",
+        },
+    ),
 }
+
+SEARCH_DOC = """## Full-text search
+
+`archive search` finds texts by the words of their clean body. Its index is part of the schema:
+
+- SQLite: `text_fts`, an FTS5 table over `text.body` (external content, `rowid` = `text.id`, tokenizer
+  `unicode61 remove_diacritics 2`), kept in sync by triggers on `text`. Its shadow tables
+  (`text_fts_data`, `text_fts_idx`, `text_fts_docsize`, `text_fts_config`) are FTS5's own.
+- PostgreSQL: the GIN index `ix_text_body_fts` on `to_tsvector('simple'::regconfig, body)`.
+
+```sql
+SELECT t.id, c.id AS capture_id, c.title FROM text_fts f
+JOIN text t ON t.id = f.rowid JOIN capture c ON c.text_id = t.id
+WHERE text_fts MATCH '"steel supports" AND bridge' ORDER BY bm25(text_fts);
+```
+
+On PostgreSQL: `WHERE to_tsvector('simple'::regconfig, t.body) @@ websearch_to_tsquery('simple', '"steel supports" bridge')`.
+"""
 
 EXAMPLES = """## Example queries
 
@@ -62,6 +95,20 @@ What the cleaner removed most often, by rule:
 ```sql
 SELECT reason, COUNT(*) FROM chrome GROUP BY reason ORDER BY 2 DESC;
 ```
+
+Pages that changed after publication, most versions first:
+
+```sql
+SELECT url, version AS versions, captures, title FROM page_latest WHERE version > 1 ORDER BY version DESC;
+```
+
+Every version of one page, with the words each changed and its headline:
+
+```sql
+SELECT v.version, v.capture_id, c.captured_at, v.words_added, v.words_removed, c.title
+FROM page_version v JOIN page p ON p.id = v.page_id JOIN capture c ON c.id = v.capture_id
+WHERE p.url = 'https://rivertontribune.com/news/2023/05/09/old-mill-bridge-closed' ORDER BY v.version;
+```
 """
 
 
@@ -84,7 +131,7 @@ def schema_markdown(engine: Engine) -> str:
         "",
     ]
     for name in sorted(insp.get_table_names()):
-        if name == "alembic_version":
+        if name == "alembic_version" or name.startswith(SEARCH_OBJECTS):
             continue
         mapper = mappers.get(name)
         doc = (mapper.class_.__doc__ or "").strip() if mapper else ""
@@ -113,6 +160,8 @@ def schema_markdown(engine: Engine) -> str:
             for u in sorted(uniques):
                 lines.append(f"Unique: ({', '.join(u)}).")
             for i in sorted(indexes, key=lambda x: str(x["name"])):
+                if str(i["name"]).startswith(SEARCH_OBJECTS):
+                    continue
                 cols = ", ".join(str(c) for c in i["column_names"])
                 lines.append(f"Index `{i['name']}` on ({cols}){' unique' if i.get('unique') else ''}.")
         lines.append("")
@@ -123,4 +172,5 @@ def schema_markdown(engine: Engine) -> str:
             lines.append(f"| `{col['name']}` | {coldocs.get(col['name'], '')} |")
         lines.append("")
     lines.append(EXAMPLES)
+    lines.append(SEARCH_DOC)
     return "\n".join(lines).rstrip() + "\n"

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from archiver.config import database_url
+from archiver.db import schema_object_included
 from archiver.models import Base
 
 config = context.config
@@ -24,6 +25,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite needs batch ALTER TABLE
         compare_type=True,
+        include_object=schema_object_included,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,114 @@
+"""Versions of one page: which captures show a new text and which re-capture the last one. Pure.
+
+The captures of a page (same normalised page URL, see urls.py) are ordered by capture time, then
+published date, then the SHA-256 of the raw bytes, so the answer does not depend on the order
+they were added in. Walking that order, a capture starts a new version when its text differs
+from the previous capture's in more than "boring" ways (NewsDiffs' term): whitespace, typographic
+punctuation (curly quotes, dashes, ellipses, non-breaking spaces) and the dateline or a
+date/update stamp line. Otherwise it is a re-capture of the current version.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+_PUNCT = str.maketrans(
+    {
+        "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'",
+        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+    }
+)
+_DASHES = re.compile(r"\s*-{1,3}\s*")
+_SPACE = re.compile(r"\s+")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+# "KABUL, Afghanistan (AP) - ", "WASHINGTON - ", "NEW YORK (Reuters) - ", "Aug. 8, 2021 - ": a wire
+# dateline opening the first paragraph (forms seen in the AP/Reuters/NPR seed and aeb-dev texts).
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][\w.'\- ]{1,40}){0,2}\s*(?:\([\w .&]{2,30}\)\s*)?"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*)-\s+"
+)
+# A paragraph that is only a date/update stamp: "Updated 5:32 PM ET, Sun August 8, 2021".
+_STAMP_WORDS = re.compile(
+    rf"^(?:(?:updated|published|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|et|edt|est|ct|cdt|pt|pdt|gmt|utc"
+    rf"|bst|cet|cest|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    rf"|{_MONTH.lower()}|\d{{1,4}}(?::\d\d)?(?:st|nd|rd|th)?|[,.:|/()-])\s*)+$"
+)
+STAMP_MAX_WORDS = 14  # longest update stamp in the aeb-dev texts is 11 tokens; a real sentence stays a version
+
+
+def _is_stamp(paragraph: str) -> bool:
+    lowered = paragraph.strip().lower()
+    return (
+        bool(lowered)
+        and len(lowered.split()) <= STAMP_MAX_WORDS
+        and any(ch.isdigit() for ch in lowered)
+        and bool(_STAMP_WORDS.match(lowered))
+    )
+
+
+def boring_form(text: str) -> str:
+    """The text with its boring differences taken out: equal forms mean the same version."""
+    norm = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+    paragraphs = [p for p in re.split(r"\n\s*\n", norm) if p.strip() and not _is_stamp(p)]
+    if paragraphs:
+        paragraphs[0] = _DATELINE.sub("", _DASHES.sub(" - ", paragraphs[0].strip()), count=1)
+    joined = " ".join(paragraphs)
+    return _SPACE.sub(" ", _DASHES.sub(" - ", joined)).strip()
+
+
+def utc(value: datetime) -> datetime:
+    """A capture time as timezone-aware UTC (SQLite hands back naive UTC datetimes)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class PageCapture:
+    """What version assignment needs to know of one capture of a page."""
+
+    capture_id: int
+    text_id: int
+    captured_at: datetime
+    published: str | None
+    blob_sha256: str
+    body: str
+    title: str | None = None
+
+
+def page_order_key(captured_at: datetime, published: str | None, blob_sha256: str) -> tuple[Any, ...]:
+    """Order of a page's captures: capture time, then published date, then raw-bytes SHA-256."""
+    return (utc(captured_at).isoformat(), published or "", blob_sha256)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A capture's version number, and whether it is the first capture showing that version."""
+
+    capture_id: int
+    version: int
+    first: bool
+    boring_change: bool  # a re-capture whose text differs only in boring ways
+
+
+def assign_versions(captures: Sequence[PageCapture]) -> list[Assignment]:
+    """Version numbers (1, 2, ...) for a page's captures, in page order."""
+    ordered = sorted(captures, key=lambda c: page_order_key(c.captured_at, c.published, c.blob_sha256))
+    out: list[Assignment] = []
+    version, current_form, current_text = 0, None, None
+    for c in ordered:
+        form = boring_form(c.body)
+        if form != current_form:
+            version += 1
+            current_form, current_text = form, c.text_id
+            out.append(Assignment(c.capture_id, version, True, False))
+        else:
+            out.append(Assignment(c.capture_id, version, False, c.text_id != current_text))
+    return out
