@@ -24,10 +24,12 @@ from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.lineage import Edge, Match, Member, derive_edges
 from archiver.models import Capture as CaptureRow
 from archiver.models import LineageEdge
+from archiver.fetch import FetchPolicy
 from archiver.sources import Failed, iter_captures
 from archiver.types import Article, Capture, Fingerprint
 from archiver.verify import VERSION as VERIFIER_VERSION
 from archiver.verify import compare_texts
+from archiver.workers import Work, WorkFailed, prepare_ordered
 
 
 @dataclass(frozen=True)
@@ -220,12 +222,78 @@ def add_one(archive: Archive, capture: Capture) -> AddResult:
     )
 
 
+def prepare_lean(capture: Capture) -> Prepared:
+    """`prepare` for a worker process: the result travels back without the raw bytes the parent holds."""
+    item = prepare(capture)
+    item.capture = dataclasses.replace(capture, raw=b"")
+    return item
+
+
+def _triage(archive: Archive, captures: Iterable[Capture | Failed]) -> Iterator[object]:
+    """Work for captures not yet archived; known bytes and read failures pass through (resumable batches)."""
+    for item in captures:
+        if isinstance(item, Failed):
+            yield item
+            continue
+        with archive.session() as session:
+            existing = store.capture_by_blob(session, store.sha256_hex(item.raw))
+            if existing is not None:
+                yield AddResult(item.path or item.url, "duplicate", existing.id, existing.url, existing.title)
+                continue
+        yield Work(item)
+
+
+def store_outcome(archive: Archive, capture: Capture, outcome: Prepared | WorkFailed) -> AddResult:
+    """Store one prepared capture (the single writer), or report why it could not be prepared."""
+    label = capture.path or capture.url
+    if isinstance(outcome, WorkFailed):
+        return AddResult(label, "error", url=capture.url, error=outcome.error)
+    outcome.capture = capture
+    with archive.session() as session:
+        existing = store.capture_by_blob(session, outcome.digest)  # the same bytes earlier in this batch
+        if existing is not None:
+            return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
+        try:
+            row, edge = store_prepared(session, outcome)
+            session.commit()
+        except IntegrityError:
+            session.rollback()  # another writer stored the same bytes first
+            existing = store.capture_by_blob(session, outcome.digest)
+            if existing is None:
+                raise
+            return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
+    return AddResult(
+        label,
+        "new",
+        row.id,
+        row.url,
+        row.title,
+        parent=edge.parent_id if edge else None,
+        relation=edge.relation if edge else None,
+    )
+
+
 def add(
-    archive: Archive, inputs: Iterable[str], url: str | None = None, stdin: BinaryIO | None = None
+    archive: Archive,
+    inputs: Iterable[str],
+    url: str | None = None,
+    stdin: BinaryIO | None = None,
+    *,
+    jobs: int = 1,
+    globs: tuple[str, ...] = (),
+    policy: FetchPolicy | None = None,
 ) -> Iterator[AddResult]:
-    """Archive every input (files, directories, "-", URLs, WARC files); one result per capture."""
-    for item in iter_captures(inputs, url=url, stdin=stdin):
+    """Archive every input (files, directories, "-", URLs, WARC files); one result per capture, in order.
+
+    Cleaning and fingerprinting run in `jobs` worker processes; this process is the one writer and stores
+    in input order, so any `jobs` gives the same archive.
+    """
+    captures = iter_captures(inputs, url=url, stdin=stdin, globs=globs, policy=policy)
+    for item, outcome in prepare_ordered(prepare_lean, _triage(archive, captures), jobs):
         if isinstance(item, Failed):
             yield AddResult(item.path, "error", error=item.error)
+        elif isinstance(item, AddResult):
+            yield item
         else:
-            yield add_one(archive, item)
+            assert isinstance(item, Work) and outcome is not None
+            yield store_outcome(archive, item.item, outcome)
