@@ -77,14 +77,16 @@ def cli() -> None:
               help="Worker processes for cleaning and fingerprinting. Default: the number of cores.")
 @click.option("--allow-private", is_flag=True,
               help="Let URLs (and redirects) reach private, loopback and link-local addresses.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Give up on a URL after this many seconds without an answer. Default: 30.")
 @db_option
 @json_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary; no progress bar.")
 @reports_errors
 def add(inputs: tuple[str, ...], url: str | None, from_file: Any, globs: tuple[str, ...], jobs: int | None,
-        allow_private: bool, db: str | None, as_json: bool, quiet: bool) -> None:
+        allow_private: bool, timeout: float | None, db: str | None, as_json: bool, quiet: bool) -> None:
     """Add captures: files, directories (recursive), URLs, WARC files, or - for stdin."""
-    from archiver.fetch import FetchPolicy
+    from archiver.fetch import FETCH_TIMEOUT_S, FetchPolicy
     from archiver.sources import count_captures, iter_input_lines
     from archiver.workers import default_jobs
 
@@ -102,7 +104,8 @@ def add(inputs: tuple[str, ...], url: str | None, from_file: Any, globs: tuple[s
     try:
         with open_archive(db) as archive, render.add_progress(show_progress, total) as progress:
             for result in pipeline.add(archive, all_inputs, url=url, jobs=jobs or default_jobs(),
-                                       globs=globs, policy=FetchPolicy(allow_private=allow_private)):
+                                       globs=globs, policy=FetchPolicy(allow_private=allow_private,
+                                                                            timeout=timeout or FETCH_TIMEOUT_S)):
                 tally.count(result)
                 progress.advance(result)
                 if as_json:

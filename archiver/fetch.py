@@ -51,7 +51,7 @@ def fetch_address_refusal(address: str) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    for name in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified", "site_local"):
+    for name in ("loopback", "link_local", "multicast", "unspecified", "reserved", "site_local", "private"):
         if getattr(ip, f"is_{name}", False):
             return name.replace("_", "-")
     if not ip.is_global:  # shared address space (100.64/10), benchmarking nets, documentation ranges ...

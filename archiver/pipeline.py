@@ -44,6 +44,7 @@ class AddResult:
     parent: int | None = None
     relation: str | None = None
     error: str | None = None
+    redirected_from: str | None = None  # the URL as given, when fetching it was redirected to `url`
 
 
 @dataclass
@@ -270,6 +271,7 @@ def store_outcome(archive: Archive, capture: Capture, outcome: Prepared | WorkFa
         row.title,
         parent=edge.parent_id if edge else None,
         relation=edge.relation if edge else None,
+        redirected_from=capture.requested_url if capture.redirects else None,
     )
 
 

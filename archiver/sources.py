@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from archiver.errors import InputError
 from archiver.fetch import FetchPolicy, fetch_url
@@ -84,11 +84,13 @@ def read_warc(path: Path) -> Iterator[Capture | Failed]:
     from warcio.archiveiterator import ArchiveIterator
 
     with path.open("rb") as f:
-        for record in ArchiveIterator(f):
+        records = ArchiveIterator(f)
+        reader = records.reader = _warc_checked_reader(records.fh)
+        for record in records:
             if record.rec_type != "response":
                 continue
             uri = record.rec_headers.get_header("WARC-Target-URI")
-            label = f"{path}#{uri}"
+            label = f"{path}#{uri}" if uri else f"{path}#offset={records.get_record_offset()}"
             http = record.http_headers
             ctype = http.get_header("Content-Type") if http else None
             if ctype and "html" not in ctype.lower() and "text/plain" not in ctype.lower():
@@ -103,8 +105,32 @@ def read_warc(path: Path) -> Iterator[Capture | Failed]:
             except Exception as e:  # a damaged record fails alone
                 yield Failed(label, f"unreadable WARC record: {e}")
                 continue
+            if reader.damage:
+                yield Failed(label, f"unreadable WARC record (the rest of the file is lost): {reader.damage}")
+                return
             headers = {k.lower(): v for k, v in http.headers} if http else None
             yield Capture(raw=raw, path=label, url=uri, captured_at=when, content_type=ctype, headers=headers)
+        if reader.damage:  # warcio would stop quietly at a damaged gzip member: say so
+            yield Failed(str(path), f"damaged WARC file (the rest of it is lost): {reader.damage}")
+
+
+def _warc_checked_reader(fh: BinaryIO) -> Any:
+    """warcio's decompressing reader, remembering the decompression error it would only print."""
+    from warcio.bufferedreaders import DecompressingBufferedReader
+
+    class CheckedReader(DecompressingBufferedReader):  # type: ignore[misc]
+        damage: str | None = None
+
+        def _decompress(self, data: bytes) -> bytes:
+            if self.decompressor and data and self.num_block_read:
+                try:
+                    return self.decompressor.decompress(data)  # type: ignore[no-any-return]
+                except Exception as e:
+                    self.damage = f"bad gzip data: {e}"
+                    return b""
+            return super()._decompress(data)  # type: ignore[no-any-return]
+
+    return CheckedReader(fh)
 
 
 def is_warc(path: Path) -> bool:
