@@ -26,11 +26,13 @@ from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.lineage import Edge, Match, Member, derive_edges
 from archiver.models import Capture as CaptureRow
 from archiver.models import LineageEdge
+from archiver.fetch import FetchPolicy
 from archiver.sources import Failed, iter_captures
 from archiver.types import Article, Capture, Fingerprint
 from archiver.verify import VERSION as VERIFIER_VERSION
 from archiver.verify import compare_texts
 from archiver.versions import utc
+from archiver.workers import Work, WorkFailed, prepare_ordered
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class AddResult:
     page: str | None = None  # the normalised page URL, when the capture has one
     version: int | None = None  # which version of that page it shows
     recapture: int | None = None  # for a re-capture of an unchanged version: the new capture's own id
+    redirected_from: str | None = None  # the URL as given, when fetching it was redirected to `url`
 
 
 @dataclass
@@ -199,29 +202,62 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
 def add_one(archive: Archive, capture: Capture) -> AddResult:
     """Archive one capture; never raises for a bad input, reports it instead."""
     label = capture.path or capture.url
-    digest = store.sha256_hex(capture.raw)
     with archive.session() as session:
-        existing = store.capture_by_blob(session, digest)
+        existing = store.capture_by_blob(session, store.sha256_hex(capture.raw))
         if existing is not None:
             return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
     try:
-        item = prepare(capture)
+        outcome: Prepared | WorkFailed = prepare(capture)
     except ArchiveError as e:
-        return AddResult(label, "error", url=capture.url, error=str(e))
+        outcome = WorkFailed(str(e))
     except RecursionError:
-        return AddResult(label, "error", url=capture.url, error="page too deeply nested to parse")
+        outcome = WorkFailed("page too deeply nested to parse")
+    return store_outcome(archive, capture, outcome)
+
+
+def prepare_lean(capture: Capture) -> Prepared:
+    """`prepare` for a worker process: the result travels back without the raw bytes the parent holds."""
+    item = prepare(capture)
+    item.capture = dataclasses.replace(capture, raw=b"")
+    return item
+
+
+def _triage(archive: Archive, captures: Iterable[Capture | Failed]) -> Iterator[object]:
+    """Work for captures not yet archived; known bytes and read failures pass through (resumable batches)."""
+    for item in captures:
+        if isinstance(item, Failed):
+            yield item
+            continue
+        with archive.session() as session:
+            existing = store.capture_by_blob(session, store.sha256_hex(item.raw))
+            if existing is not None:
+                yield AddResult(item.path or item.url, "duplicate", existing.id, existing.url, existing.title)
+                continue
+        yield Work(item)
+
+
+def store_outcome(archive: Archive, capture: Capture, outcome: Prepared | WorkFailed) -> AddResult:
+    """Store one prepared capture (the single writer), or report why it could not be prepared."""
+    label = capture.path or capture.url
+    if isinstance(outcome, WorkFailed):
+        return AddResult(label, "error", url=capture.url, error=outcome.error)
+    outcome.capture = capture
     with archive.session() as session:
+        existing = store.capture_by_blob(session, outcome.digest)  # the same bytes earlier in this batch
+        if existing is not None:
+            return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
         try:
-            row, edge = store_prepared(session, item)
+            row, edge = store_prepared(session, outcome)
             session.commit()
         except IntegrityError:
             session.rollback()  # another writer stored the same bytes first
-            existing = store.capture_by_blob(session, digest)
+            existing = store.capture_by_blob(session, outcome.digest)
             if existing is None:
                 raise
             return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
+        redirected_from = capture.requested_url if capture.redirects else None
         if row.page_id is not None and row.version is not None:
-            return _page_result(session, label, row, edge)
+            return _page_result(session, label, row, edge, redirected_from)
     return AddResult(
         label,
         "new",
@@ -230,10 +266,13 @@ def add_one(archive: Archive, capture: Capture) -> AddResult:
         row.title,
         parent=edge.parent_id if edge else None,
         relation=edge.relation if edge else None,
+        redirected_from=redirected_from,
     )
 
 
-def _page_result(session: Session, label: str | None, row: CaptureRow, edge: Edge | None) -> AddResult:
+def _page_result(
+    session: Session, label: str | None, row: CaptureRow, edge: Edge | None, redirected_from: str | None
+) -> AddResult:
     """The result of adding a capture of a page: a new page, a new version, or a re-capture."""
     assert row.page_id is not None and row.version is not None
     page = pagestore.page_get(session, row.page_id)
@@ -245,7 +284,8 @@ def _page_result(session: Session, label: str | None, row: CaptureRow, edge: Edg
         first = session.get(CaptureRow, head.capture_id)
         title = first.title if first else row.title
         return AddResult(
-            label, "duplicate", head.capture_id, row.url, title, page=page_url, version=row.version, recapture=row.id
+            label, "duplicate", head.capture_id, row.url, title, page=page_url, version=row.version,
+            recapture=row.id, redirected_from=redirected_from,
         )
     return AddResult(
         label,
@@ -257,6 +297,7 @@ def _page_result(session: Session, label: str | None, row: CaptureRow, edge: Edg
         relation=edge.relation if edge else None,
         page=page_url,
         version=row.version,
+        redirected_from=redirected_from,
     )
 
 
@@ -281,11 +322,28 @@ def backfill_pages(session: Session) -> int:
 
 
 def add(
-    archive: Archive, inputs: Iterable[str], url: str | None = None, stdin: BinaryIO | None = None
+    archive: Archive,
+    inputs: Iterable[str],
+    url: str | None = None,
+    stdin: BinaryIO | None = None,
+    *,
+    jobs: int = 1,
+    globs: tuple[str, ...] = (),
+    policy: FetchPolicy | None = None,
 ) -> Iterator[AddResult]:
-    """Archive every input (files, directories, "-", URLs, WARC files); one result per capture."""
-    for item in expand_exports(inputs, lambda some: iter_captures(some, url=url, stdin=stdin)):
+    """Archive every input (files, directories, "-", URLs, WARC files, exports); one result per capture, in order.
+
+    Cleaning and fingerprinting run in `jobs` worker processes; this process is the one writer and stores
+    in input order, so any `jobs` gives the same archive.
+    """
+    captures = expand_exports(
+        inputs, lambda some: iter_captures(some, url=url, stdin=stdin, globs=globs, policy=policy)
+    )
+    for item, outcome in prepare_ordered(prepare_lean, _triage(archive, captures), jobs):
         if isinstance(item, Failed):
             yield AddResult(item.path, "error", error=item.error)
+        elif isinstance(item, AddResult):
+            yield item
         else:
-            yield add_one(archive, item)
+            assert isinstance(item, Work) and outcome is not None
+            yield store_outcome(archive, item.item, outcome)

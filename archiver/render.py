@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -57,6 +67,88 @@ def add_summary(results: Iterable[AddResult]) -> str:
     parts = [f"{counts.get(s, 0)} {s}" for s in ("new", "duplicate", "version")]
     parts.append(f"{counts.get('error', 0)} failed")
     return f"{total} input{'s' if total != 1 else ''}: " + ", ".join(parts)
+
+
+class AddTally:
+    """Counts of `archive add` results and the failures, without keeping every result (flat memory)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.failures: list[AddResult] = []
+
+    def count(self, result: AddResult) -> None:
+        self.counts[result.status] += 1
+        if result.status == "error":
+            self.failures.append(result)
+
+
+def add_tally_summary(tally: AddTally) -> str:
+    """The summary line: inputs, then new, duplicate, version and failed counts."""
+    total = sum(tally.counts.values())
+    parts = [f"{tally.counts.get(s, 0)} {s}" for s in ("new", "duplicate", "version")]
+    parts.append(f"{tally.counts.get('error', 0)} failed")
+    return f"{total} input{'s' if total != 1 else ''}: " + ", ".join(parts)
+
+
+def add_failures(tally: AddTally) -> list[str]:
+    """The failed inputs again at the end of a batch, where they cannot scroll away."""
+    if not tally.failures:
+        return []
+    return [f"failed ({len(tally.failures)}):"] + [f"  {r.path or r.url}: {r.error}" for r in tally.failures]
+
+
+def progress_wanted(stream: TextIO) -> bool:
+    """A progress bar only on a terminal: never in a pipe, a file or a test."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class _NoProgress:
+    def advance(self, result: AddResult) -> None:
+        pass
+
+
+class _AddProgress:
+    """A rich progress bar on stderr: inputs done, rate, elapsed and (when the total is known) ETA."""
+
+    def __init__(self, total: int | None) -> None:
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]adding[/bold]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            TextColumn("[dim]{task.fields[counts]}[/dim]"),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.progress.add_task("add", total=total, rate="", counts="")
+        self.tally = AddTally()
+
+    def advance(self, result: AddResult) -> None:
+        self.tally.count(result)
+        task = self.progress.tasks[0]
+        speed = task.finished_speed or task.speed
+        c = self.tally.counts
+        self.progress.update(
+            self.task,
+            advance=1,
+            rate=f"{speed:.1f}/s" if speed else "",
+            counts=f"{c['new']} new {c['duplicate']} dup {c['error']} failed",
+        )
+
+
+@contextlib.contextmanager
+def add_progress(enabled: bool, total: int | None = None) -> Iterator[_AddProgress | _NoProgress]:
+    """A progress bar for `archive add` while the block runs, or a no-op when not enabled."""
+    if not enabled:
+        yield _NoProgress()
+        return
+    bar = _AddProgress(total)
+    with bar.progress:
+        yield bar
 
 
 def show_text(record: dict[str, Any], console: Console, *, chrome: bool = False) -> None:

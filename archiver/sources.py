@@ -6,21 +6,21 @@ input never stops a batch.
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import sys
 import urllib.error
-import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from archiver import __version__
+from archiver.errors import InputError
+from archiver.fetch import FetchPolicy, fetch_url
 from archiver.types import Capture
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024  # larger than any real article page (aeb-dev max ~1.5 MB); caps memory
-FETCH_TIMEOUT_S = 30  # seconds per request; a slow news site answers well within this
-USER_AGENT = f"archive-news/{__version__} (provenance archiver; +https://pypi.org/project/archive-news/)"
 
 CONTENT_TYPES = {
     ".html": "text/html",
@@ -75,36 +75,29 @@ def read_stdin(url: str | None = None, stream: BinaryIO | None = None) -> Captur
     return Capture(raw=raw, path="-", url=url, captured_at=_now())
 
 
-def fetch_url(url: str) -> Capture:
-    """Fetch one page over HTTP(S), following redirects; the final URL and headers are kept."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as response:
-        raw = _read_limited(response, url)
-        headers = {k.lower(): v for k, v in response.headers.items()}
-        final_url = response.geturl()
-    return Capture(
-        raw=raw,
-        path=None,
-        url=final_url,
-        captured_at=_now(),
-        content_type=headers.get("content-type"),
-        headers=headers,
-    )
-
-
 def read_warc(path: Path) -> Iterator[Capture | Failed]:
-    """Each HTML `response` record of a WARC file, with its target URI and date."""
+    """Each HTML (or plain-text) 2xx `response` record of a WARC file, with its target URI and date.
+
+    Records are streamed: a WARC of any size is never held in memory. A damaged record fails alone when
+    warcio can step over it; damage that stops the reader fails the rest of the file.
+    """
     from warcio.archiveiterator import ArchiveIterator
 
     with path.open("rb") as f:
-        for record in ArchiveIterator(f):
+        records = ArchiveIterator(f)
+        reader = records.reader = _warc_checked_reader(records.fh)
+        for record in records:
             if record.rec_type != "response":
                 continue
             uri = record.rec_headers.get_header("WARC-Target-URI")
-            ctype = record.http_headers.get_header("Content-Type") if record.http_headers else None
+            label = f"{path}#{uri}" if uri else f"{path}#offset={records.get_record_offset()}"
+            http = record.http_headers
+            ctype = http.get_header("Content-Type") if http else None
             if ctype and "html" not in ctype.lower() and "text/plain" not in ctype.lower():
-                continue
-            label = f"{path}#{uri}"
+                continue  # images, scripts, style sheets, PDFs of a crawl: not pages
+            status = http.get_statuscode() if http else None
+            if status and not status.startswith("2"):
+                continue  # redirects and error pages of a crawl are not captures of the page
             try:
                 raw = _read_limited(record.content_stream(), label)
                 date = record.rec_headers.get_header("WARC-Date")
@@ -112,22 +105,66 @@ def read_warc(path: Path) -> Iterator[Capture | Failed]:
             except Exception as e:  # a damaged record fails alone
                 yield Failed(label, f"unreadable WARC record: {e}")
                 continue
-            yield Capture(raw=raw, path=label, url=uri, captured_at=when, content_type=ctype)
+            if reader.damage:
+                yield Failed(label, f"unreadable WARC record (the rest of the file is lost): {reader.damage}")
+                return
+            headers = {k.lower(): v for k, v in http.headers} if http else None
+            yield Capture(raw=raw, path=label, url=uri, captured_at=when, content_type=ctype, headers=headers)
+        if reader.damage:  # warcio would stop quietly at a damaged gzip member: say so
+            yield Failed(str(path), f"damaged WARC file (the rest of it is lost): {reader.damage}")
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    """Regular files below a directory, recursively, in a stable order; hidden names skipped."""
-    for child in sorted(directory.iterdir()):
-        if child.name.startswith("."):
+def _warc_checked_reader(fh: BinaryIO) -> Any:
+    """warcio's decompressing reader, remembering the decompression error it would only print."""
+    from warcio.bufferedreaders import DecompressingBufferedReader
+
+    class CheckedReader(DecompressingBufferedReader):  # type: ignore[misc]
+        damage: str | None = None
+
+        def _decompress(self, data: bytes) -> bytes:
+            if self.decompressor and data and self.num_block_read:
+                try:
+                    return self.decompressor.decompress(data)  # type: ignore[no-any-return]
+                except Exception as e:
+                    self.damage = f"bad gzip data: {e}"
+                    return b""
+            return super()._decompress(data)  # type: ignore[no-any-return]
+
+    return CheckedReader(fh)
+
+
+def is_warc(path: Path) -> bool:
+    return path.name.lower().endswith(WARC_SUFFIXES)
+
+
+def _walk(directory: Path, globs: tuple[str, ...] = (), root: Path | None = None) -> Iterator[Path]:
+    """Regular files below a directory, recursively, in name order; hidden names skipped.
+
+    Streams: only one directory's names are listed at a time, never the files' contents. With `globs`,
+    only files whose name or path relative to the directory matches one of the patterns.
+    """
+    root = root or directory
+    with os.scandir(directory) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for entry in entries:
+        if entry.name.startswith("."):
             continue
-        if child.is_dir():
-            yield from _walk(child)
-        elif child.is_file():
+        child = Path(entry.path)
+        if entry.is_dir():
+            yield from _walk(child, globs, root)
+        elif entry.is_file() and _glob_match(child, root, globs):
             yield child
 
 
+def _glob_match(path: Path, root: Path, globs: tuple[str, ...]) -> bool:
+    if not globs:
+        return True
+    rel = path.relative_to(root).as_posix()
+    return any(fnmatch.fnmatch(path.name, g) or fnmatch.fnmatch(rel, g) for g in globs)
+
+
 def _file_captures(path: Path, url: str | None) -> Iterator[Capture | Failed]:
-    if path.name.lower().endswith(WARC_SUFFIXES):
+    if is_warc(path):
         try:
             yield from read_warc(path)
         except Exception as e:
@@ -153,12 +190,26 @@ def _reason(e: Exception) -> str:
     return str(e) or type(e).__name__
 
 
-def iter_captures(
-    inputs: Iterable[str], url: str | None = None, stdin: BinaryIO | None = None
-) -> Iterator[Capture | Failed]:
-    """Captures for each input: a file, a directory (recursive), "-" for stdin, or a URL.
+def iter_input_lines(stream: Iterable[str]) -> Iterator[str]:
+    """Inputs listed one per line (`--from-file`): blank lines and `#` comments skipped; streamed."""
+    for line in stream:
+        item = line.strip()
+        if item and not item.startswith("#"):
+            yield item
 
-    `url` is the page URL to record for a single file or stdin (`archive add --url`).
+
+def iter_captures(
+    inputs: Iterable[str],
+    url: str | None = None,
+    stdin: BinaryIO | None = None,
+    *,
+    globs: tuple[str, ...] = (),
+    policy: FetchPolicy | None = None,
+) -> Iterator[Capture | Failed]:
+    """Captures for each input: a file, a directory (recursive), "-" for stdin, a URL, a WARC file.
+
+    `url` is the page URL to record for a single file or stdin (`archive add --url`); `globs` filter the
+    files found in directories; `policy` says which URLs may be fetched. Inputs are consumed lazily.
     """
     for item in inputs:
         if item == "-":
@@ -166,17 +217,35 @@ def iter_captures(
                 yield read_stdin(url, stdin)
             except (OSError, ValueError) as e:
                 yield Failed("-", _reason(e))
-        elif is_url(item):
+        elif "://" in item[:12] or is_url(item):
             try:
-                yield fetch_url(item)
+                yield fetch_url(item, policy)
+            except InputError as e:
+                yield Failed(item, str(e))
             except Exception as e:
                 yield Failed(item, _reason(e))
         else:
             path = Path(item)
             if path.is_dir():
-                for file in _walk(path):
+                for file in _walk(path, globs):
                     yield from _file_captures(file, None)
             elif not path.exists():
                 yield Failed(item, "no such file or directory")
             else:
                 yield from _file_captures(path, url)
+
+
+def count_captures(inputs: Iterable[str], globs: tuple[str, ...] = ()) -> int | None:
+    """How many captures the inputs will give, counted from names only; None when unknown (a WARC file)."""
+    total = 0
+    for item in inputs:
+        if item == "-" or "://" in item[:12]:
+            total += 1
+            continue
+        path = Path(item)
+        files = _walk(path, globs) if path.is_dir() else iter([path])
+        for file in files:
+            if is_warc(file):
+                return None
+            total += 1
+    return total

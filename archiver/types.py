@@ -20,6 +20,8 @@ class Capture:
     captured_at: datetime  # timezone-aware UTC: file mtime, WARC date, fetch time
     content_type: str | None = None  # declared type ("text/html", "text/plain"); None = sniff
     headers: dict[str, str] | None = None  # HTTP response headers when fetched
+    requested_url: str | None = None  # the URL as given, when fetched (`url` is where redirects ended)
+    redirects: tuple[str, ...] = ()  # each redirect target followed, in order, when fetched
 
 
 @dataclass(frozen=True)

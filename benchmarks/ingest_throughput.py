@@ -1,0 +1,137 @@
+"""Ingest throughput on aeb-dev pages: bare trafilatura vs `archive add --jobs 1` vs `--jobs 2`, in one run.
+
+The 97 aeb-dev pages are repeated to N pages, each copy made byte-distinct by a trailing HTML comment (so
+every copy is cleaned, fingerprinted and stored; the copies share their text, as syndicated copies do).
+Prints pages/s for:
+  - bare trafilatura: `bare_extraction` with the cleaner's own settings, in this process (the baseline);
+  - `archive add --jobs 1` and `--jobs 2` on a folder of the N pages (the real command, a fresh database);
+  - `archive add --jobs 1` on a WARC written with warcio from the same N pages;
+the ratios against the baseline, and the peak RSS of `archive add` at a small and a large batch.
+
+    python benchmarks/ingest_throughput.py [--pages 2000] [--small 1000] [--large 10000] [--skip-memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+DEFAULT_DATA = Path("/work/shared/data/aeb-dev/html")
+ARCHIVE = [str(Path(sys.executable).parent / "archive")]
+
+
+def load_pages(data: Path) -> list[bytes]:
+    return [gzip.decompress(p.read_bytes()) for p in sorted(data.glob("*.html.gz"))]
+
+
+def page_copies(pages: list[bytes], n: int) -> list[bytes]:
+    """n pages: the originals repeated, copies made byte-distinct by a trailing comment."""
+    return [pages[i % len(pages)] + (f"\n<!-- copy {i // len(pages)} -->".encode() if i >= len(pages) else b"")
+            for i in range(n)]
+
+
+def write_folder(pages: list[bytes], folder: Path) -> None:
+    folder.mkdir(parents=True)
+    for i, raw in enumerate(pages):
+        (folder / f"{i:06d}.html").write_bytes(raw)
+
+
+def write_warc(pages: list[bytes], path: Path) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for i, raw in enumerate(pages):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                f"https://example.org/{i:06d}.html", "response", payload=io.BytesIO(raw), http_headers=headers))
+
+
+def bare_rate(pages: list[bytes]) -> float:
+    """Pages/s of trafilatura.bare_extraction alone, with the settings our cleaner uses."""
+    from trafilatura import bare_extraction
+    from trafilatura.settings import Extractor
+
+    from archiver.clean.html import _SETTINGS
+
+    started = time.perf_counter()
+    for raw in pages:
+        try:
+            bare_extraction(raw.decode("utf-8", errors="replace"), options=Extractor(**_SETTINGS))
+        except Exception:
+            pass
+    return len(pages) / (time.perf_counter() - started)
+
+
+def archive_add(args: list[str], db: Path) -> tuple[float, str]:
+    """Run `archive add`; (seconds, its summary line)."""
+    started = time.perf_counter()
+    proc = subprocess.run(ARCHIVE + ["add", "--quiet", "--db", str(db), *args], capture_output=True, text=True)
+    return time.perf_counter() - started, proc.stderr.strip().splitlines()[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--pages", type=int, default=2000, help="pages in the throughput runs (default 2000)")
+    parser.add_argument("--small", type=int, default=500, help="small batch for peak memory (default 500)")
+    parser.add_argument("--large", type=int, default=2000, help="large batch for peak memory (default 2000)")
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+
+    originals = load_pages(args.data)
+    pages = page_copies(originals, args.pages)
+    work = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
+    try:
+        write_folder(pages, work / "pages")
+        write_warc(pages, work / "pages.warc.gz")
+        print(f"{args.pages} pages ({len(originals)} aeb-dev pages repeated), {os.cpu_count()} cores")
+        bare = bare_rate(pages)
+        t1, s1 = archive_add(["--jobs", "1", str(work / "pages")], work / "j1.db")
+        t2, s2 = archive_add(["--jobs", "2", str(work / "pages")], work / "j2.db")
+        tw, sw = archive_add(["--jobs", "1", str(work / "pages.warc.gz")], work / "warc.db")
+        tw2, sw2 = archive_add(["--jobs", "2", str(work / "pages.warc.gz")], work / "warc2.db")
+        rates = {"bare trafilatura": bare, "archive add --jobs 1": args.pages / t1,
+                 "archive add --jobs 2": args.pages / t2, "archive add --jobs 1 (WARC)": args.pages / tw,
+                 "archive add --jobs 2 (WARC)": args.pages / tw2}
+        for name, rate in rates.items():
+            print(f"  {name:30s} {rate:7.1f} pages/s")
+        print(f"  --jobs 1 / bare:  {rates['archive add --jobs 1'] / bare:.2f}x   (target >= 0.8)")
+        print(f"  --jobs 2 / --jobs 1:  {t1 / t2:.2f}x   (target >= 1.7 on 2 free cores)")
+        for line in (s1, s2, sw, sw2):
+            print(f"  summary: {line}")
+        if not args.skip_memory:
+            for n in (args.small, args.large):
+                folder = work / f"mem{n}"
+                write_folder(page_copies(originals, n), folder)
+                seconds, peak = _peak_of(["--jobs", "1", str(folder)], work / f"mem{n}.db")
+                print(f"  peak RSS, {n:6d} pages, --jobs 1: {peak:5d} MB  ({n / seconds:.1f} pages/s)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _peak_of(args: list[str], db: Path) -> tuple[float, int]:
+    """(seconds, peak RSS in MB) of one `archive add`, run under a fresh parent (RUSAGE_CHILDREN is a max)."""
+    code = (
+        "import resource, subprocess, time; t = time.perf_counter(); "
+        f"subprocess.run({ARCHIVE + ['add', '--quiet', '--db', str(db), *args]!r}, capture_output=True); "
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, peak = out.stdout.split()
+    return float(seconds), int(peak)
+
+
+if __name__ == "__main__":
+    main()
