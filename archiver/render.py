@@ -71,7 +71,8 @@ def show_text(record: dict[str, Any], console: Console, *, chrome: bool = False)
     if chrome:
         console.print(f"[bold]Removed from the page ({len(record.get('chrome') or [])} pieces):[/bold]")
         for c in record.get("chrome") or []:
-            console.print(f"  [yellow]{c['reason']}[/yellow]: {escape(c['text'])}")
+            why = f"{c['reason']} of {c['site']}" if c.get("site") else c["reason"]
+            console.print(f"  [yellow]{escape(why)}[/yellow]: {escape(c['text'])}")
     else:
         console.print(escape(record.get("text") or ""), soft_wrap=True)
 
