@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 at least one input failed (the rest were added); 2 usag
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from collections.abc import Callable
@@ -141,6 +142,26 @@ def lineage(ref: str | None, all_families: bool, db: str | None, as_json: bool, 
         click.echo(render.lineage_dot(data))
     else:
         Console().print(render.lineage_tree(data))
+
+
+@cli.command("reprocess")
+@db_option
+@json_option
+@reports_errors
+def reprocess_cmd(db: str | None, as_json: bool) -> None:
+    """Re-clean every capture from its raw bytes with the current cleaner; rebuild fingerprints and lineage."""
+    from archiver.reprocess import reprocess
+
+    with open_archive(db) as archive:
+        result = reprocess(archive)
+    if as_json:
+        click.echo(render.json_line(dataclasses.asdict(result)))
+    else:
+        for failure in result.failed:
+            click.echo(render.reprocess_failure_line(failure), err=True)
+        click.echo(render.reprocess_summary(result))
+    if result.failed:
+        sys.exit(1)
 
 
 @cli.group("db")

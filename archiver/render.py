@@ -54,6 +54,20 @@ def add_summary(results: Iterable[AddResult]) -> str:
     return f"{total} input{'s' if total != 1 else ''}: " + ", ".join(parts)
 
 
+def reprocess_summary(result: Any) -> str:
+    """The one-line summary of `archive reprocess`."""
+    return (
+        f"{result.recleaned} of {result.captures} captures re-cleaned: {result.texts_changed} texts changed, "
+        f"{result.edges_changed} lineage edges changed, {result.texts_removed} unused texts removed, "
+        f"{len(result.failed)} failed"
+    )
+
+
+def reprocess_failure_line(failure: dict[str, Any]) -> str:
+    """A capture `archive reprocess` could not clean again (it keeps its text)."""
+    return f"error      #{failure['id']}: {failure['error']} (kept as it was)"
+
+
 def show_text(record: dict[str, Any], console: Console, *, chrome: bool = False) -> None:
     """`archive show`: metadata, credits, lineage parent, the clean text (or the removed chrome)."""
     console.print(f"[bold]#{record['id']}[/bold] {escape(record.get('title') or '(no title)')}")
