@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 at least one input failed (the rest were added); 2 usag
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import sys
@@ -190,6 +191,24 @@ def compare(ref_a: str, ref_b: str, db: str | None, as_json: bool) -> None:
         click.echo(render.json_line(data))
     else:
         Console().print(render.compare_table(data))
+@cli.command("reprocess")
+@db_option
+@json_option
+@reports_errors
+def reprocess_cmd(db: str | None, as_json: bool) -> None:
+    """Re-clean every capture from its raw bytes with the current cleaner; rebuild fingerprints and lineage."""
+    from archiver.reprocess import reprocess
+
+    with open_archive(db) as archive:
+        result = reprocess(archive)
+    if as_json:
+        click.echo(render.json_line(dataclasses.asdict(result)))
+    else:
+        for failure in result.failed:
+            click.echo(render.reprocess_failure_line(failure), err=True)
+        click.echo(render.reprocess_summary(result))
+    if result.failed:
+        sys.exit(1)
 
 
 @cli.group("db")

@@ -261,3 +261,22 @@ class PageVersion(Base):
     words_removed: Mapped[int | None] = mapped_column(
         Integer, doc="words removed since the previous version (null for version 1)"
     )
+
+
+class SiteParagraph(Base):
+    """A paragraph of a capture's body before learned site-chrome removal, by site: what site templates are learned from."""
+
+    __tablename__ = "site_paragraph"
+    __table_args__ = (Index("ix_site_paragraph_site_hash", "site", "paragraph_hash"),)
+
+    capture_id: Mapped[int] = mapped_column(
+        ForeignKey("capture.id", ondelete="CASCADE"), primary_key=True, doc="the capture whose body holds it"
+    )
+    paragraph_hash: Mapped[str] = mapped_column(
+        String(32),
+        primary_key=True,
+        doc="SHA-256 (hex, first 32 digits) of the paragraph, lowercased, whitespace folded, digit runs as 0",
+    )
+    site: Mapped[str] = mapped_column(
+        Text, doc="the capture's site: canonical publisher, else site name, else URL host (lowercase)"
+    )

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from archiver import pagestore, store
+from archiver import pagestore, sitechrome, store
 from archiver.clean import CLEANER_VERSION, clean
+from archiver.clean.learned import learned_site
 from archiver.credits import find_credits, load_publishers, origin_publisher, unique_credits
 from archiver.db import Archive
 from archiver.errors import ArchiveError
@@ -99,6 +100,12 @@ def site_publisher(site_name: str | None, url: str | None) -> str | None:
     return None
 
 
+def site_of(article: Article, url: str | None) -> str | None:
+    """The site whose template a capture shares: canonical publisher, else site name, else URL host."""
+    where = article.canonical_url or url
+    return learned_site(site_publisher(article.site_name, where), article.site_name, where)
+
+
 def _member(row: CaptureRow, credits: list[tuple[str, str]], words: int) -> Member:
     return Member(
         capture_id=row.id,
@@ -172,7 +179,13 @@ def rederive_family(session: Session, text_id: int) -> list[Edge]:
 
 
 def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge | None]:
-    """Write one prepared capture and re-derive its family's lineage (caller commits)."""
+    """Write one prepared capture and re-derive its family's lineage (caller commits).
+
+    The site's template, learned from the captures stored before this one, is removed first
+    (`archiver.sitechrome`); that needs the database, so it is not part of `prepare`.
+    """
+    site = site_of(item.article, item.capture.url)
+    item = sitechrome.sitechrome_learn(session, item, site)
     store.blob_put(session, item.capture.raw)
     text_row, new_text = store.text_get_or_create(session, item.article.text)
     if new_text:
@@ -192,6 +205,7 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     if pagestore.page_attach(session, row) is not None:
         assert row.page_id is not None
         pagestore.page_refresh(session, row.page_id)
+    sitechrome.sitechrome_record(session, row.id, site, item)
     if new_text:
         verify_candidates(session, text_row.id, text_row.body, item.bands)
     edges = rederive_family(session, text_row.id)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archiver import store
+from archiver.clean.learned import LEARNED_REASON
 from archiver.db import Archive
 from archiver.lineage import root_of
 from archiver.models import Capture, LineageEdge, Page, TextRow
@@ -57,7 +58,11 @@ def capture_record(session: Session, row: Capture, *, chrome: bool = True) -> di
         "version": row.version,
     }
     if chrome:
-        record["chrome"] = [{"reason": c.reason, "text": c.text} for c in store.chrome_of(session, row.id)]
+        rows = store.chrome_of(session, row.id)
+        site = store.site_of_capture(session, row.id) if any(c.reason == LEARNED_REASON for c in rows) else None
+        record["chrome"] = [
+            {"reason": c.reason, "text": c.text, **({"site": site} if c.reason == LEARNED_REASON else {})} for c in rows
+        ]
     return record
 
 

@@ -149,6 +149,18 @@ def add_progress(enabled: bool, total: int | None = None) -> Iterator[_AddProgre
     bar = _AddProgress(total)
     with bar.progress:
         yield bar
+def reprocess_summary(result: Any) -> str:
+    """The one-line summary of `archive reprocess`."""
+    return (
+        f"{result.recleaned} of {result.captures} captures re-cleaned: {result.texts_changed} texts changed, "
+        f"{result.edges_changed} lineage edges changed, {result.texts_removed} unused texts removed, "
+        f"{len(result.failed)} failed"
+    )
+
+
+def reprocess_failure_line(failure: dict[str, Any]) -> str:
+    """A capture `archive reprocess` could not clean again (it keeps its text)."""
+    return f"error      #{failure['id']}: {failure['error']} (kept as it was)"
 
 
 def show_text(record: dict[str, Any], console: Console, *, chrome: bool = False) -> None:
@@ -168,7 +180,8 @@ def show_text(record: dict[str, Any], console: Console, *, chrome: bool = False)
     if chrome:
         console.print(f"[bold]Removed from the page ({len(record.get('chrome') or [])} pieces):[/bold]")
         for c in record.get("chrome") or []:
-            console.print(f"  [yellow]{c['reason']}[/yellow]: {escape(c['text'])}")
+            why = f"{c['reason']} of {c['site']}" if c.get("site") else c["reason"]
+            console.print(f"  [yellow]{escape(why)}[/yellow]: {escape(c['text'])}")
     else:
         console.print(escape(record.get("text") or ""), soft_wrap=True)
 

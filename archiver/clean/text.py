@@ -58,10 +58,30 @@ PROMO_MAX_WORDS = 30
 # a comment section only counts after this many words of prose (aeb-dev: shortest story ~60 words)
 COMMENTS_MIN_PROSE = 40
 
-# only lines this long are split at glue points (aeb-dev lxml dumps glue whole articles into
-# 1,000-5,000 char lines; hard-wrapped text like seed 001 stays under 200)
-GLUED_MIN_CHARS = 400
+# only lines this long are split at every lowercase-to-capital join (aeb-dev lxml dumps glue whole
+# articles into 1,000-5,000 char lines; hard-wrapped text like seed 001 stays under 200; even-page grid
+# 300/400/600: lxml 0.893/0.889/0.886, inscriptis 0.905/0.906/0.906)
+GLUED_MIN_CHARS = 300
 _GLUE_RE = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])|(?<=[a-z0-9)][.!?])(?=[A-Z](?:[a-z]{2}|[A-Z]))|(?<=[.!?][\"”’])(?=[A-Z])")
+# a sentence end run into a capitalised word with no space ("...in May.Related"): two blocks glued by a
+# renderer that adds no newline between elements (lxml text_content); aeb-dev inscriptis dumps hold at
+# most 2 per 10,000 chars, lxml dumps up to 44, so it is split at any line length
+_SENTENCE_GLUE_RE = re.compile(r"(?<=[a-z0-9)][.!?])(?=[A-Z][a-z]{2})|(?<=[a-z][.!?][\"”’])(?=[A-Z][a-z])")
+# joins inside a unit: lowercase or a closing bracket run into a capital ("newsRANDY", "(185)Myles")
+_JOIN_RE = re.compile(r"(?<=[a-z]{2})(?=[A-Z])|(?<=[a-z0-9][)])(?=[A-Z])")
+# a unit with a join every fewer than this many words is a glued list of links or headlines, split at
+# every join (aeb-dev even pages, grid 6/10/15/20; prose with brand names like "YouTube" has one join
+# per 30+ words)
+GLUED_LIST_MAX_WORDS_PER_JOIN = 15
+# runs of 2+ spaces inside a line this long are block boundaries: lxml keeps the whitespace between
+# elements as spaces (aeb-dev even pages: lxml F1 +0.005, inscriptis unchanged; prose rarely runs over 200
+# chars before a double space after a full stop, which only splits it into sentences)
+BLOCK_SPACES_MIN_CHARS = 200
+_BLOCK_SPACES_RE = re.compile(r"[ \t]{2,}")
+# text counts as hard-wrapped only with this many definite continuations of a near-constant width (seed
+# 001: 7 at 186 chars, spread 0.04; aeb-dev dumps: at most 3 at a consistent width, else spread >= 0.5)
+WRAP_MIN_CONTINUATIONS = 4
+WRAP_MAX_SPREAD = 0.2
 _RELATIVE_TIME_RE = re.compile(
     r"^(?:posted |updated |published )?(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b|"
     r"^(?:yesterday|today) at \d",
@@ -71,7 +91,7 @@ _RELATIVE_TIME_RE = re.compile(
 REPEAT_MAX_WORDS = 25
 # span scoring: a chrome unit costs at least this, a short non-sentence line this (aeb-dev grid)
 CHROME_MIN_PENALTY = 8.0
-SHORT_PENALTY = 4.0
+SHORT_PENALTY = 12.0  # aeb-dev even pages, grid 2/4/6/8/10/12/16/24 once glued blocks are split: best 12
 _BULLET_RE = re.compile(r"^(?:[*+•·▪►◦‣-]|\d{1,2}[.)])\s+")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _SENT_SPLIT_RE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
@@ -155,7 +175,11 @@ def _text_lines(text: str) -> list[str]:
     """Normalised lines; '' marks a blank line."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     out = []
+    pieces = []
     for line in text.split("\n"):
+        stripped = line.strip()
+        pieces.extend(_BLOCK_SPACES_RE.split(stripped) if len(stripped) >= BLOCK_SPACES_MIN_CHARS else [line])
+    for line in pieces:
         line = _SPACE_RE.sub(" ", line).strip()
         line = _BULLET_RE.sub("", line).strip() if len(line) > 2 else line
         out.append(line)
@@ -164,10 +188,19 @@ def _text_lines(text: str) -> list[str]:
 
 def _text_split_glued(line: str) -> list[str]:
     """Split a very long line where blocks were glued without a space ("physical.You", "healthAnalysis")."""
-    if len(line) < GLUED_MIN_CHARS:
-        return [line]
-    parts = _GLUE_RE.split(line)
-    return [p.strip() for p in parts if p.strip()]
+    out: list[str] = []
+    for part in _SENTENCE_GLUE_RE.split(line):
+        part = part.strip()
+        if not part:
+            continue
+        joins = len(_JOIN_RE.findall(part))
+        if joins >= 2 and len(part.split()) / joins < GLUED_LIST_MAX_WORDS_PER_JOIN:
+            out.extend(p.strip() for p in _JOIN_RE.split(part) if p.strip())
+        elif len(part) >= GLUED_MIN_CHARS:
+            out.extend(p.strip() for p in _GLUE_RE.split(part) if p.strip())
+        else:
+            out.append(part)
+    return out
 
 
 def _text_join_wrapped(lines: list[str], lang: str | None) -> list[str]:
@@ -179,7 +212,7 @@ def _text_join_wrapped(lines: list[str], lang: str | None) -> list[str]:
         for a, b in zip(rows, rows[1:])
         if len(a) >= 40 and not text_ends_sentence(a) and b[:1].islower()
     ]
-    width = statistics.median(cont) if len(cont) >= 2 else None
+    width = _text_wrap_width(cont)
     units: list[str] = []
     joining = False
     for row in rows:
@@ -189,6 +222,16 @@ def _text_join_wrapped(lines: list[str], lang: str | None) -> list[str]:
             units.append(row)
         joining = _text_wraps(units[-1], row, width, lang)
     return units
+
+
+def _text_wrap_width(continuations: list[int]) -> float | None:
+    """The hard-wrap width, when enough definite continuations share one (else the text is not wrapped)."""
+    if len(continuations) < WRAP_MIN_CONTINUATIONS:
+        return None
+    ordered = sorted(continuations)
+    width = statistics.median(ordered)
+    spread = (ordered[3 * len(ordered) // 4] - ordered[len(ordered) // 4]) / width
+    return width if spread <= WRAP_MAX_SPREAD else None
 
 
 def _text_wraps(unit: str, row: str, width: float | None, lang: str | None) -> bool:

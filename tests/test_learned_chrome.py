@@ -1,0 +1,114 @@
+"""Learned site chrome: text recurring across different stories of one site is its template; syndication is not."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from archiver.clean.learned import (
+    LEARNED_MIN_STORIES,
+    SiteCapture,
+    learned_apply,
+    learned_key,
+    learned_site,
+    learned_templates,
+)
+from archiver.types import Article
+from conftest import Run
+from learned_stories import SITE_FOOTER, STORIES, story_page
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def add_one(run: Run, path: str) -> int:
+    code, rows = run.add_json(path)
+    assert code == 0, rows
+    return rows[0]["id"]
+
+
+def body(run: Run, capture_id: int) -> dict:
+    return run.json("show", str(capture_id))  # type: ignore[return-value]
+
+
+def test_a_paragraph_shared_by_different_stories_of_a_site_is_removed_from_later_captures(run: Run, tmp_path: Path) -> None:
+    ids = [add_one(run, write(tmp_path, f"s{n}.txt", story_page(n))) for n in range(5)]
+    for n, cid in enumerate(ids):
+        record = body(run, cid)
+        learned = [c for c in record["chrome"] if c["reason"] == "site-template"]
+        if n < LEARNED_MIN_STORIES:  # learned only from earlier captures: the first ones keep it
+            assert SITE_FOOTER in record["text"] and not learned
+        else:
+            assert SITE_FOOTER not in record["text"]
+            assert learned == [{"reason": "site-template", "text": SITE_FOOTER, "site": "valley courier"}]
+            assert all(p in record["text"] for p in STORIES[n][1])  # the story itself stays
+    shown = run("show", str(ids[-1]), "--chrome")
+    assert "site-template of valley courier" in shown.stdout
+    # the fingerprints are those of the cleaned text: the same story without the footer is identical
+    twin = add_one(run, write(tmp_path, "twin.txt", story_page(4, footer=None, site="Valley Courier")))
+    assert body(run, twin)["text_id"] == body(run, ids[4])["text_id"]
+
+
+def test_paragraphs_of_the_same_story_syndicated_on_one_site_stay(run: Run, tmp_path: Path) -> None:
+    for n in (1, 2, 3):
+        add_one(run, write(tmp_path, f"s{n}.txt", story_page(n)))
+    title, paragraphs = STORIES[0]
+    copies = [
+        story_page(0),
+        story_page(0).replace(title, title + " (updated)"),
+        story_page(0).replace(paragraphs[2], ""),  # an excerpt: the last paragraph cut
+        story_page(0).replace(title, "Mill Street bridge closes for repairs"),
+    ]
+    ids = [add_one(run, write(tmp_path, f"copy{k}.txt", text)) for k, text in enumerate(copies)]
+    last = body(run, ids[-1])
+    assert all(p in last["text"] for p in paragraphs), last["chrome"]  # in 3 other captures, but one story
+    assert SITE_FOOTER not in last["text"]  # ... while the footer is in 3 other stories
+    assert [c["text"] for c in last["chrome"] if c["reason"] == "site-template"] == [SITE_FOOTER]
+    lineage = run.json("lineage", str(ids[-1]))
+    assert lineage["parent"] is not None  # still linked to its earlier copies
+
+
+def test_a_site_with_one_capture_or_no_site_learns_nothing(run: Run, tmp_path: Path) -> None:
+    one = add_one(run, write(tmp_path, "one.txt", story_page(0, site="Lone Gazette")))
+    assert SITE_FOOTER in body(run, one)["text"]
+    # plain-text dumps with neither a site name nor a URL are not learned from
+    for n in range(5):
+        text = "\n\n".join([*STORIES[n][1], SITE_FOOTER]) + "\n"
+        cid = add_one(run, write(tmp_path, f"nosite{n}.txt", text))
+        assert SITE_FOOTER in body(run, cid)["text"]
+    con = sqlite3.connect(run.db)
+    sites = con.execute("SELECT site, COUNT(DISTINCT capture_id) FROM site_paragraph GROUP BY site").fetchall()
+    assert sites == [("lone gazette", 1)]
+
+
+def test_a_url_host_is_the_site_when_the_page_names_none(run: Run, tmp_path: Path) -> None:
+    ids = []
+    for n in range(5):
+        text = "\n\n".join([*STORIES[n][1], SITE_FOOTER]) + "\n"
+        path = write(tmp_path, f"u{n}.txt", text)
+        result = run("add", "--json", "--url", f"https://www.courier.example/news/{n}", path)
+        ids.append(json.loads(result.stdout)["id"])
+    assert SITE_FOOTER in body(run, ids[2])["text"]
+    assert SITE_FOOTER not in body(run, ids[4])["text"]
+    assert learned_site(None, None, "https://www.courier.example/x") == "courier.example"
+
+
+def test_learned_templates_counts_only_other_stories() -> None:
+    mine = ["story a one", "story a two", "footer"]
+    others = [SiteCapture(i, ("other story %d" % i, "footer")) for i in range(3)]
+    copy = SiteCapture(9, ("story a one", "story a two", "footer"))
+
+    def same(a: object, b: object) -> bool:
+        return "story a one" in b  # type: ignore[operator]
+
+    assert learned_templates(mine, [*others, copy], same) == {learned_key("footer")}
+    assert learned_templates(mine, others[:2], same) == set()  # two other stories are not enough
+    article = Article(paragraphs=mine)
+    cleaned = learned_apply(article, {learned_key("footer")})
+    assert cleaned.paragraphs == mine[:2] and cleaned.chrome[0].reason == "site-template"
+    assert learned_apply(Article(paragraphs=["footer"]), {learned_key("footer")}).paragraphs == ["footer"]
+    assert learned_key("Updated 3 hours  ago") == learned_key("updated 12 hours ago")

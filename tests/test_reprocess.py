@@ -1,0 +1,135 @@
+"""`archive reprocess`: re-clean from the raw bytes, rebuild fingerprints, matches and lineage; idempotent."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from archiver import pipeline
+from archiver.clean import clean as real_clean
+from archiver.types import Article, Capture
+from conftest import SEED_FILES, SEEDS, Run
+from learned_stories import SITE_FOOTER, STORIES, story_page
+
+
+def dump(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted: two equal dumps are the same archive."""
+    con = sqlite3.connect(db)
+    tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    out = {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+    con.close()
+    return out
+
+
+def state(run: Run, ids: dict[str, int]) -> dict[str, tuple]:
+    """Per input name: clean text, chrome, and lineage (parent name, relation, score, origin publisher)."""
+    name_of = {i: n for n, i in ids.items()}
+    out = {}
+    for name, cid in ids.items():
+        show = run.json("show", str(cid))
+        lin = run.json("lineage", str(cid))
+        parent = lin["parent"]  # type: ignore[index]
+        out[name] = (
+            show["text"],  # type: ignore[index]
+            [(c["reason"], c["text"]) for c in show["chrome"]],  # type: ignore[index]
+            (name_of[parent["id"]], parent["relation"], parent["score"]) if parent else None,
+            lin["origin"]["publisher"],  # type: ignore[index]
+        )
+    return out
+
+
+def add_all(run: Run, paths: list[Path]) -> dict[str, int]:
+    # --jobs 1: cleaning stays in this process, where a test can stand in an older cleaner
+    code, rows = run.add_json("--jobs", "1", *map(str, paths))
+    assert code == 0, rows
+    return {Path(r["path"]).name: r["id"] for r in rows}
+
+
+def reprocess(run: Run) -> dict:
+    result = run("reprocess", "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def site_pages(tmp_path: Path) -> list[Path]:
+    """Five stories of one site sharing a footer, and a re-headlined copy of the first."""
+    pages = [(f"story{n}.txt", story_page(n)) for n in range(5)]
+    pages.append(("copy0.txt", story_page(0).replace(STORIES[0][0], STORIES[0][0] + " (updated)")))
+    paths = []
+    for name, text in pages:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    return paths
+
+
+def test_reprocess_removes_the_template_the_first_captures_kept_in_any_add_order(
+    tmp_path: Path, site_pages: list[Path]
+) -> None:
+    forward, backward = Run(tmp_path / "forward.db"), Run(tmp_path / "backward.db")
+    ids_f = add_all(forward, site_pages)
+    ids_b = add_all(backward, site_pages[::-1])
+    before = state(forward, ids_f)
+    assert SITE_FOOTER in before["story0.txt"][0] and SITE_FOOTER not in before["copy0.txt"][0]
+    assert before["copy0.txt"][2][1] != "identical"  # the footer still tells the two copies apart
+    falsely_linked = [n for n in ("story1.txt", "story2.txt", "story3.txt") if before[n][2] is not None]
+    assert falsely_linked  # the shared footer alone made unrelated stories look like rewrites
+
+    summary = reprocess(forward)
+    assert summary["captures"] == summary["recleaned"] == 6
+    assert summary["texts_changed"] == 3  # the first three captures of the site lose the footer
+    assert summary["edges_changed"] == len(falsely_linked) + 1  # those links go; the copy is now identical
+    assert summary["texts_removed"] == 3 and summary["failed"] == []
+    after = state(forward, ids_f)
+    assert all(SITE_FOOTER not in text for text, *_ in after.values())
+    assert after["copy0.txt"][2] == ("story0.txt", "identical", 1.0)
+    assert all(after[f"story{n}.txt"][2] is None for n in range(5))
+    for text, chrome, *_ in after.values():
+        assert ("site-template", SITE_FOOTER) in chrome
+
+    reprocess(backward)
+    assert state(backward, ids_b) == after  # reprocessed, the add order no longer matters
+
+    snapshot = dump(forward.db)
+    again = reprocess(forward)
+    assert (again["texts_changed"], again["edges_changed"], again["texts_removed"]) == (0, 0, 0)
+    assert dump(forward.db) == snapshot  # a second run rewrites nothing
+    assert "6 of 6 captures re-cleaned: 0 texts changed, 0 lineage edges changed" in forward("reprocess").stdout
+
+
+def old_cleaner(capture: Capture) -> Article:
+    """A cleaner that removed nothing: every piece of chrome left at the top of the body."""
+    article = real_clean(capture)
+    article.paragraphs = [c.text for c in article.chrome] + article.paragraphs
+    article.chrome = []
+    return article
+
+
+def test_reprocess_replaces_an_old_cleaners_texts_and_lineage(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [SEEDS / f for f in SEED_FILES]
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "clean", old_cleaner)
+        ids = add_all(run, paths)
+    fresh = Run(tmp_path / "fresh.db")
+    fresh_ids = add_all(fresh, paths)
+    assert ids == fresh_ids
+    expected = state(fresh, fresh_ids)
+    old = state(run, ids)
+    assert old != expected
+
+    summary = reprocess(run)
+    changed = sum(1 for name in ids if old[name][0] != expected[name][0])
+    assert summary["texts_changed"] == changed > 0
+    edge = {n: (old[n][2] or (None, None))[:2] for n in ids}, {n: (expected[n][2] or (None, None))[:2] for n in ids}
+    assert summary["edges_changed"] == sum(1 for n in ids if edge[0][n] != edge[1][n])
+    assert state(run, ids) == expected  # texts, chrome and lineage as a fresh archive of the same inputs
+    con, con_fresh = sqlite3.connect(run.db), sqlite3.connect(fresh.db)
+    for table in ("text", "text_match", "fingerprint", "fingerprint_band", "lineage_edge"):
+        count = f'SELECT COUNT(*) FROM "{table}"'
+        assert con.execute(count).fetchone() == con_fresh.execute(count).fetchone(), table
+    assert con.execute("SELECT COUNT(*) FROM text WHERE id NOT IN (SELECT text_id FROM capture)").fetchone() == (0,)
