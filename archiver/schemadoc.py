@@ -65,9 +65,20 @@ SELECT reason, COUNT(*) FROM chrome GROUP BY reason ORDER BY 2 DESC;
 """
 
 
+# Backend type names -> one documented name, so SQLite and PostgreSQL archives give the same document.
+TYPE_NAMES = {
+    "varchar": "text",
+    "blob": "bytes",
+    "bytea": "bytes",
+    "timestamp": "datetime",
+    "timestamp with time zone": "datetime",
+    "double precision": "float",
+}
+
+
 def _type_name(column: dict[str, object]) -> str:
     name = str(column["type"]).lower()
-    return {"varchar": "text", "blob": "bytes", "bytea": "bytes"}.get(name.split("(")[0], name)
+    return TYPE_NAMES.get(name.split("(")[0], name)
 
 
 def schema_markdown(engine: Engine) -> str:
@@ -107,7 +118,8 @@ def schema_markdown(engine: Engine) -> str:
             null = "yes" if col["nullable"] else "no"
             lines.append(f"| `{col['name']}` | {_type_name(col)} | {null} | {key} | {desc} |")
         uniques = [u["column_names"] for u in insp.get_unique_constraints(name)]
-        indexes = [i for i in insp.get_indexes(name)]
+        # PostgreSQL also reports each unique constraint as an index: list it once, as the constraint.
+        indexes = [i for i in insp.get_indexes(name) if not i.get("duplicates_constraint")]
         if uniques or indexes:
             lines.append("")
             for u in sorted(uniques):
