@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import random
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -26,6 +29,11 @@ from archiver.errors import DatabaseError
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000  # several writers wait for each other rather than fail (issue 8 stress test)
 POSTGRES_MIGRATION_LOCK = 0x61726368  # pg_advisory_lock key ("arch"): one migrator at a time
+POSTGRES_WRITE_LOCK = 0x61726377  # pg_advisory_xact_lock class ("arcw"), with the schema's hash as the object
+WRITE_ATTEMPTS = 8  # a write transaction retried this often on lock/serialization/unique conflicts, then fails
+WRITE_BACKOFF_S = 0.05  # first retry delay, doubled each attempt with jitter (<= ~6 s in all); 4-writer stress test
+
+T = TypeVar("T")
 
 
 def alembic_config() -> Config:
@@ -43,12 +51,20 @@ def head_revision() -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # SQLAlchemy, not pysqlite, starts transactions (see _sqlite_begin), so a write can BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses at most the last commit
     cursor.close()
+
+
+def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    """Start a transaction: a write takes SQLite's write lock first, so what it reads stays true."""
+    write = conn.get_execution_options().get("archive_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def create_archive_engine(url: str) -> Engine:
@@ -62,7 +78,21 @@ def create_archive_engine(url: str) -> Engine:
         raise DatabaseError(f"cannot open archive {url!r}: {e}") from e
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def is_transient(error: BaseException) -> bool:
+    """A conflict with another writer that a retry of the whole transaction resolves."""
+    if isinstance(error, sa_exc.IntegrityError):
+        return True  # another writer inserted the same bytes or text first; the retry finds it
+    if not isinstance(error, sa_exc.DBAPIError):
+        return False
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if code in ("40001", "40P01", "55P03"):  # serialization failure, deadlock, lock not available
+        return True
+    message = str(error.orig).lower()
+    return "database is locked" in message or "database is busy" in message
 
 
 @contextlib.contextmanager
@@ -149,6 +179,9 @@ class Archive:
             self.engine.dispose()
             raise DatabaseError(f"cannot open archive {url}: {e.orig}") from e
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.write_sessions = sessionmaker(
+            self.engine.execution_options(archive_write=True), expire_on_commit=False
+        )
 
     @property
     def path(self) -> Path | None:
@@ -156,6 +189,40 @@ class Archive:
 
     def session(self) -> Session:
         return self.sessions()
+
+    @contextlib.contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session whose transaction holds the archive's write lock from its first statement.
+
+        SQLite: BEGIN IMMEDIATE (one writer at a time, readers go on). PostgreSQL: a transaction-level
+        advisory lock per schema, so candidate lookup, lineage re-derivation and commit of one capture
+        never interleave with another writer's (cleaning and fingerprinting stay parallel).
+        """
+        with self.write_sessions() as session:
+            if self.engine.dialect.name == "postgresql":
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(:k, hashtext(current_schema()))"),
+                    {"k": POSTGRES_WRITE_LOCK},
+                )
+            else:
+                session.connection()  # begins the transaction now: BEGIN IMMEDIATE
+            yield session
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one locked write transaction and commit; retry conflicts with backoff."""
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                with self.write_session() as session:
+                    result = work(session)
+                    session.commit()
+                    return result
+            except sa_exc.SQLAlchemyError as e:
+                if not is_transient(e) or attempt == WRITE_ATTEMPTS - 1:
+                    if isinstance(e, sa_exc.OperationalError):
+                        raise DatabaseError(f"cannot write to archive {self.url}: {e.orig}") from e
+                    raise
+                time.sleep(WRITE_BACKOFF_S * (2**attempt) * (0.5 + random.random()))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
         self.engine.dispose()

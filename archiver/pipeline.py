@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archiver import store
@@ -199,16 +198,17 @@ def add_one(archive: Archive, capture: Capture) -> AddResult:
         return AddResult(label, "error", url=capture.url, error=str(e))
     except RecursionError:
         return AddResult(label, "error", url=capture.url, error="page too deeply nested to parse")
-    with archive.session() as session:
-        try:
-            row, edge = store_prepared(session, item)
-            session.commit()
-        except IntegrityError:
-            session.rollback()  # another writer stored the same bytes first
-            existing = store.capture_by_blob(session, digest)
-            if existing is None:
-                raise
-            return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
+
+    def work(session: Session) -> tuple[CaptureRow, Edge | None, bool]:
+        existing = store.capture_by_blob(session, digest)  # another writer may have stored it meanwhile
+        if existing is not None:
+            return existing, None, False
+        row, edge = store_prepared(session, item)
+        return row, edge, True
+
+    row, edge, created = archive.write(work)
+    if not created:
+        return AddResult(label, "duplicate", row.id, row.url, row.title)
     return AddResult(
         label,
         "new",
