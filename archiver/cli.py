@@ -1,7 +1,7 @@
 """The `archive` command: parse options, call plain functions, pick a renderer, map errors to exit codes.
 
 Exit codes: 0 success; 1 at least one input failed (the rest were added); 2 usage error;
-3 capture not found; 4 the archive database cannot be opened or written.
+3 capture not found; 4 the archive database cannot be opened or written; 5 `archive check` found damage.
 """
 
 from __future__ import annotations
@@ -191,6 +191,26 @@ def db_schema(db: str | None) -> None:
 
     with open_archive(db) as archive:
         click.echo(schema_markdown(archive.engine), nl=False)
+
+
+@cli.command("check")
+@db_option
+@json_option
+@reports_errors
+def check(db: str | None, as_json: bool) -> None:
+    """Verify the archive: raw bytes vs hashes, fingerprints vs texts, lineage, references. Read-only."""
+    from archiver.check import check_archive, errors
+
+    with open_archive(db) as archive:
+        problems = check_archive(archive)
+    if as_json:
+        for problem in problems:
+            click.echo(render.json_line(problem.as_dict()))
+    else:
+        for line in render.check_lines(problems):
+            click.echo(line)
+    if errors(problems):
+        sys.exit(5)
 
 
 def main() -> None:

@@ -151,3 +151,13 @@ def lineage_dot(data: dict[str, Any]) -> str:
 def write_lines(lines: Iterable[str], stream: TextIO) -> None:
     for line in lines:
         stream.write(line + "\n")
+
+
+def check_lines(problems: list[Any]) -> list[str]:
+    """`archive check` findings, one line each, then a verdict."""
+    lines = [f"{p.severity}: {p.check}: {p.message}" for p in problems]
+    n_errors = sum(1 for p in problems if p.severity == "error")
+    n_info = len(problems) - n_errors
+    lines.append("archive ok" + (f" ({n_info} notes)" if n_info else "") if not n_errors
+                 else f"archive has problems: {n_errors} errors, {n_info} notes")
+    return lines

@@ -162,4 +162,28 @@ def fold(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-__all__ = ["EXPECTED", "SEEDS", "SEED_FILES", "Run", "run_process", "fold", "shlex"]
+
+
+# --- counts the stress and fault tests report at the end of the run (shown by `pytest -q` too) -----
+
+REPORT: list[str] = []
+
+
+@pytest.fixture
+def report(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """report(line): a line for the end-of-run summary, prefixed with the test's id."""
+
+    def add(line: str) -> None:
+        REPORT.append(f"{request.node.name}: {line}")
+
+    return add
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if REPORT:
+        terminalreporter.section("reliability counts")
+        for line in REPORT:
+            terminalreporter.write_line(line)
+
+
+__all__ = ["EXPECTED", "SEEDS", "SEED_FILES", "Run", "run_process", "fold", "shlex", "REPORT"]
