@@ -13,10 +13,11 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from sqlalchemy import exc as sa_exc
 
 from archiver import __version__, pipeline, query, render
 from archiver.config import DB_ENV, database_url, sqlite_path
-from archiver.db import Archive, current_revision, head_revision
+from archiver.db import Archive, current_revision, database_error, head_revision
 from archiver.errors import ArchiveError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,7 +44,10 @@ def reports_errors(f: F) -> F:
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return f(*args, **kwargs)
+            try:
+                return f(*args, **kwargs)
+            except sa_exc.DBAPIError as e:  # the database failed mid-command: exit 4, no traceback
+                raise database_error(database_url(kwargs.get("db")), e, "use") from e
         except ArchiveError as e:
             click.echo(f"archive: {e}", err=True)
             if e.hint:

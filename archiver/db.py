@@ -20,7 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -95,12 +95,45 @@ def is_transient(error: BaseException) -> bool:
     return "database is locked" in message or "database is busy" in message
 
 
+def display_url(url: str) -> str:
+    """The archive's location for messages: the file path, or the URL without its password."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa_exc.ArgumentError:
+        return url
+
+
+def database_error(url: str, error: BaseException, doing: str = "open") -> DatabaseError:
+    """A DatabaseError (exit 4) for a driver or OS error, with a hint that fits its cause."""
+    orig = getattr(error, "orig", None) or error
+    reason = getattr(orig, "strerror", None) or str(orig).strip().splitlines()[0]
+    low = str(orig).lower()
+    if "readonly" in low or "read-only" in low or "read only" in low or isinstance(orig, PermissionError):
+        hint = "The archive (or its folder: a lock file and the WAL sit beside it) is read-only; nothing was written."
+    elif "disk is full" in low or "no space" in low or "disk full" in low:
+        hint = "Free some disk space and run the same command again: the failed capture was rolled back."
+    elif "malformed" in low or "not a database" in low or "file is encrypted" in low:
+        hint = "The file is damaged. Restore the latest .bak copy or a backup; `archive check` lists the damage."
+    elif "could not connect" in low or "connection" in low and "refused" in low:
+        hint = "Is the database server running and the URL right?"
+    else:
+        hint = "Nothing was written by the failed step; `archive check` verifies the archive."
+    return DatabaseError(f"cannot {doing} archive {display_url(url)}: {reason}", hint=hint)
+
+
 @contextlib.contextmanager
 def _migration_lock(engine: Engine, url: str) -> Iterator[None]:
     """Serialise migration checks between processes opening the same archive."""
     path = sqlite_path(url)
     if path is not None:
-        with open(str(path) + ".lock", "a+") as lock:
+        try:
+            lock_file = open(str(path) + ".lock", "a+")
+        except OSError as e:
+            raise database_error(url, e) from e
+        with lock_file as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
@@ -169,15 +202,9 @@ class Archive:
         except DatabaseError:
             self.engine.dispose()
             raise
-        except sa_exc.DatabaseError as e:
+        except (sa_exc.DBAPIError, OSError) as e:
             self.engine.dispose()
-            raise DatabaseError(
-                f"cannot open archive {url}: {e.orig}",
-                hint="Is it an archive database? A corrupted file can be restored from its .bak copy.",
-            ) from e
-        except sa_exc.OperationalError as e:  # pragma: no cover - covered by DatabaseError above
-            self.engine.dispose()
-            raise DatabaseError(f"cannot open archive {url}: {e.orig}") from e
+            raise database_error(url, e) from e
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = sessionmaker(
             self.engine.execution_options(archive_write=True), expire_on_commit=False
@@ -218,8 +245,8 @@ class Archive:
                     return result
             except sa_exc.SQLAlchemyError as e:
                 if not is_transient(e) or attempt == WRITE_ATTEMPTS - 1:
-                    if isinstance(e, sa_exc.OperationalError):
-                        raise DatabaseError(f"cannot write to archive {self.url}: {e.orig}") from e
+                    if isinstance(e, sa_exc.DBAPIError):
+                        raise database_error(self.url, e, "write to") from e
                     raise
                 time.sleep(WRITE_BACKOFF_S * (2**attempt) * (0.5 + random.random()))
         raise AssertionError("unreachable")  # pragma: no cover
