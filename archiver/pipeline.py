@@ -7,7 +7,7 @@ credits, matches, re-derived family lineage), so a failure leaves the archive as
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -20,6 +20,7 @@ from archiver.credits import find_credits, load_publishers, origin_publisher, un
 from archiver.db import Archive
 from archiver.errors import ArchiveError
 from archiver.fingerprint import band_keys, fingerprint_text
+from archiver.guard import CleanWorker
 from archiver.lineage import Edge, Match, Member, derive_edges
 from archiver.models import Capture as CaptureRow
 from archiver.models import LineageEdge
@@ -184,7 +185,7 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     return row, own
 
 
-def add_one(archive: Archive, capture: Capture) -> AddResult:
+def add_one(archive: Archive, capture: Capture, prepare_fn: Callable[[Capture], Prepared] = prepare) -> AddResult:
     """Archive one capture; never raises for a bad input, reports it instead."""
     label = capture.path or capture.url
     digest = store.sha256_hex(capture.raw)
@@ -193,7 +194,7 @@ def add_one(archive: Archive, capture: Capture) -> AddResult:
         if existing is not None:
             return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
     try:
-        item = prepare(capture)
+        item = prepare_fn(capture)
     except ArchiveError as e:
         return AddResult(label, "error", url=capture.url, error=str(e))
     except RecursionError:
@@ -223,9 +224,13 @@ def add_one(archive: Archive, capture: Capture) -> AddResult:
 def add(
     archive: Archive, inputs: Iterable[str], url: str | None = None, stdin: BinaryIO | None = None
 ) -> Iterator[AddResult]:
-    """Archive every input (files, directories, "-", URLs, WARC files); one result per capture."""
-    for item in iter_captures(inputs, url=url, stdin=stdin):
-        if isinstance(item, Failed):
-            yield AddResult(item.path, "error", error=item.error)
-        else:
-            yield add_one(archive, item)
+    """Archive every input (files, directories, "-", URLs, WARC files); one result per capture.
+
+    Each capture is cleaned in a worker process with a time and memory limit (archiver.guard).
+    """
+    with CleanWorker(prepare, on_start=lambda: archive.engine.dispose(close=False)) as worker:
+        for item in iter_captures(inputs, url=url, stdin=stdin):
+            if isinstance(item, Failed):
+                yield AddResult(item.path, "error", error=item.error)
+            else:
+                yield add_one(archive, item, worker.prepare)
