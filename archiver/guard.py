@@ -9,8 +9,11 @@ worker, reports that one input as failed and starts a fresh worker for the next.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import resource
+import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -20,10 +23,24 @@ from archiver.types import Capture
 
 CLEAN_DEADLINE_S = 60.0  # per page: the slowest aeb-dev page cleans in ~1.5 s, 1.8 MB of table cells in ~27 s
 CLEAN_MEMORY_BYTES = 3 * 1024**3  # worker address space: a 50 MB page peaks near 1 GB (traced); caps bombs
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _worker(conn: Connection, prepare: Callable[[Capture], Any], on_start: Callable[[], None] | None,
-            memory: int) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: the kernel kills this worker when the parent dies (even by SIGKILL), so none is orphaned."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: EOF on the pipe still ends the worker
+        pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(0)
+
+
+def _worker(conn: Connection, parent_end: Connection, parent_pid: int, prepare: Callable[[Capture], Any],
+            on_start: Callable[[], None] | None, memory: int) -> None:
+    _die_with_parent(parent_pid)
+    parent_end.close()  # the only other holder of the pipe is the parent: its death is EOF here
     if on_start is not None:
         on_start()
     try:
@@ -63,8 +80,10 @@ class CleanWorker:
         # database connections without closing them (SQLAlchemy's engine.dispose(close=False)).
         ctx = multiprocessing.get_context("fork")
         parent, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child, self.prepare_fn, self.on_start, self.memory),
-                                   daemon=True)
+        self.process = ctx.Process(
+            target=_worker, args=(child, parent, os.getpid(), self.prepare_fn, self.on_start, self.memory),
+            daemon=True,
+        )
         self.process.start()
         child.close()
         self.conn = parent

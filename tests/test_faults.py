@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import sqlite3
@@ -20,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from sqlalchemy import event
@@ -39,6 +41,16 @@ from writers_corpus import corpus, write_corpus  # noqa: E402
 KILLS = 8  # SIGKILLs per backend: the first during start-up, the others after a random number of adds
 STARTUP_KILL_S = (0.1, 0.9)  # start-up (imports, open, migrate) takes ~0.7-1.5 s on the 2-core dev machine
 KILL_JITTER_S = 0.08  # an add takes ~25-80 ms here: a kill lands at a random point inside one
+
+
+def pipe_closes(stream: IO[bytes], within: float = 10.0) -> bool:
+    """True when every process holding the pipe's write end has exited (EOF), within `within` s."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([stream], [], [], 0.2)
+        if ready and not os.read(stream.fileno(), 65536):
+            return True
+    return False
 
 
 def captures(db: str) -> int:
@@ -74,6 +86,7 @@ def test_add_killed_at_random_points_leaves_a_sound_archive_and_a_rerun_complete
             mid_batch += 1
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        assert pipe_closes(proc.stdout), "a cleaning worker outlived the killed add"
         proc.stdout.close()
         with Archive(database_url(db)) as archive:  # `archive check` in-process: the same code, no start-up
             problems = check_archive(archive)
