@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -90,12 +91,18 @@ def site_publisher(site_name: str | None, url: str | None) -> str | None:
     return None
 
 
+def _utc(when: datetime) -> datetime:
+    """Aware UTC: SQLite returns stored times naive (they are UTC), while a row added in this session
+    still holds the aware value it was given; lineage order must compare them alike."""
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
 def _member(row: CaptureRow, credits: list[tuple[str, str]], words: int) -> Member:
     return Member(
         capture_id=row.id,
         text_id=row.text_id,
         published=row.published,
-        captured_at=row.captured_at,
+        captured_at=_utc(row.captured_at),
         blob_sha256=row.blob_sha256,
         source_publisher=row.source_publisher,
         site_publisher=site_publisher(row.site_name, row.canonical_url or row.url),
