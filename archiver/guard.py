@@ -44,7 +44,7 @@ def _worker(conn: Connection, parent_end: Connection, parent_pid: int, prepare: 
     if on_start is not None:
         on_start()
     try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ValueError, OSError):  # pragma: no cover - a platform without RLIMIT_AS: deadline only

@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archiver import pipeline
-from archiver.clean.decode import decode_capture
 from archiver.clean.html import clean_html
 from archiver.clean.text import clean_text
 from archiver.errors import ArchiveError, InputError
@@ -218,3 +217,15 @@ def test_damaged_warc_files_never_raise(tmp_path_factory: pytest.TempPathFactory
     path.write_bytes(bytes(raw))
     for item in read_all(path):
         assert isinstance(item, Capture | Failed)
+
+
+def test_all_sql_goes_through_bound_parameters() -> None:
+    """No SQL string in the package is built by formatting, except PRAGMAs of integer constants."""
+    import re
+
+    package = Path(__file__).resolve().parent.parent / "archiver"
+    formatted = re.compile(r"""(text|execute|exec_driver_sql)\(\s*f["']""")
+    found = [f"{p.name}:{n}: {line.strip()}" for p in package.rglob("*.py")
+             for n, line in enumerate(p.read_text().splitlines(), 1)
+             if formatted.search(line) and "PRAGMA busy_timeout" not in line]
+    assert not found, found
