@@ -1,7 +1,7 @@
 """The `archive` command: parse options, call plain functions, pick a renderer, map errors to exit codes.
 
 Exit codes: 0 success; 1 at least one input failed (the rest were added); 2 usage error;
-3 capture not found; 4 the archive database cannot be opened or written.
+3 capture not found; 4 the archive database cannot be opened or written; 5 `archive check` found damage.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from sqlalchemy import exc as sa_exc
 
 from archiver import __version__, pipeline, query, render
 from archiver.config import DB_ENV, database_url, sqlite_path
-from archiver.db import Archive, current_revision, head_revision
+from archiver.db import Archive, current_revision, database_error, head_revision
 from archiver.errors import ArchiveError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,7 +46,10 @@ def reports_errors(f: F) -> F:
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return f(*args, **kwargs)
+            try:
+                return f(*args, **kwargs)
+            except sa_exc.DBAPIError as e:  # the database failed mid-command: exit 4, no traceback
+                raise database_error(database_url(kwargs.get("db")), e, "use") from e
         except ArchiveError as e:
             click.echo(f"archive: {e}", err=True)
             if e.hint:
@@ -332,6 +336,24 @@ def export(output: str | None, db: str | None) -> None:
             stream.write(render.json_line(record) + "\n")
             count += 1
     click.echo(f"exported {count} capture{'s' if count != 1 else ''}" + (f" to {output}" if output else ""), err=True)
+@cli.command("check")
+@db_option
+@json_option
+@reports_errors
+def check(db: str | None, as_json: bool) -> None:
+    """Verify the archive: raw bytes vs hashes, fingerprints vs texts, lineage, references. Read-only."""
+    from archiver.check import check_archive, errors
+
+    with open_archive(db) as archive:
+        problems = check_archive(archive)
+    if as_json:
+        for problem in problems:
+            click.echo(render.json_line(problem.as_dict()))
+    else:
+        for line in render.check_lines(problems):
+            click.echo(line)
+    if errors(problems):
+        sys.exit(5)
 
 
 def main() -> None:

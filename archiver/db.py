@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import random
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +29,11 @@ from archiver.errors import DatabaseError
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000  # several writers wait for each other rather than fail (issue 8 stress test)
 POSTGRES_MIGRATION_LOCK = 0x61726368  # pg_advisory_lock key ("arch"): one migrator at a time
+POSTGRES_WRITE_LOCK = 0x61726377  # pg_advisory_xact_lock class ("arcw"), with the schema's hash as the object
+WRITE_ATTEMPTS = 8  # a write transaction retried this often on lock/serialization/unique conflicts, then fails
+WRITE_BACKOFF_S = 0.05  # first retry delay, doubled each attempt with jitter (<= ~6 s in all); 4-writer stress test
+
+T = TypeVar("T")
 
 
 SEARCH_OBJECTS = ("text_fts", "ix_text_body_fts")  # full-text search: made by migration SQL, not the models
@@ -51,12 +59,20 @@ def head_revision() -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # SQLAlchemy, not pysqlite, starts transactions (see _sqlite_begin), so a write can BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses at most the last commit
     cursor.close()
+
+
+def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    """Start a transaction: a write takes SQLite's write lock first, so what it reads stays true."""
+    write = conn.get_execution_options().get("archive_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def create_archive_engine(url: str) -> Engine:
@@ -70,7 +86,50 @@ def create_archive_engine(url: str) -> Engine:
         raise DatabaseError(f"cannot open archive {url!r}: {e}") from e
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def is_transient(error: BaseException) -> bool:
+    """A conflict with another writer that a retry of the whole transaction resolves."""
+    if isinstance(error, sa_exc.IntegrityError):
+        return True  # another writer inserted the same bytes or text first; the retry finds it
+    if not isinstance(error, sa_exc.DBAPIError):
+        return False
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if code in ("40001", "40P01", "55P03"):  # serialization failure, deadlock, lock not available
+        return True
+    message = str(error.orig).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
+def display_url(url: str) -> str:
+    """The archive's location for messages: the file path, or the URL without its password."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa_exc.ArgumentError:
+        return url
+
+
+def database_error(url: str, error: BaseException, doing: str = "open") -> DatabaseError:
+    """A DatabaseError (exit 4) for a driver or OS error, with a hint that fits its cause."""
+    orig = getattr(error, "orig", None) or error
+    reason = getattr(orig, "strerror", None) or str(orig).strip().splitlines()[0]
+    low = str(orig).lower()
+    if "readonly" in low or "read-only" in low or "read only" in low or isinstance(orig, PermissionError):
+        hint = "The archive (or its folder: a lock file and the WAL sit beside it) is read-only; nothing was written."
+    elif "disk is full" in low or "no space" in low or "disk full" in low:
+        hint = "Free some disk space and run the same command again: the failed capture was rolled back."
+    elif "malformed" in low or "not a database" in low or "file is encrypted" in low:
+        hint = "The file is damaged. Restore the latest .bak copy or a backup; `archive check` lists the damage."
+    elif "could not connect" in low or "connection" in low and "refused" in low:
+        hint = "Is the database server running and the URL right?"
+    else:
+        hint = "Nothing was written by the failed step; `archive check` verifies the archive."
+    return DatabaseError(f"cannot {doing} archive {display_url(url)}: {reason}", hint=hint)
 
 
 @contextlib.contextmanager
@@ -78,7 +137,11 @@ def _migration_lock(engine: Engine, url: str) -> Iterator[None]:
     """Serialise migration checks between processes opening the same archive."""
     path = sqlite_path(url)
     if path is not None:
-        with open(str(path) + ".lock", "a+") as lock:
+        try:
+            lock_file = open(str(path) + ".lock", "a+")
+        except OSError as e:
+            raise database_error(url, e) from e
+        with lock_file as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
@@ -147,16 +210,13 @@ class Archive:
         except DatabaseError:
             self.engine.dispose()
             raise
-        except sa_exc.DatabaseError as e:
+        except (sa_exc.DBAPIError, OSError) as e:
             self.engine.dispose()
-            raise DatabaseError(
-                f"cannot open archive {url}: {e.orig}",
-                hint="Is it an archive database? A corrupted file can be restored from its .bak copy.",
-            ) from e
-        except sa_exc.OperationalError as e:  # pragma: no cover - covered by DatabaseError above
-            self.engine.dispose()
-            raise DatabaseError(f"cannot open archive {url}: {e.orig}") from e
+            raise database_error(url, e) from e
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.write_sessions = sessionmaker(
+            self.engine.execution_options(archive_write=True), expire_on_commit=False
+        )
 
     @property
     def path(self) -> Path | None:
@@ -164,6 +224,40 @@ class Archive:
 
     def session(self) -> Session:
         return self.sessions()
+
+    @contextlib.contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session whose transaction holds the archive's write lock from its first statement.
+
+        SQLite: BEGIN IMMEDIATE (one writer at a time, readers go on). PostgreSQL: a transaction-level
+        advisory lock per schema, so candidate lookup, lineage re-derivation and commit of one capture
+        never interleave with another writer's (cleaning and fingerprinting stay parallel).
+        """
+        with self.write_sessions() as session:
+            if self.engine.dialect.name == "postgresql":
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(:k, hashtext(current_schema()))"),
+                    {"k": POSTGRES_WRITE_LOCK},
+                )
+            else:
+                session.connection()  # begins the transaction now: BEGIN IMMEDIATE
+            yield session
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one locked write transaction and commit; retry conflicts with backoff."""
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                with self.write_session() as session:
+                    result = work(session)
+                    session.commit()
+                    return result
+            except sa_exc.SQLAlchemyError as e:
+                if not is_transient(e) or attempt == WRITE_ATTEMPTS - 1:
+                    if isinstance(e, sa_exc.DBAPIError):
+                        raise database_error(self.url, e, "write to") from e
+                    raise
+                time.sleep(WRITE_BACKOFF_S * (2**attempt) * (0.5 + random.random()))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
         self.engine.dispose()

@@ -7,13 +7,13 @@ credits, matches, re-derived family lineage), so a failure leaves the archive as
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archiver import pagestore, sitechrome, store
@@ -21,9 +21,10 @@ from archiver.clean import CLEANER_VERSION, clean
 from archiver.clean.learned import learned_site
 from archiver.credits import find_credits, load_publishers, origin_publisher, unique_credits
 from archiver.db import Archive
-from archiver.errors import ArchiveError
+from archiver.errors import ArchiveError, DatabaseError
 from archiver.export import expand_exports
 from archiver.fingerprint import band_keys, fingerprint_text
+from archiver.guard import CleanWorker
 from archiver.lineage import Edge, Match, Member, derive_edges
 from archiver.models import Capture as CaptureRow
 from archiver.models import LineageEdge
@@ -181,11 +182,11 @@ def rederive_family(session: Session, text_id: int) -> list[Edge]:
 def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge | None]:
     """Write one prepared capture and re-derive its family's lineage (caller commits).
 
-    The site's template, learned from the captures stored before this one, is removed first
-    (`archiver.sitechrome`); that needs the database, so it is not part of `prepare`.
+    Its paragraphs are recorded by site, for learning the site's template (`archiver.sitechrome`). The
+    learned template is removed by `archive reprocess`, which sees every capture of the site at once:
+    removing it here, from this capture only, would make texts and lineage depend on the add order.
     """
     site = site_of(item.article, item.capture.url)
-    item = sitechrome.sitechrome_learn(session, item, site)
     store.blob_put(session, item.capture.raw)
     text_row, new_text = store.text_get_or_create(session, item.article.text)
     if new_text:
@@ -213,20 +214,24 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     return row, own
 
 
-def add_one(archive: Archive, capture: Capture) -> AddResult:
+def add_one(archive: Archive, capture: Capture, prepare_fn: Callable[[Capture], Prepared] = prepare) -> AddResult:
     """Archive one capture; never raises for a bad input, reports it instead."""
     label = capture.path or capture.url
     with archive.session() as session:
         existing = store.capture_by_blob(session, store.sha256_hex(capture.raw))
         if existing is not None:
             return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
+    return store_outcome(archive, capture, prepare_outcome(prepare_fn, capture))
+
+
+def prepare_outcome(prepare_fn: Callable[[Capture], Prepared], capture: Capture) -> Prepared | WorkFailed:
+    """`prepare_fn(capture)`, with a bad input turned into a WorkFailed naming the problem."""
     try:
-        outcome: Prepared | WorkFailed = prepare(capture)
+        return prepare_fn(capture)
     except ArchiveError as e:
-        outcome = WorkFailed(str(e))
+        return WorkFailed(str(e))
     except RecursionError:
-        outcome = WorkFailed("page too deeply nested to parse")
-    return store_outcome(archive, capture, outcome)
+        return WorkFailed("page too deeply nested to parse")
 
 
 def prepare_lean(capture: Capture) -> Prepared:
@@ -251,37 +256,37 @@ def _triage(archive: Archive, captures: Iterable[Capture | Failed]) -> Iterator[
 
 
 def store_outcome(archive: Archive, capture: Capture, outcome: Prepared | WorkFailed) -> AddResult:
-    """Store one prepared capture (the single writer), or report why it could not be prepared."""
+    """Store one prepared capture in one locked write transaction, or report why it could not be prepared."""
     label = capture.path or capture.url
     if isinstance(outcome, WorkFailed):
         return AddResult(label, "error", url=capture.url, error=outcome.error)
     outcome.capture = capture
-    with archive.session() as session:
-        existing = store.capture_by_blob(session, outcome.digest)  # the same bytes earlier in this batch
+    redirected_from = capture.requested_url if capture.redirects else None
+
+    def work(session: Session) -> AddResult:
+        existing = store.capture_by_blob(session, outcome.digest)  # earlier in this batch, or another writer
         if existing is not None:
             return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
-        try:
-            row, edge = store_prepared(session, outcome)
-            session.commit()
-        except IntegrityError:
-            session.rollback()  # another writer stored the same bytes first
-            existing = store.capture_by_blob(session, outcome.digest)
-            if existing is None:
-                raise
-            return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
-        redirected_from = capture.requested_url if capture.redirects else None
+        row, edge = store_prepared(session, outcome)
         if row.page_id is not None and row.version is not None:
             return _page_result(session, label, row, edge, redirected_from)
-    return AddResult(
-        label,
-        "new",
-        row.id,
-        row.url,
-        row.title,
-        parent=edge.parent_id if edge else None,
-        relation=edge.relation if edge else None,
-        redirected_from=redirected_from,
-    )
+        return AddResult(
+            label,
+            "new",
+            row.id,
+            row.url,
+            row.title,
+            parent=edge.parent_id if edge else None,
+            relation=edge.relation if edge else None,
+            redirected_from=redirected_from,
+        )
+
+    try:
+        return archive.write(work)
+    except DatabaseError as e:
+        if isinstance(e.__cause__, sa_exc.DataError):  # this capture's data, not the archive: it fails alone
+            return AddResult(label, "error", url=capture.url, error=f"cannot store: {e.__cause__.orig}")
+        raise
 
 
 def _page_result(
@@ -347,17 +352,30 @@ def add(
 ) -> Iterator[AddResult]:
     """Archive every input (files, directories, "-", URLs, WARC files, exports); one result per capture, in order.
 
-    Cleaning and fingerprinting run in `jobs` worker processes; this process is the one writer and stores
-    in input order, so any `jobs` gives the same archive.
+    Cleaning and fingerprinting run in `jobs` worker processes, each page under a time and memory limit
+    (archiver.guard); this process is the one writer and stores in input order, so any `jobs` gives the
+    same archive.
     """
     captures = expand_exports(
         inputs, lambda some: iter_captures(some, url=url, stdin=stdin, globs=globs, policy=policy)
     )
-    for item, outcome in prepare_ordered(prepare_lean, _triage(archive, captures), jobs):
-        if isinstance(item, Failed):
-            yield AddResult(item.path, "error", error=item.error)
-        elif isinstance(item, AddResult):
-            yield item
-        else:
-            assert isinstance(item, Work) and outcome is not None
-            yield store_outcome(archive, item.item, outcome)
+    pending = _triage(archive, captures)
+    if jobs > 1:
+        drop_connections = lambda: archive.engine.dispose(close=False)  # noqa: E731 (inherited by forked workers)
+        for item, outcome in prepare_ordered(prepare_lean, pending, jobs, on_start=drop_connections):
+            yield _finish(archive, item, outcome)
+        return
+    with CleanWorker(prepare_lean, on_start=lambda: archive.engine.dispose(close=False)) as worker:
+        for item in pending:
+            outcome = prepare_outcome(worker.prepare, item.item) if isinstance(item, Work) else None
+            yield _finish(archive, item, outcome)
+
+
+def _finish(archive: Archive, item: object, outcome: Prepared | WorkFailed | None) -> AddResult:
+    """The result for one triaged item: a read failure, a known capture, or a prepared one to store."""
+    if isinstance(item, Failed):
+        return AddResult(item.path, "error", error=item.error)
+    if isinstance(item, AddResult):
+        return item
+    assert isinstance(item, Work) and outcome is not None
+    return store_outcome(archive, item.item, outcome)

@@ -13,12 +13,14 @@ from archiver.db import Archive
 from archiver.lineage import root_of
 from archiver.models import Capture, LineageEdge, Page, TextRow
 from archiver.verify import compare_texts
+from archiver.versions import utc
 
 DESCENDANT_LIMIT = 10_000  # captures listed below one node; a wire story can have thousands of copies
 
 
 def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
+    """A stored time as ISO 8601 in UTC with its offset, on every backend (SQLite hands times back naive)."""
+    return utc(value).isoformat() if value is not None else None
 
 
 def capture_record(session: Session, row: Capture, *, chrome: bool = True) -> dict[str, Any]:

@@ -414,3 +414,11 @@ def search_text(results: list[dict[str, Any]], console: Console) -> None:
             last = end
         parts.append(escape(snippet[last:]))
         console.print("  " + "".join(parts), highlight=False)
+def check_lines(problems: list[Any]) -> list[str]:
+    """`archive check` findings, one line each, then a verdict."""
+    lines = [f"{p.severity}: {p.check}: {p.message}" for p in problems]
+    n_errors = sum(1 for p in problems if p.severity == "error")
+    n_info = len(problems) - n_errors
+    lines.append("archive ok" + (f" ({n_info} notes)" if n_info else "") if not n_errors
+                 else f"archive has problems: {n_errors} errors, {n_info} notes")
+    return lines

@@ -52,7 +52,8 @@ SEARCH_DOC = """## Full-text search
 - SQLite: `text_fts`, an FTS5 table over `text.body` (external content, `rowid` = `text.id`, tokenizer
   `unicode61 remove_diacritics 2`), kept in sync by triggers on `text`. Its shadow tables
   (`text_fts_data`, `text_fts_idx`, `text_fts_docsize`, `text_fts_config`) are FTS5's own.
-- PostgreSQL: the GIN index `ix_text_body_fts` on `to_tsvector('simple'::regconfig, body)`.
+- PostgreSQL: the GIN index `ix_text_body_fts` on `to_tsvector('simple'::regconfig, left(body, 200000))`
+  (a tsvector holds at most 1 MB, so the index covers a text's first 200,000 characters).
 
 ```sql
 SELECT t.id, c.id AS capture_id, c.title FROM text_fts f
@@ -60,7 +61,7 @@ JOIN text t ON t.id = f.rowid JOIN capture c ON c.text_id = t.id
 WHERE text_fts MATCH '"steel supports" AND bridge' ORDER BY bm25(text_fts);
 ```
 
-On PostgreSQL: `WHERE to_tsvector('simple'::regconfig, t.body) @@ websearch_to_tsquery('simple', '"steel supports" bridge')`.
+On PostgreSQL: `WHERE to_tsvector('simple'::regconfig, left(t.body, 200000)) @@ websearch_to_tsquery('simple', '"steel supports" bridge')`.
 """
 
 EXAMPLES = """## Example queries
@@ -112,9 +113,20 @@ WHERE p.url = 'https://rivertontribune.com/news/2023/05/09/old-mill-bridge-close
 """
 
 
+# Backend type names -> one documented name, so SQLite and PostgreSQL archives give the same document.
+TYPE_NAMES = {
+    "varchar": "text",
+    "blob": "bytes",
+    "bytea": "bytes",
+    "timestamp": "datetime",
+    "timestamp with time zone": "datetime",
+    "double precision": "float",
+}
+
+
 def _type_name(column: dict[str, object]) -> str:
     name = str(column["type"]).lower()
-    return {"varchar": "text", "blob": "bytes", "bytea": "bytes"}.get(name.split("(")[0], name)
+    return TYPE_NAMES.get(name.split("(")[0], name)
 
 
 def schema_markdown(engine: Engine) -> str:
@@ -154,7 +166,8 @@ def schema_markdown(engine: Engine) -> str:
             null = "yes" if col["nullable"] else "no"
             lines.append(f"| `{col['name']}` | {_type_name(col)} | {null} | {key} | {desc} |")
         uniques = [u["column_names"] for u in insp.get_unique_constraints(name)]
-        indexes = [i for i in insp.get_indexes(name)]
+        # PostgreSQL also reports each unique constraint as an index: list it once, as the constraint.
+        indexes = [i for i in insp.get_indexes(name) if not i.get("duplicates_constraint")]
         if uniques or indexes:
             lines.append("")
             for u in sorted(uniques):

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from archiver import store
 from archiver.clean.learned import (
     LEARNED_MIN_STORIES,
-    LEARNED_REASON,
     LEARNED_SAME_STORY_SHARE,
     SiteCapture,
     learned_apply,
@@ -66,18 +65,6 @@ def sitechrome_apply(item: Prepared, others: Iterable[SiteCapture]) -> Prepared:
     return dataclasses.replace(item, article=article, fingerprints=fps, bands={fp.kind: band_keys(fp) for fp in fps})
 
 
-def sitechrome_learn(session: Session, item: Prepared, site: str | None, exclude_id: int | None = None) -> Prepared:
-    """Apply the site's learned template from the captures already in the archive."""
-    if site is None:
-        return item
-    keys = [learned_key(p) for p in learned_paragraphs(item.article)]
-    ids = store.site_captures_sharing(session, site, keys, exclude_id, LEARNED_MAX_SCAN)
-    if len(ids) < LEARNED_MIN_STORIES:
-        return item
-    bodies = store.site_body_paragraphs(session, ids, LEARNED_REASON)
-    return sitechrome_apply(item, [SiteCapture(i, tuple(bodies.get(i, []))) for i in ids])
-
-
 def sitechrome_record(session: Session, capture_id: int, site: str | None, item: Prepared) -> None:
     """Record the capture's paragraphs (before learned removal) under its site, for later captures."""
     store.site_paragraphs_put(session, capture_id, site, [learned_key(p) for p in learned_paragraphs(item.article)])
@@ -100,14 +87,16 @@ class SitePool:
             self.by_key.setdefault((site, learned_key(p)), set()).add(capture_id)
 
     def learn(self, item: Prepared, site: str | None, capture_id: int) -> Prepared:
-        """Apply the template learned from every *other* capture of the site (same scan order as `add`)."""
+        """Apply the template learned from the site's *other* captures (the LEARNED_MAX_SCAN latest sharing a paragraph)."""
         if site is None:
             return item
         ids: set[int] = set()
         for p in learned_paragraphs(item.article):
             ids.update(self.by_key.get((site, learned_key(p)), ()))
         ids.discard(capture_id)
-        ordered = sorted(ids, key=lambda i: (self.when[i].isoformat(), i), reverse=True)[:LEARNED_MAX_SCAN]
+        # latest first; ties by content, never by id (ids follow the add order)
+        ordered = sorted(ids, key=lambda i: (self.when[i].isoformat(), self.paragraphs[i]), reverse=True)
+        ordered = ordered[:LEARNED_MAX_SCAN]
         if len(ordered) < LEARNED_MIN_STORIES:
             return item
         return sitechrome_apply(item, [SiteCapture(i, self.paragraphs[i]) for i in ordered])

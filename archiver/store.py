@@ -298,48 +298,9 @@ def site_paragraphs_put(session: Session, capture_id: int, site: str | None, key
     session.flush()
 
 
-def site_captures_sharing(
-    session: Session, site: str, keys: Iterable[str], exclude_id: int | None, limit: int
-) -> list[int]:
-    """The site's captures holding any of these paragraph keys, most recently captured first."""
-    unique = sorted(set(keys))
-    ids: set[int] = set()
-    for start in range(0, len(unique), 500):
-        ids.update(
-            session.scalars(
-                select(SiteParagraph.capture_id)
-                .where(SiteParagraph.site == site, SiteParagraph.paragraph_hash.in_(unique[start : start + 500]))
-                .distinct()
-            )
-        )
-    ids.discard(exclude_id)  # type: ignore[arg-type]
-    rows = session.execute(select(Capture.id, Capture.captured_at).where(Capture.id.in_(sorted(ids)))).all()
-    rows.sort(key=lambda r: (r[1].isoformat() if r[1] else "", r[0]), reverse=True)
-    return [r[0] for r in rows[:limit]]
-
-
 def site_of_capture(session: Session, capture_id: int) -> str | None:
     """The site key a capture's paragraphs were recorded under, if any."""
     return session.scalars(select(SiteParagraph.site).where(SiteParagraph.capture_id == capture_id).limit(1)).first()
-
-
-def site_body_paragraphs(session: Session, capture_ids: Iterable[int], learned_reason: str) -> dict[int, list[str]]:
-    """Each capture's body before learned removal: its text's paragraphs plus its learned-chrome rows."""
-    ids = sorted(set(capture_ids))
-    out: dict[int, list[str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for cid, body in session.execute(
-            select(Capture.id, TextRow.body).join(TextRow, TextRow.id == Capture.text_id).where(Capture.id.in_(chunk))
-        ):
-            out[cid] = [p for p in body.split("\n\n") if p]
-        for row in session.scalars(
-            select(ChromeRow)
-            .where(ChromeRow.capture_id.in_(chunk), ChromeRow.reason == learned_reason)
-            .order_by(ChromeRow.capture_id, ChromeRow.position)
-        ):
-            out.setdefault(row.capture_id, []).append(row.text)
-    return out
 
 
 # --- reads for show / lineage ------------------------------------------------------------------

@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+
+from archiver import guard
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -46,13 +48,38 @@ def default_jobs() -> int:
 
 
 def _context() -> Any:
-    """forkserver where available (no fork of a parent holding database connections and threads), else spawn."""
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["archiver.pipeline"])  # workers fork from a server that imported it once
-        return ctx
-    return multiprocessing.get_context("spawn")
+    """fork: each worker is a direct child of `archive add`, so it dies with it (see _worker_start).
+
+    A forkserver would outlive a killed `add`: it waits for every holder of its pipe to go, and its
+    own workers hold it. Forked workers drop the database connections they inherit without closing
+    them (`on_start`), as the guarded worker does, and touch no database.
+    """
+    return multiprocessing.get_context("fork")
+
+
+def _worker_start(memory: int, on_start: Callable[[], None] | None) -> None:
+    """In each pool worker: death with its parent, the guarded worker's address-space cap, `on_start`."""
+    guard.die_with_parent()
+    guard.limit_memory(memory)
+    if on_start is not None:
+        on_start()
+
+
+def _new_pool(jobs: int, on_start: Callable[[], None] | None = None) -> ProcessPoolExecutor:
+    """Workers under the same limits as the single guarded worker (archiver.guard)."""
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=_context(),
+        initializer=_worker_start,
+        initargs=(guard.CLEAN_MEMORY_BYTES, on_start),
+    )
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool whose worker overran its deadline: kill its processes (the executor has no public way)."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _run(fn: Callable[[Any], R], item: Any) -> R | WorkFailed:
@@ -66,7 +93,11 @@ def _run(fn: Callable[[Any], R], item: Any) -> R | WorkFailed:
 
 
 def prepare_ordered(
-    fn: Callable[[Any], R], items: Iterable[Any], jobs: int = 1, window: int | None = None
+    fn: Callable[[Any], R],
+    items: Iterable[Any],
+    jobs: int = 1,
+    window: int | None = None,
+    on_start: Callable[[], None] | None = None,
 ) -> Iterator[tuple[Any, R | WorkFailed | None]]:
     """(item, result) for every item in input order; result is None for items that are not `Work`.
 
@@ -88,7 +119,7 @@ def prepare_ordered(
             yield item, (_run(fn, item.item) if isinstance(item, Work) else None)
         yield from prepare_ordered(fn, stream, 1)
         return
-    yield from _pooled(fn, _chain(head, stream), jobs, window)
+    yield from _pooled(fn, _chain(head, stream), jobs, window, on_start)
 
 
 def _chain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
@@ -97,53 +128,60 @@ def _chain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
 
 
 def _pooled(
-    fn: Callable[[Any], R], stream: Iterator[Any], jobs: int, window: int
+    fn: Callable[[Any], R], stream: Iterator[Any], jobs: int, window: int, on_start: Callable[[], None] | None
 ) -> Iterator[tuple[Any, R | WorkFailed | None]]:
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    pool = _new_pool(jobs, on_start)
     flight: deque[tuple[Any, Future[Any] | None]] = deque()
     try:
         for item in stream:
             flight.append((item, pool.submit(_run, fn, item.item) if isinstance(item, Work) else None))
             while len(flight) >= window or (flight and (flight[0][1] is None or flight[0][1].done())):
-                pool, done = _pop(fn, flight, pool, jobs)
+                pool, done = _pop(fn, flight, pool, jobs, on_start)
                 yield done
         while flight:
-            pool, done = _pop(fn, flight, pool, jobs)
+            pool, done = _pop(fn, flight, pool, jobs, on_start)
             yield done
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _pop(
-    fn: Callable[[Any], R], flight: deque[tuple[Any, Future[Any] | None]], pool: ProcessPoolExecutor, jobs: int
+    fn: Callable[[Any], R], flight: deque[tuple[Any, Future[Any] | None]], pool: ProcessPoolExecutor, jobs: int,
+    on_start: Callable[[], None] | None,
 ) -> tuple[ProcessPoolExecutor, tuple[Any, Any]]:
     """The oldest item's result (waiting for it); a pool broken by a dying worker is replaced."""
     item, future = flight.popleft()
     if future is None:
         return pool, (item, None)
     try:
-        return pool, (item, future.result())
+        return pool, (item, future.result(timeout=guard.CLEAN_DEADLINE_S))
     except BrokenProcessPool:
-        pass
-    # A worker died (killed, out of memory, a crash in C code). Every item in flight lost its result:
-    # redo them one at a time in fresh pools, so only the item that kills a worker fails.
+        lost: WorkFailed | None = None
+    except TimeoutError:
+        lost = WorkFailed(f"page took longer than {guard.CLEAN_DEADLINE_S:g} s to clean (skipped)")
+        _kill(pool)
+    # A worker died (killed, out of memory, a crash in C code) or overran: every item in flight lost its
+    # result. Redo them one at a time in fresh pools, so only the item that kills a worker fails.
     pool.shutdown(wait=False, cancel_futures=True)
-    pending = [item] + [x for x, _ in flight]
+    pending = ([] if lost else [item]) + [x for x, _ in flight]
     flight.clear()
-    results: list[tuple[Any, Any]] = []
+    results: list[tuple[Any, Any]] = [(item, lost)] if lost else []
     for x in pending:
         if not isinstance(x, Work):
             results.append((x, None))
             continue
-        single = ProcessPoolExecutor(max_workers=1, mp_context=_context())
+        single = _new_pool(1, on_start)
         try:
-            results.append((x, single.submit(_run, fn, x.item).result()))
+            results.append((x, single.submit(_run, fn, x.item).result(timeout=guard.CLEAN_DEADLINE_S)))
         except BrokenProcessPool:
             results.append((x, WorkFailed("worker process died while preparing this input")))
+        except TimeoutError:
+            results.append((x, WorkFailed(f"page took longer than {guard.CLEAN_DEADLINE_S:g} s to clean (skipped)")))
+            _kill(single)
         finally:
             single.shutdown(wait=True)
     first = results.pop(0)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    pool = _new_pool(jobs, on_start)
     for x, r in results:  # already finished: queue them as completed futures in their place
         done: Future[Any] = Future()
         done.set_result(r)

@@ -39,7 +39,7 @@ SYNONYMS = {
     "many": "numerous", "often": "frequently", "quickly": "rapidly", "about": "regarding", "area": "region",
     "need": "require", "children": "kids", "house": "home", "job": "position", "jobs": "positions",
     "money": "funds", "part": "portion", "problem": "issue", "problems": "issues", "week": "seven days",
-    "year": "twelve months", "years": "decades", "later": "afterwards", "show": "demonstrate",
+    "year": "twelve months", "years": "decades", "later": "afterwards", 
     "wanted": "desired", "want": "desire", "think": "believe", "thought": "believed", "report": "account",
     "recent": "latest", "end": "finish", "ended": "finished", "major": "key", "leader": "chief",
 }  # fmt: skip

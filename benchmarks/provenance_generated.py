@@ -32,7 +32,7 @@ from archiver.types import Capture  # noqa: E402
 CAPTURED_AT = datetime(2021, 1, 1, tzinfo=UTC)  # one crawl time for all: the pages' own dates must decide
 
 
-def run_order(docs: list[Doc], order: list[int], db: Path) -> tuple[dict[str, tuple], float]:
+def run_order(docs: list[Doc], order: list[int], db: Path | str) -> tuple[dict[str, tuple], float]:
     """Add the docs in this order; return each doc's (parent name, relation, origin name) and secs/add."""
     t0 = time.perf_counter()
     ids: dict[int, str] = {}

@@ -9,11 +9,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect, text
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from archiver.config import database_url
-from archiver.db import Archive, head_revision, schema_object_included
+from archiver.db import Archive, create_archive_engine, current_revision, head_revision, schema_object_included
 from archiver.errors import DatabaseError
 from archiver.models import Base
 from conftest import ROOT, SEED_FILES, SEEDS, run_process
@@ -30,8 +31,17 @@ def test_an_empty_database_is_created_at_head(tmp_path: Path) -> None:
     assert {"capture", "blob", "text", "credit", "chrome", "lineage_edge", "capture_origin"} <= names
 
 
-def test_the_migrated_schema_equals_the_models(tmp_path: Path) -> None:
-    with Archive(database_url(str(tmp_path / "a.db"))) as archive, archive.engine.connect() as conn:
+def test_an_empty_database_on_either_backend_is_created_at_head(new_db: str, backend: str) -> None:
+    with Archive(database_url(new_db)) as archive:
+        assert archive.previous_revision is None
+        assert archive.engine.dialect.name == backend
+        assert current_revision(archive.engine) == head_revision()
+        views = set(inspect(archive.engine).get_view_names())
+    assert {"capture_origin", "lineage_named"} <= views
+
+
+def test_the_migrated_schema_equals_the_models(new_db: str) -> None:
+    with Archive(database_url(new_db)) as archive, archive.engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "include_object": schema_object_included}
         )
@@ -39,12 +49,25 @@ def test_the_migrated_schema_equals_the_models(tmp_path: Path) -> None:
     assert diff == []
 
 
-def test_reopening_at_head_changes_nothing(tmp_path: Path) -> None:
-    url = database_url(str(tmp_path / "a.db"))
+def test_reopening_at_head_changes_nothing(new_db: str, tmp_path: Path) -> None:
+    url = database_url(new_db)
     Archive(url).close()
     with Archive(url) as archive:
         assert archive.previous_revision == head_revision()
-    assert not list(tmp_path.glob("a.db.bak-*"))
+    assert not list(tmp_path.glob("*.bak-*"))
+
+
+def test_a_postgresql_archive_from_a_newer_release_is_refused_untouched(new_db: str) -> None:
+    url = database_url(new_db)
+    with Archive(url) as archive, archive.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ffff_from_the_future'"))
+    result = run_process(["add", str(SEEDS / SEED_FILES[0]), "--db", new_db])
+    assert result.returncode == 4 and b"newer release" in result.stderr
+    engine = create_archive_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM capture")).scalar() == 0
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "ffff_from_the_future"
+    engine.dispose()
 
 
 def test_a_database_from_a_newer_release_is_refused_untouched(tmp_path: Path) -> None:
@@ -74,12 +97,11 @@ def test_a_foreign_or_corrupt_database_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 4 and b"cannot open archive" in result.stderr
 
 
-def test_console_script_runs_end_to_end(tmp_path: Path) -> None:
-    db = tmp_path / "cli.db"
-    result = run_process(["add", str(SEEDS / SEED_FILES[1]), "--db", str(db)])
+def test_console_script_runs_end_to_end(new_db: str) -> None:
+    result = run_process(["add", str(SEEDS / SEED_FILES[1]), "--db", new_db])
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode().startswith("new")
-    env_result = run_process(["db", "status"], env={"ARCHIVE_DB": str(db)})
+    env_result = run_process(["db", "status"], env={"ARCHIVE_DB": new_db})
     assert b"captures: 1" in env_result.stdout
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import sys
-from pathlib import Path
 
 from conftest import ROOT
 
@@ -14,7 +13,7 @@ from provenance_corpus import build, load_bodies  # noqa: E402
 from provenance_generated import run_order, score  # noqa: E402
 
 
-def test_every_capture_traces_to_its_original_in_any_order(tmp_path: Path) -> None:
+def test_every_capture_traces_to_its_original_in_any_order(new_db_factory) -> None:  # type: ignore[no-untyped-def]
     bodies = load_bodies(source=ROOT / "tests" / "pages" / "ground-truth.json")
     docs = build(n_originals=len(bodies), seed=3, bodies=bodies)
     assert len(docs) == 5 * len(bodies)
@@ -22,7 +21,7 @@ def test_every_capture_traces_to_its_original_in_any_order(tmp_path: Path) -> No
     for k in range(3):
         order = list(range(len(docs)))
         random.Random(k).shuffle(order)
-        lineage, _ = run_order(docs, order, tmp_path / f"{k}.db")
+        lineage, _ = run_order(docs, order, new_db_factory(f"{k}.db"))
         right, total, crossing = score(docs, lineage)
         wrong = {n: v for n, v in lineage.items() if v[2] != next(d.origin for d in docs if d.name == n)}
         assert sum(right.values()) == sum(total.values()), wrong

@@ -71,11 +71,11 @@ def test_seed_facts_in_any_order(run: Run, order: list[str]) -> None:
     check_facts(run, add_seeds(run, order))
 
 
-def test_lineage_is_the_same_whatever_the_order(tmp_path: Path) -> None:
+def test_lineage_is_the_same_whatever_the_order(new_db_factory) -> None:  # type: ignore[no-untyped-def]
     """Parent file and relation of every seed agree between two opposite add orders."""
 
     def edges(order: list[str], name: str) -> set[tuple[str, str | None, str | None]]:
-        run = Run(tmp_path / name)
+        run = Run(new_db_factory(name))
         ids = add_seeds(run, order)
         name_of = {i: f for f, i in ids.items()}
         out = set()
