@@ -23,12 +23,12 @@ from archiver.credits import find_credits, load_publishers, origin_publisher, un
 from archiver.db import Archive
 from archiver.errors import ArchiveError, DatabaseError
 from archiver.export import expand_exports
+from archiver.fetch import FetchPolicy
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.guard import CleanWorker
 from archiver.lineage import Edge, Match, Member, derive_edges
 from archiver.models import Capture as CaptureRow
 from archiver.models import LineageEdge
-from archiver.fetch import FetchPolicy
 from archiver.sources import Failed, iter_captures
 from archiver.types import Article, Capture, Fingerprint
 from archiver.verify import VERSION as VERIFIER_VERSION

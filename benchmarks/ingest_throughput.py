@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DEFAULT_DATA = Path("/work/shared/data/aeb-dev/html")
+DEFAULT_DATA = (Path(__file__).resolve().parents[2] / "shared" / "data" / "aeb-dev" / "html")
 ARCHIVE = [str(Path(sys.executable).parent / "archive")]
 
 
