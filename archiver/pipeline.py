@@ -268,18 +268,7 @@ def store_outcome(archive: Archive, capture: Capture, outcome: Prepared | WorkFa
         if existing is not None:
             return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
         row, edge = store_prepared(session, outcome)
-        if row.page_id is not None and row.version is not None:
-            return _page_result(session, label, row, edge, redirected_from)
-        return AddResult(
-            label,
-            "new",
-            row.id,
-            row.url,
-            row.title,
-            parent=edge.parent_id if edge else None,
-            relation=edge.relation if edge else None,
-            redirected_from=redirected_from,
-        )
+        return _stored_result(session, label, row, edge, redirected_from)
 
     try:
         return archive.write(work)
@@ -289,26 +278,27 @@ def store_outcome(archive: Archive, capture: Capture, outcome: Prepared | WorkFa
         raise
 
 
-def _page_result(
+def _stored_result(
     session: Session, label: str | None, row: CaptureRow, edge: Edge | None, redirected_from: str | None
 ) -> AddResult:
-    """The result of adding a capture of a page: a new page, a new version, or a re-capture."""
-    assert row.page_id is not None and row.version is not None
-    page = pagestore.page_get(session, row.page_id)
-    heads = {v.version: v for v in pagestore.page_versions(session, row.page_id)}
-    head = heads[row.version]
-    known = sum(v.captures for v in heads.values()) > 1
-    page_url = page.url if page else None
-    if head.capture_id != row.id:  # the text did not change: recorded, reported as the version it shows
-        first = session.get(CaptureRow, head.capture_id)
-        title = first.title if first else row.title
-        return AddResult(
-            label, "duplicate", head.capture_id, row.url, title, page=page_url, version=row.version,
-            recapture=row.id, redirected_from=redirected_from,
-        )
+    """The result of storing a capture: new, a new version of a known page, or a re-capture of one."""
+    status, page_url = "new", None
+    if row.page_id is not None and row.version is not None:
+        page = pagestore.page_get(session, row.page_id)
+        page_url = page.url if page else None
+        heads = {v.version: v for v in pagestore.page_versions(session, row.page_id)}
+        head = heads[row.version]
+        if head.capture_id != row.id:  # the text did not change: recorded, reported as the version it shows
+            first = session.get(CaptureRow, head.capture_id)
+            return AddResult(
+                label, "duplicate", head.capture_id, row.url, first.title if first else row.title,
+                page=page_url, version=row.version, recapture=row.id, redirected_from=redirected_from,
+            )
+        if sum(v.captures for v in heads.values()) > 1:
+            status = "version"
     return AddResult(
         label,
-        "version" if known else "new",
+        status,
         row.id,
         row.url,
         row.title,
