@@ -242,25 +242,29 @@ def fingerprint_exact(text: str) -> Fingerprint:
     )
 
 
+def _minhash_fingerprint(
+    kind: str, algorithm: str, version: int, tokens: Sequence[str], shingle: int, num_perm: int, seed: int,
+    bands: int, rows: int,
+) -> Fingerprint:
+    """A MinHash fingerprint of the token n-grams, with every parameter stored beside the value."""
+    vals = minhash_values(shingles(tokens, shingle), num_perm, seed)
+    return Fingerprint(
+        kind=kind,
+        algorithm=algorithm,
+        version=version,
+        params={"num_perm": num_perm, "shingle": shingle, "seed": seed, "bands": bands, "rows": rows, "dtype": ">u4"},
+        value=_pack(vals),
+    )
+
+
 def fingerprint_minhash(
     text: str, _scan_result: list[tuple[str, int, int, bool, bool]] | None = None
 ) -> Fingerprint:
     """MinHash of the word 5-gram shingles."""
     toks = [t[0] for t in (_scan_result if _scan_result is not None else _scan(text))]
-    vals = minhash_values(shingles(toks, MINHASH_SHINGLE), MINHASH_NUM_PERM, MINHASH_SEED)
-    return Fingerprint(
-        kind="minhash",
-        algorithm=f"minhash-word{MINHASH_SHINGLE}-blake2b32",
-        version=MINHASH_VERSION,
-        params={
-            "num_perm": MINHASH_NUM_PERM,
-            "shingle": MINHASH_SHINGLE,
-            "seed": MINHASH_SEED,
-            "bands": MINHASH_BANDS,
-            "rows": MINHASH_ROWS,
-            "dtype": ">u4",
-        },
-        value=_pack(vals),
+    return _minhash_fingerprint(
+        "minhash", f"minhash-word{MINHASH_SHINGLE}-blake2b32", MINHASH_VERSION, toks,
+        MINHASH_SHINGLE, MINHASH_NUM_PERM, MINHASH_SEED, MINHASH_BANDS, MINHASH_ROWS,
     )
 
 
@@ -269,20 +273,9 @@ def fingerprint_skeleton(
 ) -> Fingerprint:
     """MinHash of n-grams of the ordered skeleton (function words, numbers, names)."""
     skel = _skeleton_of(_scan_result if _scan_result is not None else _scan(text))
-    vals = minhash_values(shingles(skel, SKELETON_SHINGLE), SKELETON_NUM_PERM, SKELETON_SEED)
-    return Fingerprint(
-        kind="skeleton",
-        algorithm=f"minhash-skeleton{SKELETON_SHINGLE}-blake2b32",
-        version=SKELETON_VERSION,
-        params={
-            "num_perm": SKELETON_NUM_PERM,
-            "shingle": SKELETON_SHINGLE,
-            "seed": SKELETON_SEED,
-            "bands": SKELETON_BANDS,
-            "rows": SKELETON_ROWS,
-            "dtype": ">u4",
-        },
-        value=_pack(vals),
+    return _minhash_fingerprint(
+        "skeleton", f"minhash-skeleton{SKELETON_SHINGLE}-blake2b32", SKELETON_VERSION, skel,
+        SKELETON_SHINGLE, SKELETON_NUM_PERM, SKELETON_SEED, SKELETON_BANDS, SKELETON_ROWS,
     )
 
 

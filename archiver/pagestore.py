@@ -8,7 +8,6 @@ captures in any order gives the same version numbers.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -122,13 +121,3 @@ def family_of(session: Session, text_id: int) -> tuple[set[int], list[TextMatch]
             seen.add(other)
             queue.append(other)
     return seen, [matches[k] for k in sorted(matches)]
-
-
-def pages_with_captures(session: Session, capture_ids: Iterable[int]) -> set[int]:
-    ids = sorted(set(capture_ids))
-    out: set[int] = set()
-    for start in range(0, len(ids), 500):
-        out.update(
-            p for p in session.scalars(select(Capture.page_id).where(Capture.id.in_(ids[start : start + 500]))) if p
-        )
-    return out

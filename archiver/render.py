@@ -6,7 +6,7 @@ import contextlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any, TextIO
 
@@ -59,14 +59,6 @@ def add_result_line(result: AddResult) -> str:
         link = f"  [re-capture #{result.recapture}: version {result.version} unchanged]"
     title = f"  {result.title}" if result.title else ""
     return f"{result.status:<10} #{result.id}  {result.path or result.url}{title}{link}"
-
-
-def add_summary(results: Iterable[AddResult]) -> str:
-    counts = Counter(r.status for r in results)
-    total = sum(counts.values())
-    parts = [f"{counts.get(s, 0)} {s}" for s in ("new", "duplicate", "version")]
-    parts.append(f"{counts.get('error', 0)} failed")
-    return f"{total} input{'s' if total != 1 else ''}: " + ", ".join(parts)
 
 
 class AddTally:
@@ -280,11 +272,6 @@ def compare_table(data: dict[str, Any]) -> Table:
         _highlighted(data["b"]["text"], [(p["b_start"], p["b_end"]) for p in data["passages"]]),
     )
     return table
-
-
-def write_lines(lines: Iterable[str], stream: TextIO) -> None:
-    for line in lines:
-        stream.write(line + "\n")
 
 
 # --- versions, diff, search ----------------------------------------------------------------------
