@@ -25,7 +25,6 @@ from archiver.errors import ArchiveError, DatabaseError
 from archiver.export import expand_exports
 from archiver.fetch import FetchPolicy
 from archiver.fingerprint import band_keys, fingerprint_text
-from archiver.guard import CleanWorker
 from archiver.lineage import Edge, Match, Member, derive_edges
 from archiver.models import Capture as CaptureRow
 from archiver.models import LineageEdge
@@ -343,22 +342,16 @@ def add(
     """Archive every input (files, directories, "-", URLs, WARC files, exports); one result per capture, in order.
 
     Cleaning and fingerprinting run in `jobs` worker processes, each page under a time and memory limit
-    (archiver.guard); this process is the one writer and stores in input order, so any `jobs` gives the
-    same archive.
+    (archiver.guard), ahead of this process, the one writer, which stores in input order while they clean
+    the next pages: any `jobs` gives the same archive.
     """
     captures = expand_exports(
         inputs, lambda some: iter_captures(some, url=url, stdin=stdin, globs=globs, policy=policy)
     )
     pending = _triage(archive, captures)
-    if jobs > 1:
-        drop_connections = lambda: archive.engine.dispose(close=False)  # noqa: E731 (inherited by forked workers)
-        for item, outcome in prepare_ordered(prepare_lean, pending, jobs, on_start=drop_connections):
-            yield _finish(archive, item, outcome)
-        return
-    with CleanWorker(prepare_lean, on_start=lambda: archive.engine.dispose(close=False)) as worker:
-        for item in pending:
-            outcome = prepare_outcome(worker.prepare, item.item) if isinstance(item, Work) else None
-            yield _finish(archive, item, outcome)
+    drop_connections = lambda: archive.engine.dispose(close=False)
+    for item, outcome in prepare_ordered(prepare_lean, pending, jobs, on_start=drop_connections):
+        yield _finish(archive, item, outcome)
 
 
 def _finish(archive: Archive, item: object, outcome: Prepared | WorkFailed | None) -> AddResult:

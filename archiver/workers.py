@@ -14,10 +14,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-
-from archiver import guard
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+from archiver import guard
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -65,13 +65,13 @@ def _worker_start(memory: int, on_start: Callable[[], None] | None) -> None:
         on_start()
 
 
-def _new_pool(jobs: int, on_start: Callable[[], None] | None = None) -> ProcessPoolExecutor:
-    """Workers under the same limits as the single guarded worker (archiver.guard)."""
+def _new_pool(jobs: int, limits: _Limits) -> ProcessPoolExecutor:
+    """Workers capped at `limits.memory` bytes of address space each (archiver.guard)."""
     return ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=_context(),
         initializer=_worker_start,
-        initargs=(guard.CLEAN_MEMORY_BYTES, on_start),
+        initargs=(limits.memory, limits.on_start),
     )
 
 
@@ -88,7 +88,9 @@ def _run(fn: Callable[[Any], R], item: Any) -> R | WorkFailed:
         return fn(item)
     except RecursionError:
         return WorkFailed("page too deeply nested to parse")
-    except Exception as e:  # one bad input never stops the batch
+    except MemoryError:
+        return WorkFailed("page needs more memory to clean than a worker may use")
+    except Exception as e:  # noqa: BLE001 - one bad input never stops the batch
         return WorkFailed(str(e) or type(e).__name__)
 
 
@@ -98,67 +100,72 @@ def prepare_ordered(
     jobs: int = 1,
     window: int | None = None,
     on_start: Callable[[], None] | None = None,
+    deadline: float | None = None,
+    memory: int | None = None,
 ) -> Iterator[tuple[Any, R | WorkFailed | None]]:
     """(item, result) for every item in input order; result is None for items that are not `Work`.
 
-    With jobs == 1, or when the stream holds at most one piece of work, everything runs in this process.
+    Every piece of work runs in one of `jobs` worker processes, under a time limit per item (`deadline`,
+    default guard.CLEAN_DEADLINE_S) and an address-space cap per worker (`memory`, default
+    guard.CLEAN_MEMORY_BYTES). The workers run ahead of the caller by up to `window` items, so with
+    jobs == 1 the one worker cleans the next pages while the caller stores this one. No process is
+    started until the first piece of work arrives.
     """
-    stream = iter(items)
+    jobs = max(1, jobs)
     window = window or max(2, jobs * WINDOW_PER_JOB)
-    if jobs <= 1:
-        for item in stream:
-            yield item, (_run(fn, item.item) if isinstance(item, Work) else None)
-        return
-    head: list[Any] = []
-    for item in stream:  # look ahead: no pool for a batch with a single page to prepare
-        head.append(item)
-        if sum(isinstance(x, Work) for x in head) > 1 or len(head) >= window:
-            break
-    if sum(isinstance(x, Work) for x in head) <= 1:
-        for item in head:
-            yield item, (_run(fn, item.item) if isinstance(item, Work) else None)
-        yield from prepare_ordered(fn, stream, 1)
-        return
-    yield from _pooled(fn, _chain(head, stream), jobs, window, on_start)
+    limits = _Limits(
+        guard.CLEAN_DEADLINE_S if deadline is None else deadline,
+        guard.CLEAN_MEMORY_BYTES if memory is None else memory,
+        on_start,
+    )
+    yield from _pooled(fn, iter(items), jobs, window, limits)
 
 
-def _chain(head: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
-    yield from head
-    yield from rest
+@dataclass(frozen=True)
+class _Limits:
+    deadline: float
+    memory: int
+    on_start: Callable[[], None] | None
 
 
 def _pooled(
-    fn: Callable[[Any], R], stream: Iterator[Any], jobs: int, window: int, on_start: Callable[[], None] | None
+    fn: Callable[[Any], R], stream: Iterator[Any], jobs: int, window: int, limits: _Limits
 ) -> Iterator[tuple[Any, R | WorkFailed | None]]:
-    pool = _new_pool(jobs, on_start)
+    pool: ProcessPoolExecutor | None = None
     flight: deque[tuple[Any, Future[Any] | None]] = deque()
     try:
         for item in stream:
-            flight.append((item, pool.submit(_run, fn, item.item) if isinstance(item, Work) else None))
+            future = None
+            if isinstance(item, Work):
+                pool = pool or _new_pool(jobs, limits)
+                future = pool.submit(_run, fn, item.item)
+            flight.append((item, future))
             while len(flight) >= window or (flight and (flight[0][1] is None or flight[0][1].done())):
-                pool, done = _pop(fn, flight, pool, jobs, on_start)
+                pool, done = _pop(fn, flight, pool, jobs, limits)
                 yield done
         while flight:
-            pool, done = _pop(fn, flight, pool, jobs, on_start)
+            pool, done = _pop(fn, flight, pool, jobs, limits)
             yield done
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _pop(
-    fn: Callable[[Any], R], flight: deque[tuple[Any, Future[Any] | None]], pool: ProcessPoolExecutor, jobs: int,
-    on_start: Callable[[], None] | None,
-) -> tuple[ProcessPoolExecutor, tuple[Any, Any]]:
+    fn: Callable[[Any], R], flight: deque[tuple[Any, Future[Any] | None]], pool: ProcessPoolExecutor | None,
+    jobs: int, limits: _Limits,
+) -> tuple[ProcessPoolExecutor | None, tuple[Any, Any]]:
     """The oldest item's result (waiting for it); a pool broken by a dying worker is replaced."""
     item, future = flight.popleft()
     if future is None:
         return pool, (item, None)
+    assert pool is not None  # a future comes from the pool
     try:
-        return pool, (item, future.result(timeout=guard.CLEAN_DEADLINE_S))
+        return pool, (item, future.result(timeout=limits.deadline))
     except BrokenProcessPool:
         lost: WorkFailed | None = None
     except TimeoutError:
-        lost = WorkFailed(f"page took longer than {guard.CLEAN_DEADLINE_S:g} s to clean (skipped)")
+        lost = WorkFailed(f"page took longer than {limits.deadline:g} s to clean (skipped)")
         _kill(pool)
     # A worker died (killed, out of memory, a crash in C code) or overran: every item in flight lost its
     # result. Redo them one at a time in fresh pools, so only the item that kills a worker fails.
@@ -170,18 +177,18 @@ def _pop(
         if not isinstance(x, Work):
             results.append((x, None))
             continue
-        single = _new_pool(1, on_start)
+        single = _new_pool(1, limits)
         try:
-            results.append((x, single.submit(_run, fn, x.item).result(timeout=guard.CLEAN_DEADLINE_S)))
+            results.append((x, single.submit(_run, fn, x.item).result(timeout=limits.deadline)))
         except BrokenProcessPool:
             results.append((x, WorkFailed("worker process died while preparing this input")))
         except TimeoutError:
-            results.append((x, WorkFailed(f"page took longer than {guard.CLEAN_DEADLINE_S:g} s to clean (skipped)")))
+            results.append((x, WorkFailed(f"page took longer than {limits.deadline:g} s to clean (skipped)")))
             _kill(single)
         finally:
             single.shutdown(wait=True)
     first = results.pop(0)
-    pool = _new_pool(jobs, on_start)
+    pool = _new_pool(jobs, limits)
     for x, r in results:  # already finished: queue them as completed futures in their place
         done: Future[Any] = Future()
         done.set_result(r)

@@ -21,7 +21,7 @@ from archiver import pipeline
 from archiver.clean.html import clean_html
 from archiver.clean.text import clean_text
 from archiver.errors import ArchiveError, InputError
-from archiver.guard import CleanWorker
+from archiver.workers import Work, WorkFailed, prepare_ordered
 from archiver.sources import Failed, iter_captures, read_warc
 from archiver.types import Capture
 from conftest import SEED_FILES, SEEDS, Run
@@ -129,26 +129,30 @@ def slow_page(attributes: int) -> bytes:
     return f"<html><body><p {attrs}>The Taliban said people fled the city.</p></body></html>".encode()
 
 
+def _prepared(fn: object, captures: list[Capture], **limits: object) -> list[object]:
+    """What the worker pool returns for each capture, in order (a WorkFailed for a failed one)."""
+    return [out for _, out in prepare_ordered(fn, [Work(c) for c in captures], 1, **limits)]  # type: ignore[arg-type]
+
+
 def test_a_page_over_its_deadline_fails_alone_and_the_next_is_cleaned() -> None:
     good = capture((SEEDS / SEED_FILES[1]).read_bytes(), "text/plain")
-    with CleanWorker(pipeline.prepare, deadline=0.5) as worker:
-        t0 = time.perf_counter()
-        with pytest.raises(InputError, match="longer than 0.5 s"):
-            worker.prepare(capture(slow_page(60_000), "text/html"))
-        assert time.perf_counter() - t0 < 5
-        assert worker.prepare(good).article.title  # a fresh worker took over
+    t0 = time.perf_counter()
+    slow, after = _prepared(pipeline.prepare, [capture(slow_page(60_000), "text/html"), good], deadline=0.5)
+    assert time.perf_counter() - t0 < 10
+    assert isinstance(slow, WorkFailed) and "longer than 0.5 s" in slow.error
+    assert after.article.title  # type: ignore[attr-defined]  # fresh workers took over
+
+
+def greedy(_capture: Capture) -> object:
+    return bytearray(2 * 1024**3)  # as a decompression or parser bomb would
 
 
 def test_a_page_that_exhausts_memory_fails_alone() -> None:
-    def greedy(_capture: Capture) -> object:
-        return bytearray(2 * 1024**3)  # as a decompression or parser bomb would
-
-    with CleanWorker(greedy, memory=512 * 1024**2) as worker:
-        with pytest.raises(InputError, match="more than|memory"):
-            worker.prepare(capture(b"<p>x</p>"))
-        worker.prepare_fn = pipeline.prepare
-    with CleanWorker(pipeline.prepare, memory=512 * 1024**2) as worker:
-        assert worker.prepare(capture((SEEDS / SEED_FILES[0]).read_bytes(), "text/plain")).article
+    seed = capture((SEEDS / SEED_FILES[0]).read_bytes(), "text/plain")
+    (bomb,) = _prepared(greedy, [capture(b"<p>x</p>")], memory=512 * 1024**2)
+    assert isinstance(bomb, WorkFailed) and "memory" in bomb.error
+    (ok,) = _prepared(pipeline.prepare, [seed], memory=512 * 1024**2)
+    assert ok.article  # type: ignore[attr-defined]
 
 
 def test_add_reports_a_slow_page_and_goes_on(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
