@@ -31,7 +31,7 @@ from archiver.models import LineageEdge
 from archiver.sources import Failed, iter_captures
 from archiver.types import Article, Capture, Fingerprint
 from archiver.verify import VERSION as VERIFIER_VERSION
-from archiver.verify import compare_texts
+from archiver.verify import compare_texts, scan_text
 from archiver.versions import utc
 from archiver.workers import Work, WorkFailed, prepare_ordered
 
@@ -64,6 +64,7 @@ class Prepared:
     fingerprints: list[Fingerprint]
     bands: dict[str, list[bytes]]
     source_publisher: str | None
+    compressed: bytes | None = None  # the raw bytes as the blob stores them, compressed in the worker
 
 
 def prepare(capture: Capture) -> Prepared:
@@ -83,6 +84,7 @@ def prepare(capture: Capture) -> Prepared:
         fingerprints=fps,
         bands=bands,
         source_publisher=publisher,
+        compressed=store.blob_compress(capture.raw),
     )
 
 
@@ -126,8 +128,9 @@ def verify_candidates(session: Session, text_id: int, body: str, bands: dict[str
     """Compare a new text with the texts sharing a band key; store the verified matches."""
     candidates = store.candidates_by_bands(session, text_id, bands)
     found = 0
+    mine = scan_text(body)  # tokenised once for all its candidates
     for other in store.texts_get(session, candidates).values():
-        result = compare_texts(body, other.body)
+        result = compare_texts(mine, other.body)
         if result.relation is None:
             continue
         excerpt_of_new = None if result.excerpt_side is None else result.excerpt_side == "a"
@@ -186,7 +189,7 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     removing it here, from this capture only, would make texts and lineage depend on the add order.
     """
     site = site_of(item.article, item.capture.url)
-    store.blob_put(session, item.capture.raw)
+    store.blob_put(session, item.capture.raw, item.compressed)
     text_row, new_text = store.text_get_or_create(session, item.article.text)
     if new_text:
         store.fingerprints_put(session, text_row.id, item.fingerprints, item.bands)

@@ -293,15 +293,47 @@ def quoted_in_both(
     return ma, mb, best
 
 
-def compare_texts(a: str, b: str) -> Comparison:
-    """Align two texts and classify their relation (identical, copy, excerpt, rewrite or None)."""
-    sa, sb = word_spans(a), word_spans(b)
-    wa, wb = [w for w, _, _ in sa], [w for w, _, _ in sb]
-    cont: dict[int, tuple[float, float]] = {}
-    for n in CONTAINMENT_NS:
-        ga, gb = shingles(wa, n), shingles(wb, n)
-        cont[n] = (_containment(ga, gb), _containment(gb, ga))
-    ka, kb = shingles(skeleton(a), SKELETON_N), shingles(skeleton(b), SKELETON_N)
+@dataclass(frozen=True)
+class TextScan:
+    """What comparing needs of one text alone: made once for a new text and reused for every candidate."""
+
+    text: str
+    spans: list[tuple[str, int, int]]  # normalised words with their character offsets
+    words: list[str]
+    grams: dict[int, set[str]]  # word n-grams for n in CONTAINMENT_NS
+    skeleton_grams: set[str]  # skeleton SKELETON_N-grams
+    quoted: list[bool]  # per word: inside quotation marks
+    normalised: str
+
+
+def scan_text(text: str) -> TextScan:
+    """Tokenise and shingle a text for `compare_texts`."""
+    spans = word_spans(text)
+    words = [w for w, _, _ in spans]
+    return TextScan(
+        text=text,
+        spans=spans,
+        words=words,
+        grams={n: shingles(words, n) for n in CONTAINMENT_NS},
+        skeleton_grams=shingles(skeleton(text), SKELETON_N),
+        quoted=quoted_words(text, spans),
+        normalised=normalise(text),
+    )
+
+
+def compare_texts(a: str | TextScan, b: str | TextScan) -> Comparison:
+    """Align two texts and classify their relation (identical, copy, excerpt, rewrite or None).
+
+    Either text may be given as its `scan_text` result, to scan a new text once for all its candidates.
+    """
+    x = a if isinstance(a, TextScan) else scan_text(a)
+    y = b if isinstance(b, TextScan) else scan_text(b)
+    a, b = x.text, y.text
+    sa, sb, wa, wb = x.spans, y.spans, x.words, y.words
+    cont: dict[int, tuple[float, float]] = {
+        n: (_containment(x.grams[n], y.grams[n]), _containment(y.grams[n], x.grams[n])) for n in CONTAINMENT_NS
+    }
+    ka, kb = x.skeleton_grams, y.skeleton_grams
     sk_ab, sk_ba = _containment(ka, kb), _containment(kb, ka)
 
     tiles = tile(wa, wb)
@@ -316,23 +348,23 @@ def compare_texts(a: str, b: str) -> Comparison:
     pieces.sort(key=lambda p: (-p[2], p[0]))
     passages = [(sa[i][1], sa[i + k - 1][2], sb[j][1], sb[j + k - 1][2]) for i, j, k in pieces]
     longest = max((t[2] for t in tiles), default=0)
-    qa, qb, longest_unquoted = quoted_in_both(tiles, quoted_words(a, sa), quoted_words(b, sb))
+    qa, qb, longest_unquoted = quoted_in_both(tiles, x.quoted, y.quoted)
     # the skeleton evidence for a rewrite, too, leaves quoted speech out (see quoted_words)
-    ku = shingles(skeleton(unquoted_text(a, sa, qa)), SKELETON_N)
-    kv = shingles(skeleton(unquoted_text(b, sb, qb)), SKELETON_N)
+    ku = shingles(skeleton(unquoted_text(a, sa, qa)), SKELETON_N) if any(qa) else ka
+    kv = shingles(skeleton(unquoted_text(b, sb, qb)), SKELETON_N) if any(qb) else kb
     sk_unquoted = max(_containment(ku, kv), _containment(kv, ku))
 
     c3_ab, c3_ba = cont[3]
     relation: str | None
     excerpt_side: str | None = None
-    if wa and normalise(a) == normalise(b):
+    if wa and x.normalised == y.normalised:
         relation, score = "identical", 1.0
     else:
         short_is_a = len(wa) <= len(wb)  # the shorter text (fewer words) is the candidate excerpt
         ver_short, ver_long = (ver_a, ver_b) if short_is_a else (ver_b, ver_a)
         c3 = max(c3_ab, c3_ba)
         sk = max(sk_ab, sk_ba)
-        shared3 = len(shingles(wa, 3) & shingles(wb, 3))
+        shared3 = len(x.grams[3] & y.grams[3])
         verbatim = edits <= MAX_VERBATIM_EDITS_PER_100 and aligned >= MIN_VERBATIM_WORDS
         if verbatim and ver_short >= COPY_MIN_COVERAGE and ver_long >= COPY_MIN_COVERAGE:
             relation = "copy"
@@ -370,6 +402,3 @@ def compare_texts(a: str, b: str) -> Comparison:
         words_b=len(wb),
         containment=cont,
     )
-
-# Bumped whenever compare_texts would classify the same pair differently; stored with each match.
-VERSION = 1
