@@ -47,13 +47,17 @@ def sha256_hex(data: bytes) -> str:
 # --- blobs -------------------------------------------------------------------------------------
 
 
-def blob_put(session: Session, raw: bytes) -> str:
-    """Store raw bytes once, compressed; returns their SHA-256."""
+def blob_compress(raw: bytes) -> bytes:
+    """The raw bytes as stored in `blob.data` (BLOB_COMPRESSION)."""
+    return zlib.compress(raw, ZLIB_LEVEL)
+
+
+def blob_put(session: Session, raw: bytes, compressed: bytes | None = None) -> str:
+    """Store raw bytes once, compressed (`compressed`: blob_compress(raw), made by a worker); returns their SHA-256."""
     digest = sha256_hex(raw)
     if session.get(Blob, digest) is None:
-        session.add(
-            Blob(sha256=digest, size=len(raw), compression=BLOB_COMPRESSION, data=zlib.compress(raw, ZLIB_LEVEL))
-        )
+        data = blob_compress(raw) if compressed is None else compressed
+        session.add(Blob(sha256=digest, size=len(raw), compression=BLOB_COMPRESSION, data=data))
     return digest
 
 

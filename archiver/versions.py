@@ -103,8 +103,13 @@ def assign_versions(captures: Sequence[PageCapture]) -> list[Assignment]:
     ordered = sorted(captures, key=lambda c: page_order_key(c.captured_at, c.published, c.blob_sha256))
     out: list[Assignment] = []
     version, current_form, current_text = 0, None, None
+    forms: dict[int, str] = {}  # one text, one form: computed once per text, not per capture
     for c in ordered:
-        form = boring_form(c.body)
+        if len(ordered) == 1:  # a page's only capture is its version 1, whatever its form
+            return [Assignment(c.capture_id, 1, True, False)]
+        form = forms.get(c.text_id)
+        if form is None:
+            form = forms[c.text_id] = boring_form(c.body)
         if form != current_form:
             version += 1
             current_form, current_text = form, c.text_id
