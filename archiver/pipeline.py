@@ -192,7 +192,7 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     store.blob_put(session, item.capture.raw, item.compressed)
     text_row, new_text = store.text_get_or_create(session, item.article.text)
     if new_text:
-        store.fingerprints_put(session, text_row.id, item.fingerprints, item.bands)
+        store.fingerprints_put(session, text_row.id, item.fingerprints, item.bands, fresh=True)
     row = store.capture_put(
         session,
         blob_sha256=item.digest,

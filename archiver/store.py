@@ -104,25 +104,22 @@ def text_get_or_create(session: Session, body: str) -> tuple[TextRow, bool]:
 
 
 def fingerprints_put(
-    session: Session, text_id: int, fingerprints: Sequence[Fingerprint], bands: dict[str, list[bytes]]
+    session: Session, text_id: int, fingerprints: Sequence[Fingerprint], bands: dict[str, list[bytes]],
+    *, fresh: bool = False,
 ) -> None:
-    """Store a text's fingerprints and their LSH band keys (replacing any older ones)."""
-    session.execute(delete(FingerprintRow).where(FingerprintRow.text_id == text_id))
-    session.execute(delete(FingerprintBand).where(FingerprintBand.text_id == text_id))
-    for fp in fingerprints:
-        session.add(
-            FingerprintRow(
-                text_id=text_id,
-                kind=fp.kind,
-                algorithm=fp.algorithm,
-                version=fp.version,
-                params=fp.params,
-                value=fp.value,
-            )
-        )
+    """Store a text's fingerprints and their LSH band keys, replacing any older ones (none when `fresh`)."""
+    if not fresh:
+        session.execute(delete(FingerprintRow).where(FingerprintRow.text_id == text_id))
+        session.execute(delete(FingerprintBand).where(FingerprintBand.text_id == text_id))
     session.flush()
+    # one executemany per table: a text has 3 fingerprints and ~128 band rows
+    session.execute(insert(FingerprintRow), [
+        {"text_id": text_id, "kind": fp.kind, "algorithm": fp.algorithm, "version": fp.version,
+         "params": fp.params, "value": fp.value}
+        for fp in fingerprints
+    ])
     rows = [{"kind": kind, "band_key": key, "text_id": text_id} for kind, keys in bands.items() for key in sorted(set(keys))]
-    if rows:  # one executemany: a text has ~128 band rows, and ORM objects for each cost more than the insert
+    if rows:
         session.execute(insert(FingerprintBand), rows)
 
 
@@ -160,14 +157,15 @@ def capture_put(
     )
     session.add(row)
     session.flush()
-    article_parts_put(session, row.id, article)
+    article_parts_put(session, row.id, article, fresh=True)
     return row
 
 
-def article_parts_put(session: Session, capture_id: int, article: Article) -> None:
-    """Replace a capture's removed-chrome and credit rows with the article's."""
-    session.execute(delete(ChromeRow).where(ChromeRow.capture_id == capture_id))
-    session.execute(delete(CreditRow).where(CreditRow.capture_id == capture_id))
+def article_parts_put(session: Session, capture_id: int, article: Article, *, fresh: bool = False) -> None:
+    """Replace a capture's removed-chrome and credit rows with the article's (none to replace when `fresh`)."""
+    if not fresh:
+        session.execute(delete(ChromeRow).where(ChromeRow.capture_id == capture_id))
+        session.execute(delete(CreditRow).where(CreditRow.capture_id == capture_id))
     for i, chrome in enumerate(article.chrome):
         session.add(ChromeRow(capture_id=capture_id, position=i, reason=chrome.reason, text=chrome.text))
     for i, credit in enumerate(article.credits):
