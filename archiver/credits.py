@@ -138,6 +138,9 @@ class Publishers:
         short_forms = [f for f in forms if _is_short(f)]
         alternation = "|".join(_form_regex(f) for f in forms)
         self._bare = re.compile(rf"(?<![\w&]){_ARTICLE}?(?:{alternation})(?![\w&])")
+        # every credit phrase holds a known spelling: a text without one needs no phrase search (most
+        # paragraphs name no publisher; one search instead of one per phrase pattern)
+        self._any_name = re.compile(alternation)
         self.patterns = _compile_patterns(
             alternation,
             "|".join(_form_regex(f) for f in long_forms),
@@ -194,6 +197,10 @@ class Publishers:
     def resolve(self, surface: str) -> str | None:
         """The canonical name of a spelling matched inside a credit phrase."""
         return self._surface.get(_core(surface))
+
+    def may_credit(self, text: str) -> bool:
+        """False when `text` holds no known spelling, so no credit phrase can match in it."""
+        return self._any_name.search(text) is not None
 
     def names_in(self, text: str) -> Iterator[re.Match[str]]:
         """Every known spelling in `text` (used only on fragments already known to be credits)."""
@@ -426,6 +433,8 @@ def _line_at(text: str, pos: int) -> str:
 def _scan(text: str, pubs: Publishers) -> list[_Mention]:
     """Every credit phrase in `text` naming a known publisher, in order of appearance."""
     found: dict[tuple[str, str, int], _Mention] = {}
+    if not pubs.may_credit(text):
+        return []
     for pat in pubs.patterns:
         for m in pat.regex.finditer(text):
             spans = [(m.group("n"), m.start("n"), m.end("n"))]
