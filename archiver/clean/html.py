@@ -96,7 +96,10 @@ def html_parse(html: str) -> Any:
         return None
     if tree is None:
         return None
-    hidden = [el for el in _HIDDEN_ATTRIBUTE(tree) if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "")]
+    hidden = [
+        el for el in _HIDDEN_ATTRIBUTE(tree)
+        if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "")
+    ]
     # class and id values are read as strings, without a Python object per element (2.4 -> 1.2 ms a page)
     hidden += [
         el for value in _CLASS_OR_ID(tree)
