@@ -370,6 +370,3 @@ def compare_texts(a: str, b: str) -> Comparison:
         words_b=len(wb),
         containment=cont,
     )
-
-# Bumped whenever compare_texts would classify the same pair differently; stored with each match.
-VERSION = 1
