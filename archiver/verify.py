@@ -338,14 +338,14 @@ def compare_texts(a: str, b: str) -> Comparison:
     passages = [(sa[i][1], sa[i + k - 1][2], sb[j][1], sb[j + k - 1][2]) for i, j, k in pieces]
     longest = max((t[2] for t in tiles), default=0)
     qa, qb, longest_unquoted = quoted_in_both(tiles, quoted_words(a, sa), quoted_words(b, sb))
-    tiled = sum(t[2] for t in tiles)
-    pasted = sum(k - sum(qa[i : i + k]) for i, _, k in tiles if k >= PASTE_MIN_WORDS)
     # the skeleton evidence for a rewrite, too, leaves quoted speech out (see quoted_words)
     ku = shingles(skeleton(unquoted_text(a, sa, qa)), SKELETON_N)
     kv = shingles(skeleton(unquoted_text(b, sb, qb)), SKELETON_N)
     sk_unquoted = max(_containment(ku, kv), _containment(kv, ku))
 
     c3_ab, c3_ba = cont[3]
+    tiled = sum(t[2] for t in tiles)
+    pasted = sum(k - sum(qa[i : i + k]) for i, _, k in tiles if k >= PASTE_MIN_WORDS)
     relation: str | None
     excerpt_side: str | None = None
     if wa and normalise(a) == normalise(b):
