@@ -97,6 +97,50 @@ def test_sentence_shuffle_is_a_rewrite() -> None:
     assert c.relation == "rewrite"
     assert c.contained_a_in_b > 0.9  # every sentence is still there, out of order
     assert c.verbatim_a < 0.6
+    # whole sentences, so most shared words are in long passages, but the shorter text is all there: a
+    # reordering, not passages pasted beside text of its own
+    assert c.pasted_words >= 0.6 * c.coverage_a * c.words_a
+
+
+def _pasted_into_other_story(paste: list[str]) -> str:
+    """Seed 004's own story with paragraphs of another text set in its middle."""
+    own = OTHER.split("\n\n")
+    return "\n\n".join(own[:4] + paste + own[4:8])
+
+
+def test_passages_pasted_beside_text_of_its_own_are_an_excerpt() -> None:
+    """Two of BODY's paragraphs pasted verbatim into another story: an excerpt, though only 31% of it."""
+    paras = BODY.split("\n\n")
+    child = _pasted_into_other_story(paras[7:9])
+    c = compare_texts(child, BODY)
+    assert c.relation == "excerpt" and c.excerpt_side == "a", c.summary()
+    assert c.coverage_a < 0.6  # fails the whole-excerpt test: most of the child is its own text
+    assert c.pasted_words == len(words(" ".join(paras[7:9])))
+    assert c.summary().endswith("the rest of it is text of its own")
+    assert compare_texts(BODY, child).excerpt_side == "b"
+    _check_passages(child, BODY, c)
+
+
+@pytest.mark.parametrize("rate", [0.1, 0.2, 0.3])
+def test_reworded_passages_beside_text_of_its_own_are_a_rewrite(rate: float) -> None:
+    """The same two paragraphs, reworded before being set in: no longer pasted, a rewrite."""
+    paras = BODY.split("\n\n")
+    child = _pasted_into_other_story([_spin(p, rate) for p in paras[7:9]])
+    c = compare_texts(child, BODY)
+    assert c.relation == "rewrite", (rate, c.summary())
+    assert "the rest of it" not in c.summary()
+
+
+def test_a_paragraph_kept_beside_reworded_ones_is_a_rewrite() -> None:
+    """One paragraph left verbatim, the next two reworded word by word: the rest is the source's, reworded."""
+    paras = BODY.split("\n\n")
+    child = "\n\n".join([paras[8], _spin(paras[9], 0.5), _spin(paras[11], 0.5)])
+    c = compare_texts(child, BODY)
+    # shared words mostly in one long passage, and under 60% of the child verbatim, as in a paste ...
+    assert c.pasted_words >= 0.6 * c.coverage_a * c.words_a and c.coverage_a < 0.6
+    # ... but the skeleton of the whole child is in the source: its other paragraphs are reworded copies
+    assert c.skeleton_a_in_b > 0.9
+    assert c.relation == "rewrite", c.summary()
 
 
 def test_same_event_different_text_is_unrelated() -> None:
