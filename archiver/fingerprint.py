@@ -147,6 +147,12 @@ def skeleton(text: str) -> list[str]:
     return _skeleton_of(_scan(text))
 
 
+def skeleton_and_spans(text: str) -> tuple[list[str], list[tuple[str, int, int]]]:
+    """`skeleton(text)` and `word_spans(text)` from one pass over the text."""
+    scan = _scan(text)
+    return _skeleton_of(scan), [(w, s, e) for w, s, e, _, _ in scan]
+
+
 def _skeleton_of(scan: Sequence[tuple[str, int, int, bool, bool]]) -> list[str]:
     return [
         w

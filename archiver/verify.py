@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from archiver.fingerprint import normalise, shingles, skeleton, word_spans
+from archiver.fingerprint import normalise, shingles, skeleton, skeleton_and_spans
 
 VERSION = 3  # bumped whenever compare_texts could classify the same pair differently (stored with each match)
 
@@ -329,14 +329,14 @@ class TextScan:
 
 def scan_text(text: str) -> TextScan:
     """Tokenise and shingle a text for `compare_texts`."""
-    spans = word_spans(text)
+    skel, spans = skeleton_and_spans(text)
     words = [w for w, _, _ in spans]
     return TextScan(
         text=text,
         spans=spans,
         words=words,
         grams={n: shingles(words, n) for n in CONTAINMENT_NS},
-        skeleton_grams=shingles(skeleton(text), SKELETON_N),
+        skeleton_grams=shingles(skel, SKELETON_N),
         quoted=quoted_words(text, spans),
         normalised=normalise(text),
     )
