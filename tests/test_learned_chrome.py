@@ -8,8 +8,12 @@ from pathlib import Path
 from archiver.clean.learned import (
     SiteCapture,
     learned_apply,
+    learned_counts,
     learned_key,
+    learned_order,
+    learned_positions,
     learned_site,
+    learned_template_keys,
     learned_templates,
 )
 from archiver.types import Article
@@ -116,3 +120,30 @@ def test_learned_templates_counts_only_other_stories() -> None:
     assert cleaned.paragraphs == mine[:2] and cleaned.chrome[0].reason == "site-template"
     assert learned_apply(Article(paragraphs=["footer"]), {learned_key("footer")}).paragraphs == ["footer"]
     assert learned_key("Updated 3 hours  ago") == learned_key("updated 12 hours ago")
+
+
+def test_learned_counts_are_exact_in_any_holder_order_and_stop_at_the_threshold() -> None:
+    verdicts = {1: True, 2: False, 3: True, 4: True, 5: True}
+    asked: list[int] = []
+
+    def other_story(i: int) -> bool:
+        asked.append(i)
+        return verdicts[i]
+
+    holders = {"f": [2, 1, 3, 4, 5], "body": [2], "rare": [1, 3]}
+    counts = learned_counts(["f", "body", "rare", "f"], lambda k: holders[k], other_story)
+    assert counts == {"f": 3, "body": 0, "rare": 2}
+    assert 5 not in asked  # three other stories found: the fourth is never asked about
+    reverse = learned_counts(["f", "body", "rare"], lambda k: holders[k][::-1], lambda i: verdicts[i])
+    assert reverse == counts
+    assert learned_template_keys(counts) == {"f"}
+
+
+def test_learned_order_groups_repeats_and_follows_recorded_positions() -> None:
+    body = ["a one", "footer", "b two", "Footer ", "c 3"]
+    assert learned_order(body) == ("a one", "footer", "Footer ", "b two", "c 3")
+    # a stored capture: the template paragraphs were moved to the end; the positions put them back
+    kept, removed = ["a one", "b two", "c 3"], ["footer", "Footer "]
+    positions = learned_positions(body)
+    assert learned_order(kept + removed, positions) == learned_order(body)
+    assert learned_order(kept + removed) != learned_order(body)  # without positions: stored order
