@@ -210,7 +210,8 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     template are re-cleaned in the same transaction, so texts and lineage do not depend on the add order.
     """
     site = site_of(item.article, item.capture.url)
-    learned, counts = sitechrome.sitechrome_learn(session, site, item)
+    seen = sitechrome.SiteSeen()
+    learned, counts = sitechrome.sitechrome_learn(session, site, item, seen=seen)
     store.blob_put(session, item.capture.raw)
     text_row, new_text = store.text_get_or_create(session, learned.article.text)
     if new_text:
@@ -233,7 +234,7 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     sitechrome.sitechrome_record(session, row.id, site, item, counts)
     if new_text:
         verify_candidates(session, text_row.id, text_row.body, learned.bands)
-    grown = sitechrome.sitechrome_spread(session, row.id, site, item)
+    grown = sitechrome.sitechrome_spread(session, row.id, site, item, seen=seen)
     touched = reclean_captures(session, grown)
     edges = rederive_families(session, [text_row.id, *touched])
     own = next((e for e in edges if e.child_id == row.id), None)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -104,36 +105,48 @@ def sitechrome_paragraphs(session: Session, capture_ids: Iterable[int]) -> dict[
     return out
 
 
+@dataclass
+class SiteSeen:
+    """What one add has read of its site: other captures' paragraphs, and whether each tells another story."""
+
+    paragraphs: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    other_story: dict[int, bool] = field(default_factory=dict)
+
+    def load(self, session: Session, capture_ids: Iterable[int]) -> None:
+        self.paragraphs.update(sitechrome_paragraphs(session, [i for i in capture_ids if i not in self.paragraphs]))
+
+    def judge(self, mine: Sequence[str], other: int) -> bool:
+        """Whether capture `other` tells another story than `mine` (the capture being added); asked once."""
+        if other not in self.other_story:
+            self.other_story[other] = not sitechrome_same_story(mine, self.paragraphs[other])
+        return self.other_story[other]
+
+
 def sitechrome_learn(
-    session: Session, site: str | None, item: Prepared, exclude: int | None = None
+    session: Session, site: str | None, item: Prepared, exclude: int | None = None, seen: SiteSeen | None = None
 ) -> tuple[Prepared, dict[str, int]]:
     """A capture about to be stored, with the template its site's other captures show removed; and its counts.
 
     `item` is as prepared (before learned removal). The counts (per paragraph key, other stories up to
-    LEARNED_MIN_STORIES) are what `sitechrome_record` stores.
+    LEARNED_MIN_STORIES) are what `sitechrome_record` stores. `seen` carries what was read on to
+    `sitechrome_spread` for the same capture.
     """
     if site is None:
         return item, {}
     mine = sitechrome_canonical(item)
-    paragraphs: dict[int, tuple[str, ...]] = {}
-    verdicts: dict[int, bool] = {}
+    seen = seen if seen is not None else SiteSeen()
 
     def holders(key: str) -> Iterator[int]:
         offset, size = 0, HOLDERS_FIRST_PAGE
         while True:
             ids = store.site_holders(session, site, key, exclude, offset, size)
-            paragraphs.update(sitechrome_paragraphs(session, [i for i in ids if i not in paragraphs]))
+            seen.load(session, ids)
             yield from ids
             if len(ids) < size:
                 return
             offset, size = offset + size, size * 4
 
-    def other_story(other: int) -> bool:
-        if other not in verdicts:
-            verdicts[other] = not sitechrome_same_story(mine, paragraphs[other])
-        return verdicts[other]
-
-    counts = learned_counts(learned_positions(mine), holders, other_story)
+    counts = learned_counts(learned_positions(mine), holders, lambda other: seen.judge(mine, other))
     return sitechrome_apply(item, learned_template_keys(counts)), counts
 
 
@@ -145,23 +158,27 @@ def sitechrome_record(
     store.site_paragraphs_put(session, capture_id, site, [(k, p, counts.get(k, 0)) for k, p in positions.items()])
 
 
-def sitechrome_spread(session: Session, capture_id: int, site: str | None, item: Prepared) -> list[int]:
+def sitechrome_spread(
+    session: Session, capture_id: int, site: str | None, item: Prepared, seen: SiteSeen | None = None
+) -> list[int]:
     """Count a newly stored capture for the site's earlier captures it shares paragraphs with.
 
     Each earlier capture that tells another story gains one for every paragraph they share that it
     counted below LEARNED_MIN_STORIES; returns the captures for which one of them reached it (their
-    text must lose that paragraph now), in id order.
+    text must lose that paragraph now), in id order. Same-story is symmetric, so the verdicts
+    `sitechrome_learn` reached for the new capture (`seen`) are not asked again.
     """
     if site is None:
         return []
     mine = sitechrome_canonical(item)
+    seen = seen if seen is not None else SiteSeen()
     held: dict[int, list[tuple[str, int]]] = {}
     for other, key, n in store.site_rows_below(session, site, learned_positions(mine), LEARNED_MIN_STORIES, capture_id):
         held.setdefault(other, []).append((key, n))
-    paragraphs = sitechrome_paragraphs(session, held)
+    seen.load(session, held)
     grown = []
     for other in sorted(held):
-        if sitechrome_same_story(paragraphs[other], mine):
+        if not seen.judge(mine, other):
             continue
         store.site_count_up(session, other, [key for key, _ in held[other]], LEARNED_MIN_STORIES)
         if any(n + 1 >= LEARNED_MIN_STORIES for _, n in held[other]):

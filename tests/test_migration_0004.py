@@ -37,8 +37,8 @@ def test_an_archive_from_0003_upgrades_and_reprocess_learns_its_templates(
         pages.append(path)
     old = Run(new_db_factory("old.db"))
     with monkeypatch.context() as m:  # add as release 0003 did: paragraphs recorded, nothing counted or removed
-        m.setattr(pipeline.sitechrome, "sitechrome_learn", lambda session, site, item, exclude=None: (item, {}))
-        m.setattr(pipeline.sitechrome, "sitechrome_spread", lambda session, capture_id, site, item: [])
+        m.setattr(pipeline.sitechrome, "sitechrome_learn", lambda session, site, item, **_: (item, {}))
+        m.setattr(pipeline.sitechrome, "sitechrome_spread", lambda session, capture_id, site, item, **_: [])
         ids = add_all(old, pages[:5])
     downgrade_to_0003(str(old.db))
 

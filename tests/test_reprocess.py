@@ -29,8 +29,8 @@ def site_pages(tmp_path: Path) -> list[Path]:
 def unlearned_add(run: Run, paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Add as before migration 0004: paragraphs recorded by site, no template counted or removed."""
     with monkeypatch.context() as m:
-        m.setattr(pipeline.sitechrome, "sitechrome_learn", lambda session, site, item, exclude=None: (item, {}))
-        m.setattr(pipeline.sitechrome, "sitechrome_spread", lambda session, capture_id, site, item: [])
+        m.setattr(pipeline.sitechrome, "sitechrome_learn", lambda session, site, item, **_: (item, {}))
+        m.setattr(pipeline.sitechrome, "sitechrome_spread", lambda session, capture_id, site, item, **_: [])
         return add_all(run, paths)
 
 

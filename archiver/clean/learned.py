@@ -17,6 +17,7 @@ can rebuild exactly from a stored text and its removed template paragraphs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -48,6 +49,7 @@ class SiteCapture:
     paragraphs: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same paragraphs are keyed again for every capture they are compared with
 def learned_key(paragraph: str) -> str:
     """The paragraph's identity across captures: lowercased, whitespace folded, each run of digits as 0, hashed."""
     folded = _DIGIT_RE.sub("0", _SPACE_RE.sub(" ", paragraph).strip().lower())
