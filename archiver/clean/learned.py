@@ -49,7 +49,9 @@ class SiteCapture:
     paragraphs: tuple[str, ...]
 
 
-@functools.lru_cache(maxsize=1 << 16)  # the same paragraphs are keyed again for every capture they are compared with
+# the same paragraphs are keyed again for every capture they are compared with; 65,536 paragraphs (a few
+# MB) hold the sites an add or a reprocess of a few thousand captures reads, sized, not tuned
+@functools.lru_cache(maxsize=1 << 16)
 def learned_key(paragraph: str) -> str:
     """The paragraph's identity across captures: lowercased, whitespace folded, each run of digits as 0, hashed."""
     folded = _DIGIT_RE.sub("0", _SPACE_RE.sub(" ", paragraph).strip().lower())
