@@ -9,7 +9,7 @@ every other, the case that keeps counts below the threshold) beside 5 other stor
 adds of each it prints the median ms per add, the same-story judgements (verifier calls at most) per
 add and the earlier captures re-cleaned per add, against N. The default archive is a temporary SQLite
 file; `--db postgresql://...` measures PostgreSQL in that (existing) schema, emptied before each run
-and ANALYZEd before the timed adds (a table grown from empty in one session keeps its empty-table
+(drop it afterwards) and ANALYZEd before the timed adds (a table grown from empty in one session keeps its empty-table
 statistics until autovacuum runs, and the LSH candidate lookup then scans: ~85 ms per add at 400 texts).
 """
 

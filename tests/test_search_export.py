@@ -97,7 +97,7 @@ def test_search_versions_and_views_on_postgresql(postgres_schema: str, tmp_path:
         )
         assert "ix_text_body_fts" in plan or "Seq Scan" in plan  # the index exists; tiny tables may skip it
         assert conn.execute(text(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_text_body_fts'"
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_text_body_fts' AND schemaname = current_schema()"
         )).scalar_one().lower().count("gin") == 1
         latest = conn.execute(text("SELECT url, version FROM page_latest ORDER BY url")).all()
         for view in ("capture_origin", "lineage_named", "page_latest"):
