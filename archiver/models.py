@@ -264,10 +264,12 @@ class PageVersion(Base):
 
 
 class SiteParagraph(Base):
-    """A paragraph of a capture's body before learned site-chrome removal, by site: what site templates are learned from."""
+    """A paragraph of a capture's body before learned site-chrome removal, by site, with how many other stories of the site carry it: what site templates are learned from."""
 
     __tablename__ = "site_paragraph"
-    __table_args__ = (Index("ix_site_paragraph_site_hash", "site", "paragraph_hash"),)
+    __table_args__ = (
+        Index("ix_site_paragraph_site_hash_stories", "site", "paragraph_hash", "other_stories", "capture_id"),
+    )
 
     capture_id: Mapped[int] = mapped_column(
         ForeignKey("capture.id", ondelete="CASCADE"), primary_key=True, doc="the capture whose body holds it"
@@ -279,4 +281,15 @@ class SiteParagraph(Base):
     )
     site: Mapped[str] = mapped_column(
         Text, doc="the capture's site: canonical publisher, else site name, else URL host (lowercase)"
+    )
+    position: Mapped[int | None] = mapped_column(
+        Integer,
+        doc="where the paragraph first occurs in the capture's body before learned removal (0 = first); "
+        "null for rows made before migration 0004 until `archive reprocess`",
+    )
+    other_stories: Mapped[int] = mapped_column(
+        Integer,
+        server_default="0",
+        doc="how many other captures of the site hold it and tell another story, counted up to 3: "
+        "at 3 it is the site's template in this capture and removed from its text (unless every paragraph is)",
     )

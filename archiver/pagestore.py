@@ -121,3 +121,19 @@ def family_of(session: Session, text_id: int) -> tuple[set[int], list[TextMatch]
             seen.add(other)
             queue.append(other)
     return seen, [matches[k] for k in sorted(matches)]
+
+
+def text_neighbours(session: Session, text_id: int) -> set[int]:
+    """A text, the texts it has verified matches with, and the texts of its captures' pages.
+
+    Re-deriving the families of these after the text loses a capture reaches every capture whose
+    lineage could have gone through it (`family_of` walks on from each).
+    """
+    out = {text_id}
+    query = select(TextMatch).where(or_(TextMatch.text_a == text_id, TextMatch.text_b == text_id))
+    for m in session.scalars(query):
+        out.update((m.text_a, m.text_b))
+    pages = {p for p in session.scalars(select(Capture.page_id).where(Capture.text_id == text_id)) if p is not None}
+    for page_id in sorted(pages):
+        out.update(session.scalars(select(Capture.text_id).where(Capture.page_id == page_id)))
+    return out

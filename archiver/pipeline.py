@@ -1,7 +1,10 @@
 """`add`: sources -> clean -> credits -> fingerprint -> store -> verify -> lineage. Prints nothing.
 
 Each capture is stored in one transaction (raw bytes, text, fingerprints, capture, chrome,
-credits, matches, re-derived family lineage), so a failure leaves the archive as it was.
+credits, matches, re-derived family lineage), so a failure leaves the archive as it was. The
+same transaction keeps learned site templates exact (`archiver.sitechrome`): the new capture
+loses the template its site's other captures show, and earlier captures of the site for which
+it makes a paragraph template are re-cleaned (`reclean_captures`), as `archive reprocess` would.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -18,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from archiver import pagestore, sitechrome, store
 from archiver.clean import CLEANER_VERSION, clean
-from archiver.clean.learned import learned_site
+from archiver.clean.learned import learned_paragraphs, learned_positions, learned_site
 from archiver.credits import find_credits, load_publishers, origin_publisher, unique_credits
 from archiver.db import Archive
 from archiver.errors import ArchiveError, DatabaseError
@@ -27,7 +31,7 @@ from archiver.fetch import FetchPolicy
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.lineage import Edge, Match, Member, derive_edges
 from archiver.models import Capture as CaptureRow
-from archiver.models import LineageEdge
+from archiver.models import LineageEdge, TextRow
 from archiver.sources import Failed, iter_captures
 from archiver.types import Article, Capture, Fingerprint
 from archiver.verify import VERSION as VERIFIER_VERSION
@@ -125,8 +129,12 @@ def _member(row: CaptureRow, credits: list[tuple[str, str]], words: int) -> Memb
 
 
 def verify_candidates(session: Session, text_id: int, body: str, bands: dict[str, list[bytes]]) -> int:
-    """Compare a new text with the texts sharing a band key; store the verified matches."""
-    candidates = store.candidates_by_bands(session, text_id, bands)
+    """Compare a new text with the earlier texts (lower ids) sharing band keys; store the verified matches.
+
+    Each pair is compared once, the later text first, as `archive reprocess` does, however many texts
+    one transaction makes.
+    """
+    candidates = [t for t in store.candidates_by_bands(session, text_id, bands) if t < text_id]
     found = 0
     mine = scan_text(body) if candidates else None  # tokenised once for all its candidates
     for other in store.texts_get(session, candidates).values():
@@ -182,18 +190,35 @@ def rederive_family(session: Session, text_id: int) -> list[Edge]:
     return edges
 
 
+def rederive_families(session: Session, text_ids: Iterable[int]) -> list[Edge]:
+    """Re-derive the lineage of the families of these texts (each family once; texts no longer stored skipped)."""
+    ids = list(dict.fromkeys(text_ids))
+    edges: list[Edge] = []
+    done: set[int] = set()
+    existing = set(store.texts_get(session, ids))
+    for text_id in ids:
+        if text_id in done or text_id not in existing:
+            continue
+        family, _ = pagestore.family_of(session, text_id)
+        done |= family
+        edges.extend(rederive_family(session, text_id))
+    return edges
+
+
 def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge | None]:
     """Write one prepared capture and re-derive its family's lineage (caller commits).
 
-    Its paragraphs are recorded by site, for learning the site's template (`archiver.sitechrome`). The
-    learned template is removed by `archive reprocess`, which sees every capture of the site at once:
-    removing it here, from this capture only, would make texts and lineage depend on the add order.
+    The site's learned template is removed from it first (`sitechrome.sitechrome_learn`), its paragraphs
+    are recorded with their counts, and the earlier captures of the site for which it makes a paragraph
+    template are re-cleaned in the same transaction, so texts and lineage do not depend on the add order.
     """
     site = site_of(item.article, item.capture.url)
+    seen = sitechrome.SiteSeen()
+    learned, counts = sitechrome.sitechrome_learn(session, site, item, seen=seen)
     store.blob_put(session, item.capture.raw, item.compressed)
-    text_row, new_text = store.text_get_or_create(session, item.article.text)
+    text_row, new_text = store.text_get_or_create(session, learned.article.text)
     if new_text:
-        store.fingerprints_put(session, text_row.id, item.fingerprints, item.bands, fresh=True)
+        store.fingerprints_put(session, text_row.id, learned.fingerprints, learned.bands, fresh=True)
     row = store.capture_put(
         session,
         blob_sha256=item.digest,
@@ -201,7 +226,7 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
         url=item.capture.url,
         content_type=item.capture.content_type,
         captured_at=item.capture.captured_at,
-        article=item.article,
+        article=learned.article,
         text_id=text_row.id,
         cleaner_version=CLEANER_VERSION,
         source_publisher=item.source_publisher,
@@ -209,12 +234,77 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     if pagestore.page_attach(session, row) is not None:
         assert row.page_id is not None
         pagestore.page_refresh(session, row.page_id)
-    sitechrome.sitechrome_record(session, row.id, site, item)
+    sitechrome.sitechrome_record(session, row.id, site, item, counts)
     if new_text:
-        verify_candidates(session, text_row.id, text_row.body, item.bands)
-    edges = rederive_family(session, text_row.id)
+        verify_candidates(session, text_row.id, text_row.body, learned.bands)
+    grown = sitechrome.sitechrome_spread(session, row.id, site, item, seen=seen)
+    touched = reclean_captures(session, grown)
+    edges = rederive_families(session, [text_row.id, *touched])
     own = next((e for e in edges if e.child_id == row.id), None)
     return row, own
+
+
+def capture_of_row(session: Session, row: CaptureRow) -> Capture:
+    """A stored capture as it was read: its raw bytes, path, URL, capture time and content type."""
+    when = row.captured_at if row.captured_at.tzinfo else row.captured_at.replace(tzinfo=UTC)
+    raw = store.blob_get(session, row.blob_sha256)
+    return Capture(raw=raw, path=row.path, url=row.url, captured_at=when, content_type=row.content_type)
+
+
+def reclean_captures(session: Session, capture_ids: Iterable[int]) -> list[int]:
+    """Clean stored captures again from their raw bytes against the site template counted in the store.
+
+    What `archive reprocess` does to one capture, for the few an add turns a paragraph into template in:
+    new text (fingerprints, band keys, matches with the earlier texts), chrome, page versions; texts no
+    capture carries any more are removed. Returns the texts whose families need their lineage re-derived.
+    A capture that can no longer be cleaned keeps its text, as in `archive reprocess`.
+    """
+    touched: list[int] = []
+    new_texts: list[tuple[TextRow, dict[str, list[bytes]]]] = []
+    old_texts: set[int] = set()
+    pages: set[int] = set()
+    for capture_id in sorted(set(capture_ids)):
+        row = session.get(CaptureRow, capture_id)
+        if row is None:
+            continue
+        try:
+            item = prepare(capture_of_row(session, row))
+        except (ArchiveError, RecursionError):
+            continue
+        site = site_of(item.article, row.url)
+        recorded = set(store.site_rows_of(session, [row.id])[row.id])
+        if site != store.site_of_capture(session, row.id) or recorded != set(
+            learned_positions(learned_paragraphs(item.article))
+        ):
+            # cleaned by an older cleaner: its own counts are made afresh; the other captures of the
+            # site learn of its changed paragraphs at the next `archive reprocess`
+            _, counts = sitechrome.sitechrome_learn(session, site, item, exclude=row.id)
+            sitechrome.sitechrome_record(session, row.id, site, item, counts)
+        learned = sitechrome.sitechrome_apply(item, sitechrome.sitechrome_templates(session, row.id))
+        touched.extend(sorted(pagestore.text_neighbours(session, row.text_id)))
+        old_texts.add(row.text_id)
+        text_row, created = store.text_get_or_create(session, learned.article.text)
+        if created:
+            store.fingerprints_put(session, text_row.id, learned.fingerprints, learned.bands)
+            new_texts.append((text_row, learned.bands))
+        store.capture_sync(
+            session, row, learned.article, text_id=text_row.id, cleaner_version=CLEANER_VERSION,
+            source_publisher=learned.source_publisher,
+        )
+        touched.append(text_row.id)
+        if row.page_id is not None:
+            pages.add(row.page_id)
+        page = pagestore.page_attach(session, row)
+        if page is None:
+            row.page_id, row.version = None, None
+        else:
+            pages.add(page.id)
+    store.texts_remove_orphans(session, old_texts)
+    for page_id in sorted(pages):
+        pagestore.page_refresh(session, page_id)
+    for text_row, bands in sorted(new_texts, key=lambda t: t[0].id):
+        verify_candidates(session, text_row.id, text_row.body, bands)
+    return touched
 
 
 def add_one(archive: Archive, capture: Capture, prepare_fn: Callable[[Capture], Prepared] = prepare) -> AddResult:

@@ -5,8 +5,9 @@ leaves the archive exactly as it was; a half-reprocessed archive would mix texts
 hold lineage computed from neither):
 
 1. every capture is cleaned again from its blob (`pipeline.prepare`: cleaner, credits, fingerprints);
-2. learned site chrome is applied with *every other* capture of the site as context (`add` sees only the
-   earlier ones, so the first captures of a site keep their template until a reprocess);
+2. learned site chrome is counted with *every other* capture of the site as context (`SitePool`, the
+   rule `add` keeps up to date capture by capture: on an archive made by this cleaner it finds nothing
+   to change) and the site paragraph rows are rewritten with their counts;
 3. captures are pointed at their new texts; texts no capture uses any more are removed;
 4. fingerprints and the LSH band table are rebuilt and matches re-verified text by text in id order
    (each text against the earlier ones, as `add` does), then every family's lineage is re-derived.
@@ -18,28 +19,33 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from archiver import pagestore, store
 from archiver.clean import CLEANER_VERSION
-from archiver.clean.learned import learned_paragraphs
+from archiver.clean.learned import learned_template_keys
 from archiver.db import Archive
 from archiver.errors import ArchiveError
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.models import Capture as CaptureRow
-from archiver.models import (
-    FingerprintBand,
-    FingerprintRow,
-    LineageEdge,
-    TextMatch,
-    TextRow,
+from archiver.models import FingerprintBand, LineageEdge, TextMatch, TextRow
+from archiver.pipeline import (
+    Prepared,
+    capture_of_row,
+    prepare,
+    rederive_families,
+    site_of,
+    verify_candidates,
 )
-from archiver.pipeline import Prepared, prepare, rederive_family, site_of, verify_candidates
-from archiver.sitechrome import SitePool, sitechrome_record
-from archiver.types import Capture
+from archiver.sitechrome import (
+    SitePool,
+    sitechrome_apply,
+    sitechrome_canonical,
+    sitechrome_paragraphs,
+    sitechrome_record,
+)
 
 
 @dataclass(frozen=True)
@@ -66,10 +72,6 @@ def reprocess(archive: Archive) -> ReprocessResult:
     return result
 
 
-def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 def reprocess_session(session: Session) -> ReprocessResult:
     """The whole reprocess inside the caller's transaction (the caller commits)."""
     rows = list(session.scalars(select(CaptureRow).order_by(CaptureRow.id)))
@@ -81,13 +83,7 @@ def reprocess_session(session: Session) -> ReprocessResult:
     failed: list[dict[str, object]] = []
     pool = SitePool()
     for row in rows:
-        capture = Capture(
-            raw=store.blob_get(session, row.blob_sha256),
-            path=row.path,
-            url=row.url,
-            captured_at=_aware(row.captured_at),
-            content_type=row.content_type,
-        )
+        capture = capture_of_row(session, row)
         try:
             item = prepare(capture)
         except ArchiveError as e:
@@ -99,19 +95,26 @@ def reprocess_session(session: Session) -> ReprocessResult:
         item = dataclasses.replace(item, capture=dataclasses.replace(capture, raw=b""))  # keep memory small
         site = site_of(item.article, row.url)
         prepared[row.id] = (item, site)
-        pool.add(row.id, site, row.captured_at, learned_paragraphs(item.article))
+        pool.add(row.id, site, sitechrome_canonical(item))
+    kept = [r.id for r in rows if r.id not in prepared]  # kept as they were: still part of their site
+    for capture_id, paragraphs in sitechrome_paragraphs(session, kept).items():
+        pool.add(capture_id, store.site_of_capture(session, capture_id), paragraphs)
 
     for row in rows:
         if row.id not in prepared:
             continue
         item, site = prepared[row.id]
-        item = pool.learn(item, site, row.id)
-        text_row, _ = store.text_get_or_create(session, item.article.text)
-        _capture_sync(session, row, item, text_row.id)
-        sitechrome_record(session, row.id, site, item)
+        counts = pool.counts(row.id)
+        learned = sitechrome_apply(item, learned_template_keys(counts))
+        text_row, _ = store.text_get_or_create(session, learned.article.text)
+        store.capture_sync(
+            session, row, learned.article, text_id=text_row.id, cleaner_version=CLEANER_VERSION,
+            source_publisher=learned.source_publisher,
+        )
+        sitechrome_record(session, row.id, site, item, counts)
     session.flush()
 
-    removed = _texts_remove_orphans(session)
+    removed = store.texts_remove_orphans(session)
     _matches_rebuild(session)
     _pages_rebuild(session)
     new_edges = _lineage_rebuild(session)
@@ -127,46 +130,6 @@ def reprocess_session(session: Session) -> ReprocessResult:
         texts_removed=removed,
         failed=failed,
     )
-
-
-def _capture_sync(session: Session, row: CaptureRow, item: Prepared, text_id: int) -> None:
-    """Point a capture at its new text and article fields; rewrite chrome / credit rows only if they differ."""
-    article = item.article
-    values = {
-        "canonical_url": article.canonical_url,
-        "title": article.title,
-        "byline": article.byline,
-        "site_name": article.site_name,
-        "published": article.published,
-        "language": article.language,
-        "extractor": article.extractor,
-        "cleaner_version": CLEANER_VERSION,
-        "source_publisher": item.source_publisher,
-        "text_id": text_id,
-    }
-    for key, value in values.items():
-        if getattr(row, key) != value:
-            setattr(row, key, value)
-    chrome_now = [(c.reason, c.text) for c in store.chrome_of(session, row.id)]
-    credits_now = [(c.name, c.kind, c.evidence) for c in store.credits_of(session, [row.id])[row.id]]
-    if chrome_now != [(c.reason, c.text) for c in article.chrome] or credits_now != [
-        (c.name, c.kind, c.evidence) for c in article.credits
-    ]:
-        store.article_parts_put(session, row.id, article)
-
-
-def _texts_remove_orphans(session: Session) -> int:
-    """Delete texts no capture points at, with their fingerprints, band keys and matches."""
-    used = set(session.scalars(select(CaptureRow.text_id).distinct()))
-    orphans = sorted(set(session.scalars(select(TextRow.id))) - used)
-    for start in range(0, len(orphans), 500):
-        chunk = orphans[start : start + 500]
-        session.execute(delete(TextMatch).where(TextMatch.text_a.in_(chunk) | TextMatch.text_b.in_(chunk)))
-        session.execute(delete(FingerprintBand).where(FingerprintBand.text_id.in_(chunk)))
-        session.execute(delete(FingerprintRow).where(FingerprintRow.text_id.in_(chunk)))
-        session.execute(delete(TextRow).where(TextRow.id.in_(chunk)))
-    session.flush()
-    return len(orphans)
 
 
 def _matches_rebuild(session: Session) -> None:
@@ -207,12 +170,6 @@ def _lineage_rebuild(session: Session) -> dict[int, tuple[int, str]]:
     """Re-derive the lineage of every family; returns child -> (parent, relation)."""
     session.execute(delete(LineageEdge))
     session.flush()
-    done: set[int] = set()
-    for text_id in session.scalars(select(TextRow.id).order_by(TextRow.id)).all():
-        if text_id in done:
-            continue
-        family, _ = store.family_texts(session, text_id)
-        done |= family
-        rederive_family(session, text_id)
+    rederive_families(session, session.scalars(select(TextRow.id).order_by(TextRow.id)).all())
     return {e.child_id: (e.parent_id, e.relation) for e in session.scalars(select(LineageEdge))}
 

@@ -1,16 +1,27 @@
-"""Learned site chrome against the archive: find the site's other stories, judge same-story, apply.
+"""Learned site chrome against the archive: find the site's other stories, judge same-story, count, apply.
 
-`archiver.clean.learned` is the pure rule; this module feeds it. At `add` the other captures come from
-the `site_paragraph` table (captures added *earlier*: the first captures of a site keep their template
-until `archive reprocess`, which feeds every other capture of the site from memory through `SitePool`).
-When a template is removed, the text's fingerprints and band keys are computed again.
+`archiver.clean.learned` is the pure rule; this module feeds it, in the same way during `add` and during
+`archive reprocess`, so both give every capture the same text whatever order captures were added in:
+
+- `site_paragraph` holds every capture's paragraph keys (before learned removal) by site, each with its
+  first position and `other_stories`: how many other captures of the site hold it and tell another
+  story, counted up to LEARNED_MIN_STORIES. At that number the paragraph is the capture's site template.
+- A new capture's counts come from the captures sharing its paragraphs, found through the (site, key)
+  index, never a scan of the site (`sitechrome_learn`); its template is removed before it is stored.
+- The new capture then counts for every earlier capture sharing a paragraph with it and telling another
+  story (`sitechrome_spread`); those that reach the threshold are re-cleaned by the pipeline. Counts only
+  grow, so a paragraph that became template stays template.
+- `archive reprocess` computes the same counts from memory (`SitePool`).
+
+Another capture's paragraphs are rebuilt from its stored text, its removed template paragraphs and the
+recorded positions (`sitechrome_paragraphs`), in `learned_order`: the order `SitePool` compares in too.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -18,13 +29,16 @@ from sqlalchemy.orm import Session
 from archiver import store
 from archiver.clean.learned import (
     LEARNED_MIN_STORIES,
+    LEARNED_REASON,
     LEARNED_SAME_STORY_SHARE,
-    SiteCapture,
     learned_apply,
+    learned_counts,
     learned_key,
+    learned_order,
     learned_paragraphs,
+    learned_positions,
     learned_share,
-    learned_templates,
+    learned_template_keys,
 )
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.verify import compare_texts
@@ -32,10 +46,11 @@ from archiver.verify import compare_texts
 if TYPE_CHECKING:
     from archiver.pipeline import Prepared
 
-# other captures of the site compared with a new one, most recent first: bounds the verifier calls per
-# add (a few ms each on aeb-dev-sized stories) while leaving room for LEARNED_MIN_STORIES different
-# stories beside the several copies of one syndicated story a site may hold
-LEARNED_MAX_SCAN = 30
+# Holders of one paragraph read per query while counting a new capture's other stories, 4x more on each
+# further page. Captures already counting LEARNED_MIN_STORIES come first, and for a site's footer the
+# first few of them almost always tell another story than the new capture, so one small query does. A
+# query-size choice (the answer never depends on it), not tuned on a corpus.
+HOLDERS_FIRST_PAGE = 8
 
 
 def sitechrome_same_story(mine: Sequence[str], theirs: Sequence[str]) -> bool:
@@ -43,7 +58,10 @@ def sitechrome_same_story(mine: Sequence[str], theirs: Sequence[str]) -> bool:
 
     Mostly the same paragraphs: a copy, excerpt or version. Otherwise the verifier compares what is left
     once the paragraphs they share are set aside, so a shared footer never makes two stories "related".
+    Symmetric: the pair is put in one order before the verifier sees it.
     """
+    if tuple(theirs) < tuple(mine):
+        mine, theirs = theirs, mine
     if learned_share(mine, theirs) >= LEARNED_SAME_STORY_SHARE:
         return True
     mine_keys = {learned_key(p) for p in mine}
@@ -55,9 +73,13 @@ def sitechrome_same_story(mine: Sequence[str], theirs: Sequence[str]) -> bool:
     return compare_texts(rest_a, rest_b).relation is not None
 
 
-def sitechrome_apply(item: Prepared, others: Iterable[SiteCapture]) -> Prepared:
-    """The prepared capture with template paragraphs moved to chrome and its fingerprints redone."""
-    templates = learned_templates(learned_paragraphs(item.article), others, sitechrome_same_story)
+def sitechrome_canonical(item: Prepared) -> tuple[str, ...]:
+    """A prepared capture's paragraphs before learned removal, in the order captures are compared in."""
+    return learned_order(learned_paragraphs(item.article))
+
+
+def sitechrome_apply(item: Prepared, templates: set[str]) -> Prepared:
+    """The prepared capture with these template paragraphs moved to chrome and its fingerprints redone."""
     article = learned_apply(item.article, templates)
     if article is item.article:
         return item
@@ -65,38 +87,144 @@ def sitechrome_apply(item: Prepared, others: Iterable[SiteCapture]) -> Prepared:
     return dataclasses.replace(item, article=article, fingerprints=fps, bands={fp.kind: band_keys(fp) for fp in fps})
 
 
-def sitechrome_record(session: Session, capture_id: int, site: str | None, item: Prepared) -> None:
-    """Record the capture's paragraphs (before learned removal) under its site, for later captures."""
-    store.site_paragraphs_put(session, capture_id, site, [learned_key(p) for p in learned_paragraphs(item.article)])
+def sitechrome_paragraphs(session: Session, capture_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """Stored captures' paragraphs before learned removal, in `learned_order`: text, removed template, positions."""
+    ids = sorted(set(capture_ids))
+    if not ids:
+        return {}
+    rows = store.site_rows_of(session, ids)
+    bodies = store.bodies_of_captures(session, ids)
+    removed = store.chrome_texts_of(session, ids, LEARNED_REASON)
+    out: dict[int, tuple[str, ...]] = {}
+    for capture_id in ids:
+        texts = [p for p in bodies.get(capture_id, "").split("\n\n") if p] + removed[capture_id]
+        recorded = rows[capture_id]
+        known = recorded and all(position is not None for position, _ in recorded.values())
+        positions = {key: position for key, (position, _) in recorded.items() if position is not None}
+        out[capture_id] = learned_order(texts, positions if known else None)
+    return out
+
+
+@dataclass
+class SiteSeen:
+    """What one add has read of its site: other captures' paragraphs, and whether each tells another story."""
+
+    paragraphs: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    other_story: dict[int, bool] = field(default_factory=dict)
+
+    def load(self, session: Session, capture_ids: Iterable[int]) -> None:
+        self.paragraphs.update(sitechrome_paragraphs(session, [i for i in capture_ids if i not in self.paragraphs]))
+
+    def judge(self, mine: Sequence[str], other: int) -> bool:
+        """Whether capture `other` tells another story than `mine` (the capture being added); asked once."""
+        if other not in self.other_story:
+            self.other_story[other] = not sitechrome_same_story(mine, self.paragraphs[other])
+        return self.other_story[other]
+
+
+def sitechrome_learn(
+    session: Session, site: str | None, item: Prepared, exclude: int | None = None, seen: SiteSeen | None = None
+) -> tuple[Prepared, dict[str, int]]:
+    """A capture about to be stored, with the template its site's other captures show removed; and its counts.
+
+    `item` is as prepared (before learned removal). The counts (per paragraph key, other stories up to
+    LEARNED_MIN_STORIES) are what `sitechrome_record` stores. `seen` carries what was read on to
+    `sitechrome_spread` for the same capture.
+    """
+    if site is None:
+        return item, {}
+    mine = sitechrome_canonical(item)
+    seen = seen if seen is not None else SiteSeen()
+
+    def holders(key: str) -> Iterator[int]:
+        offset, size = 0, HOLDERS_FIRST_PAGE
+        while True:
+            ids = store.site_holders(session, site, key, exclude, offset, size)
+            seen.load(session, ids)
+            yield from ids
+            if len(ids) < size:
+                return
+            offset, size = offset + size, size * 4
+
+    counts = learned_counts(learned_positions(mine), holders, lambda other: seen.judge(mine, other))
+    return sitechrome_apply(item, learned_template_keys(counts)), counts
+
+
+def sitechrome_record(
+    session: Session, capture_id: int, site: str | None, item: Prepared, counts: dict[str, int]
+) -> None:
+    """Record a capture's paragraphs (as prepared, before learned removal) under its site, with their counts."""
+    positions = learned_positions(learned_paragraphs(item.article))
+    store.site_paragraphs_put(session, capture_id, site, [(k, p, counts.get(k, 0)) for k, p in positions.items()])
+
+
+def sitechrome_spread(
+    session: Session, capture_id: int, site: str | None, item: Prepared, seen: SiteSeen | None = None
+) -> list[int]:
+    """Count a newly stored capture for the site's earlier captures it shares paragraphs with.
+
+    Each earlier capture that tells another story gains one for every paragraph they share that it
+    counted below LEARNED_MIN_STORIES; returns the captures for which one of them reached it (their
+    text must lose that paragraph now), in id order. Same-story is symmetric, so the verdicts
+    `sitechrome_learn` reached for the new capture (`seen`) are not asked again.
+    """
+    if site is None:
+        return []
+    mine = sitechrome_canonical(item)
+    seen = seen if seen is not None else SiteSeen()
+    held: dict[int, list[tuple[str, int]]] = {}
+    for other, key, n in store.site_rows_below(session, site, learned_positions(mine), LEARNED_MIN_STORIES, capture_id):
+        held.setdefault(other, []).append((key, n))
+    seen.load(session, held)
+    grown = []
+    for other in sorted(held):
+        if not seen.judge(mine, other):
+            continue
+        store.site_count_up(session, other, [key for key, _ in held[other]], LEARNED_MIN_STORIES)
+        if any(n + 1 >= LEARNED_MIN_STORIES for _, n in held[other]):
+            grown.append(other)
+    return grown
+
+
+def sitechrome_templates(session: Session, capture_id: int) -> set[str]:
+    """The keys of a stored capture's paragraphs that are its site's template (as counted in the store)."""
+    rows = store.site_rows_of(session, [capture_id])[capture_id]
+    return learned_template_keys({key: n for key, (_, n) in rows.items()})
 
 
 class SitePool:
-    """Every capture's pre-removal paragraphs in memory, by site: the context `archive reprocess` learns from."""
+    """Every capture's paragraphs before learned removal, in memory by site: what `archive reprocess` counts from."""
 
     def __init__(self) -> None:
         self.paragraphs: dict[int, tuple[str, ...]] = {}
-        self.when: dict[int, datetime] = {}
-        self.by_key: dict[tuple[str, str], set[int]] = {}
+        self.site: dict[int, str] = {}
+        self.by_key: dict[tuple[str, str], list[int]] = {}
+        self.verdicts: dict[tuple[int, int], bool] = {}
 
-    def add(self, capture_id: int, site: str | None, captured_at: datetime, paragraphs: Sequence[str]) -> None:
+    def add(self, capture_id: int, site: str | None, paragraphs: Sequence[str]) -> None:
+        """A capture of `site`, with its paragraphs in `learned_order`."""
         if site is None:
             return
         self.paragraphs[capture_id] = tuple(paragraphs)
-        self.when[capture_id] = captured_at
-        for p in paragraphs:
-            self.by_key.setdefault((site, learned_key(p)), set()).add(capture_id)
+        self.site[capture_id] = site
+        for key in learned_positions(paragraphs):
+            self.by_key.setdefault((site, key), []).append(capture_id)
 
-    def learn(self, item: Prepared, site: str | None, capture_id: int) -> Prepared:
-        """Apply the template learned from the site's *other* captures (the LEARNED_MAX_SCAN latest sharing a paragraph)."""
-        if site is None:
-            return item
-        ids: set[int] = set()
-        for p in learned_paragraphs(item.article):
-            ids.update(self.by_key.get((site, learned_key(p)), ()))
-        ids.discard(capture_id)
-        # latest first; ties by content, never by id (ids follow the add order)
-        ordered = sorted(ids, key=lambda i: (self.when[i].isoformat(), self.paragraphs[i]), reverse=True)
-        ordered = ordered[:LEARNED_MAX_SCAN]
-        if len(ordered) < LEARNED_MIN_STORIES:
-            return item
-        return sitechrome_apply(item, [SiteCapture(i, self.paragraphs[i]) for i in ordered])
+    def same_story(self, a: int, b: int) -> bool:
+        pair = (min(a, b), max(a, b))
+        if pair not in self.verdicts:
+            self.verdicts[pair] = sitechrome_same_story(self.paragraphs[a], self.paragraphs[b])
+        return self.verdicts[pair]
+
+    def counts(self, capture_id: int) -> dict[str, int]:
+        """Per paragraph key of the capture: other captures of its site holding it that tell another story (capped)."""
+        if capture_id not in self.paragraphs:
+            return {}
+        site = self.site[capture_id]
+
+        def holders(key: str) -> Iterator[int]:
+            return (i for i in self.by_key[(site, key)] if i != capture_id)
+
+        return learned_counts(
+            learned_positions(self.paragraphs[capture_id]), holders, lambda i: not self.same_story(capture_id, i)
+        )

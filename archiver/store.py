@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from archiver.errors import NotFoundError
@@ -294,17 +294,162 @@ def edges_replace(session: Session, capture_ids: Iterable[int], edges: Iterable[
 # --- site paragraphs (learned site chrome) -----------------------------------------------------
 
 
-def site_paragraphs_put(session: Session, capture_id: int, site: str | None, keys: Iterable[str]) -> None:
-    """Replace the paragraph keys recorded for a capture's site (none when the site is unknown)."""
+def site_paragraphs_put(
+    session: Session, capture_id: int, site: str | None, rows: Iterable[tuple[str, int | None, int]]
+) -> None:
+    """Replace a capture's paragraph rows: (key, first position, other stories), none when the site is unknown."""
     session.execute(delete(SiteParagraph).where(SiteParagraph.capture_id == capture_id))
-    rows = [{"capture_id": capture_id, "paragraph_hash": key, "site": site} for key in sorted(set(keys))]
-    if site is not None and rows:
-        session.execute(insert(SiteParagraph), rows)
+    if site is None:
+        return
+    values = [
+        {"capture_id": capture_id, "paragraph_hash": key, "site": site, "position": position, "other_stories": n}
+        for key, position, n in sorted(rows, key=lambda r: r[0])
+    ]
+    if values:
+        session.execute(insert(SiteParagraph), values)
+
+
+def site_holders(session: Session, site: str, key: str, exclude: int | None, offset: int, limit: int) -> list[int]:
+    """One page of the site's captures holding a paragraph: those counting most other stories first."""
+    query = select(SiteParagraph.capture_id).where(SiteParagraph.site == site, SiteParagraph.paragraph_hash == key)
+    if exclude is not None:
+        query = query.where(SiteParagraph.capture_id != exclude)
+    query = query.order_by(SiteParagraph.other_stories.desc(), SiteParagraph.capture_id.desc())
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def site_rows_below(
+    session: Session, site: str, keys: Iterable[str], cap: int, exclude: int
+) -> list[tuple[int, str, int]]:
+    """(capture, key, other stories) of the site's other captures holding one of the keys, counted below `cap`."""
+    unique = sorted(set(keys))
+    out: list[tuple[int, str, int]] = []
+    for start in range(0, len(unique), 500):
+        rows = session.execute(
+            select(SiteParagraph.capture_id, SiteParagraph.paragraph_hash, SiteParagraph.other_stories).where(
+                SiteParagraph.site == site,
+                SiteParagraph.paragraph_hash.in_(unique[start : start + 500]),
+                SiteParagraph.other_stories < cap,
+                SiteParagraph.capture_id != exclude,
+            )
+        )
+        out.extend((c, k, n) for c, k, n in rows)
+    return sorted(out)
+
+
+def site_count_up(session: Session, capture_id: int, keys: Iterable[str], cap: int) -> None:
+    """One more other story for these paragraphs of a capture (those still below `cap`)."""
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), 500):
+        session.execute(
+            update(SiteParagraph)
+            .where(
+                SiteParagraph.capture_id == capture_id,
+                SiteParagraph.paragraph_hash.in_(unique[start : start + 500]),
+                SiteParagraph.other_stories < cap,
+            )
+            .values(other_stories=SiteParagraph.other_stories + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def site_rows_of(session: Session, capture_ids: Iterable[int]) -> dict[int, dict[str, tuple[int | None, int]]]:
+    """Per capture: its site paragraph keys -> (first position, other stories)."""
+    ids = sorted(set(capture_ids))
+    out: dict[int, dict[str, tuple[int | None, int]]] = {i: {} for i in ids}
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(
+                SiteParagraph.capture_id, SiteParagraph.paragraph_hash, SiteParagraph.position, SiteParagraph.other_stories
+            ).where(SiteParagraph.capture_id.in_(ids[start : start + 500]))
+        )
+        for capture_id, key, position, n in rows:
+            out[capture_id][key] = (position, n)
+    return out
 
 
 def site_of_capture(session: Session, capture_id: int) -> str | None:
     """The site key a capture's paragraphs were recorded under, if any."""
     return session.scalars(select(SiteParagraph.site).where(SiteParagraph.capture_id == capture_id).limit(1)).first()
+
+
+def chrome_texts_of(session: Session, capture_ids: Iterable[int], reason: str) -> dict[int, list[str]]:
+    """Per capture: the texts of its chrome rows with this reason, in order."""
+    ids = sorted(set(capture_ids))
+    out: dict[int, list[str]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(ChromeRow.capture_id, ChromeRow.text)
+            .where(ChromeRow.capture_id.in_(ids[start : start + 500]), ChromeRow.reason == reason)
+            .order_by(ChromeRow.capture_id, ChromeRow.position)
+        )
+        for capture_id, text in rows:
+            out[capture_id].append(text)
+    return out
+
+
+def bodies_of_captures(session: Session, capture_ids: Iterable[int]) -> dict[int, str]:
+    """Per capture: its clean text."""
+    ids = sorted(set(capture_ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Capture.id, TextRow.body)
+            .join(TextRow, TextRow.id == Capture.text_id)
+            .where(Capture.id.in_(ids[start : start + 500]))
+        )
+        out.update((capture_id, body) for capture_id, body in rows)
+    return out
+
+
+# --- re-cleaned captures -----------------------------------------------------------------------
+
+
+def capture_sync(
+    session: Session, row: Capture, article: Article, *, text_id: int, cleaner_version: int, source_publisher: str | None
+) -> None:
+    """Point a capture at a new text and article fields; rewrite its chrome / credit rows only if they differ."""
+    values = {
+        "canonical_url": article.canonical_url,
+        "title": article.title,
+        "byline": article.byline,
+        "site_name": article.site_name,
+        "published": article.published,
+        "language": article.language,
+        "extractor": article.extractor,
+        "cleaner_version": cleaner_version,
+        "source_publisher": source_publisher,
+        "text_id": text_id,
+    }
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+    chrome_now = [(c.reason, c.text) for c in chrome_of(session, row.id)]
+    credits_now = [(c.name, c.kind, c.evidence) for c in credits_of(session, [row.id])[row.id]]
+    if chrome_now != [(c.reason, c.text) for c in article.chrome] or credits_now != [
+        (c.name, c.kind, c.evidence) for c in article.credits
+    ]:
+        article_parts_put(session, row.id, article)
+    session.flush()
+
+
+def texts_remove_orphans(session: Session, candidates: Iterable[int] | None = None) -> int:
+    """Delete texts no capture points at (all texts, or only `candidates`), with their fingerprints, bands, matches."""
+    session.flush()
+    pool = set(session.scalars(select(TextRow.id))) if candidates is None else set(candidates)
+    used: set[int] = set()
+    ids = sorted(pool)
+    for start in range(0, len(ids), 500):
+        used.update(session.scalars(select(Capture.text_id).where(Capture.text_id.in_(ids[start : start + 500]))))
+    orphans = sorted(pool - used)
+    for start in range(0, len(orphans), 500):
+        chunk = orphans[start : start + 500]
+        session.execute(delete(TextMatch).where(TextMatch.text_a.in_(chunk) | TextMatch.text_b.in_(chunk)))
+        session.execute(delete(FingerprintBand).where(FingerprintBand.text_id.in_(chunk)))
+        session.execute(delete(FingerprintRow).where(FingerprintRow.text_id.in_(chunk)))
+        session.execute(delete(TextRow).where(TextRow.id.in_(chunk)))
+    session.flush()
+    return len(orphans)
 
 
 # --- reads for show / lineage ------------------------------------------------------------------

@@ -8,8 +8,12 @@ from pathlib import Path
 from archiver.clean.learned import (
     SiteCapture,
     learned_apply,
+    learned_counts,
     learned_key,
+    learned_order,
+    learned_positions,
     learned_site,
+    learned_template_keys,
     learned_templates,
 )
 from archiver.types import Article
@@ -38,21 +42,21 @@ def reprocess(run: Run) -> None:
     assert result.exit_code == 0, result.stderr
 
 
-def test_a_paragraph_shared_by_different_stories_of_a_site_is_removed_by_reprocess(run: Run, tmp_path: Path) -> None:
+def test_a_paragraph_shared_by_different_stories_of_a_site_is_removed(run: Run, tmp_path: Path) -> None:
     ids = [add_one(run, write(tmp_path, f"s{n}.txt", story_page(n))) for n in range(5)]
-    assert all(SITE_FOOTER in body(run, cid)["text"] for cid in ids)  # add never depends on what came before
-    reprocess(run)
     for n, cid in enumerate(ids):
         record = body(run, cid)
         learned = [c for c in record["chrome"] if c["reason"] == "site-template"]
         assert SITE_FOOTER not in record["text"]  # each of the five has four other stories sharing it
         assert learned == [{"reason": "site-template", "text": SITE_FOOTER, "site": "valley courier"}]
         assert all(p in record["text"] for p in STORIES[n][1])  # the story itself stays
-    shown = run("show", str(ids[-1]), "--chrome")
+    shown = run("show", str(ids[0]), "--chrome")
     assert "site-template of valley courier" in shown.stdout
     # the fingerprints are those of the cleaned text: the same story without the footer is identical
     twin = add_one(run, write(tmp_path, "twin.txt", story_page(4, footer=None, site="Valley Courier")))
     assert body(run, twin)["text_id"] == body(run, ids[4])["text_id"]
+    fresh = run("reprocess", "--json")
+    assert json.loads(fresh.stdout)["texts_changed"] == 0
 
 
 def test_paragraphs_of_the_same_story_syndicated_on_one_site_stay(run: Run, tmp_path: Path) -> None:
@@ -66,7 +70,6 @@ def test_paragraphs_of_the_same_story_syndicated_on_one_site_stay(run: Run, tmp_
         story_page(0).replace(title, "Mill Street bridge closes for repairs"),
     ]
     ids = [add_one(run, write(tmp_path, f"copy{k}.txt", text)) for k, text in enumerate(copies)]
-    reprocess(run)
     last = body(run, ids[-1])
     assert all(p in last["text"] for p in paragraphs), last["chrome"]  # in 3 other captures, but one story
     assert SITE_FOOTER not in last["text"]  # ... while the footer is in 3 other stories
@@ -96,7 +99,6 @@ def test_a_url_host_is_the_site_when_the_page_names_none(run: Run, tmp_path: Pat
         path = write(tmp_path, f"u{n}.txt", text)
         result = run("add", "--json", "--url", f"https://www.courier.example/news/{n}", path)
         ids.append(json.loads(result.stdout)["id"])
-    reprocess(run)
     assert all(SITE_FOOTER not in body(run, cid)["text"] for cid in ids)
     assert learned_site(None, None, "https://www.courier.example/x") == "courier.example"
 
@@ -116,3 +118,30 @@ def test_learned_templates_counts_only_other_stories() -> None:
     assert cleaned.paragraphs == mine[:2] and cleaned.chrome[0].reason == "site-template"
     assert learned_apply(Article(paragraphs=["footer"]), {learned_key("footer")}).paragraphs == ["footer"]
     assert learned_key("Updated 3 hours  ago") == learned_key("updated 12 hours ago")
+
+
+def test_learned_counts_are_exact_in_any_holder_order_and_stop_at_the_threshold() -> None:
+    verdicts = {1: True, 2: False, 3: True, 4: True, 5: True}
+    asked: list[int] = []
+
+    def other_story(i: int) -> bool:
+        asked.append(i)
+        return verdicts[i]
+
+    holders = {"f": [2, 1, 3, 4, 5], "body": [2], "rare": [1, 3]}
+    counts = learned_counts(["f", "body", "rare", "f"], lambda k: holders[k], other_story)
+    assert counts == {"f": 3, "body": 0, "rare": 2}
+    assert 5 not in asked  # three other stories found: the fourth is never asked about
+    reverse = learned_counts(["f", "body", "rare"], lambda k: holders[k][::-1], lambda i: verdicts[i])
+    assert reverse == counts
+    assert learned_template_keys(counts) == {"f"}
+
+
+def test_learned_order_groups_repeats_and_follows_recorded_positions() -> None:
+    body = ["a one", "footer", "b two", "Footer ", "c 3"]
+    assert learned_order(body) == ("a one", "footer", "Footer ", "b two", "c 3")
+    # a stored capture: the template paragraphs were moved to the end; the positions put them back
+    kept, removed = ["a one", "b two", "c 3"], ["footer", "Footer "]
+    positions = learned_positions(body)
+    assert learned_order(kept + removed, positions) == learned_order(body)
+    assert learned_order(kept + removed) != learned_order(body)  # without positions: stored order

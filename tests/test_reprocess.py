@@ -2,53 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from archive_state import add_all, dump, reprocess, state
 from archiver import pipeline
 from archiver.clean import clean as real_clean
 from archiver.types import Article, Capture
 from conftest import SEED_FILES, SEEDS, Run
 from learned_stories import SITE_FOOTER, STORIES, story_page
-
-
-def dump(run: Run) -> dict[str, list[tuple]]:
-    """Every row of every table, sorted: two equal dumps are the same archive (either backend)."""
-    from archiver.models import Base
-
-    return {t.name: sorted(run.sql(f'SELECT * FROM "{t.name}"'), key=repr) for t in Base.metadata.sorted_tables}
-
-
-def state(run: Run, ids: dict[str, int]) -> dict[str, tuple]:
-    """Per input name: clean text, chrome, and lineage (parent name, relation, score, origin publisher)."""
-    name_of = {i: n for n, i in ids.items()}
-    out = {}
-    for name, cid in ids.items():
-        show = run.json("show", str(cid))
-        lin = run.json("lineage", str(cid))
-        parent = lin["parent"]  # type: ignore[index]
-        out[name] = (
-            show["text"],  # type: ignore[index]
-            [(c["reason"], c["text"]) for c in show["chrome"]],  # type: ignore[index]
-            (name_of[parent["id"]], parent["relation"], parent["score"]) if parent else None,
-            lin["origin"]["publisher"],  # type: ignore[index]
-        )
-    return out
-
-
-def add_all(run: Run, paths: list[Path]) -> dict[str, int]:
-    # --jobs 1: cleaning stays in this process, where a test can stand in an older cleaner
-    code, rows = run.add_json("--jobs", "1", *map(str, paths))
-    assert code == 0, rows
-    return {Path(r["path"]).name: r["id"] for r in rows}
-
-
-def reprocess(run: Run) -> dict:
-    result = run("reprocess", "--json")
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 @pytest.fixture
@@ -63,20 +26,29 @@ def site_pages(tmp_path: Path) -> list[Path]:
     return paths
 
 
-def test_reprocess_removes_the_site_template_in_any_add_order(tmp_path: Path, site_pages: list[Path]) -> None:
-    forward, backward = Run(tmp_path / "forward.db"), Run(tmp_path / "backward.db")
-    ids_f = add_all(forward, site_pages)
-    ids_b = add_all(backward, site_pages[::-1])
-    before = state(forward, ids_f)
-    assert state(backward, ids_b) == before  # add keeps every capture's text whatever the order
-    assert all(SITE_FOOTER in text for text, *_ in before.values())  # templates are removed by reprocess
+def unlearned_add(run: Run, paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Add as before migration 0004: paragraphs recorded by site, no template counted or removed."""
+    with monkeypatch.context() as m:
+        m.setattr(pipeline.sitechrome, "sitechrome_learn", lambda session, site, item, **_: (item, {}))
+        m.setattr(pipeline.sitechrome, "sitechrome_spread", lambda session, capture_id, site, item, **_: [])
+        return add_all(run, paths)
+
+
+def test_reprocess_removes_a_site_template_that_add_did_not_learn(
+    tmp_path: Path, site_pages: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, learned = Run(tmp_path / "old.db"), Run(tmp_path / "learned.db")
+    ids_o = unlearned_add(old, site_pages[::-1], monkeypatch)
+    ids_l = add_all(learned, site_pages)
+    before = state(old, ids_o)
+    assert all(SITE_FOOTER in text for text, *_ in before.values())
     falsely_linked = [n for n in ("story1.txt", "story2.txt", "story3.txt") if before[n][2] is not None]
     assert falsely_linked  # the shared footer alone made unrelated stories look like rewrites
 
-    summary = reprocess(forward)
+    summary = reprocess(old)
     assert summary["captures"] == summary["recleaned"] == 6
     assert summary["texts_changed"] == 6  # every capture of the site loses the footer
-    after = state(forward, ids_f)
+    after = state(old, ids_o)
     edges_before = {n: (v[2] or (None, None))[:2] for n, v in before.items()}
     edges_after = {n: (v[2] or (None, None))[:2] for n, v in after.items()}
     assert summary["edges_changed"] == sum(edges_before[n] != edges_after[n] for n in before)
@@ -86,15 +58,16 @@ def test_reprocess_removes_the_site_template_in_any_add_order(tmp_path: Path, si
     assert all(after[f"story{n}.txt"][2] is None for n in range(5))
     for text, chrome, *_ in after.values():
         assert ("site-template", SITE_FOOTER) in chrome
+    assert state(learned, ids_l) == after  # what add makes, in the other order, with the template learned
+    counts = "SELECT c.path, p.paragraph_hash, p.position, p.other_stories FROM site_paragraph p " \
+        "JOIN capture c ON c.id = p.capture_id"
+    assert sorted(old.sql(counts)) == sorted(learned.sql(counts))
 
-    reprocess(backward)
-    assert state(backward, ids_b) == after  # reprocessed, the add order no longer matters
-
-    snapshot = dump(forward)
-    again = reprocess(forward)
+    snapshot = dump(old)
+    again = reprocess(old)
     assert (again["texts_changed"], again["edges_changed"], again["texts_removed"]) == (0, 0, 0)
-    assert dump(forward) == snapshot  # a second run rewrites nothing
-    assert "6 of 6 captures re-cleaned: 0 texts changed, 0 lineage edges changed" in forward("reprocess").stdout
+    assert dump(old) == snapshot  # a second run rewrites nothing
+    assert "6 of 6 captures re-cleaned: 0 texts changed, 0 lineage edges changed" in old("reprocess").stdout
 
 
 def old_cleaner(capture: Capture) -> Article:

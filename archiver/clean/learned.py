@@ -6,13 +6,21 @@ paragraphs that recur in at least LEARNED_MIN_STORIES other stories into chrome 
 their shared paragraphs are body, not template) is decided by a caller-supplied `same_story`, because
 that needs the verifier, which sits to the right of the cleaner.  The database reads live in
 `archiver.sitechrome`; nothing here knows about storage.
+
+The rule is exact and a function of the site's set of captures: a paragraph of capture C is template
+when at least LEARNED_MIN_STORIES *other* captures of the site hold it and do not tell C's story
+(`learned_counts`, counted up to that number). No cap on which captures are looked at, so adding a
+capture can only raise counts: a paragraph that is template stays template, whatever order captures
+arrive in. Captures are compared in one canonical paragraph order (`learned_order`) that the store
+can rebuild exactly from a stored text and its removed template paragraphs.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -20,8 +28,9 @@ from archiver.types import Article, Chrome
 
 LEARNED_REASON = "site-template"
 # other stories of the same site a paragraph must recur in to count as template. Not calibrated on a
-# corpus (aeb-dev has at most 2 pages per site); 3 = "a handful of captures" (the 4th capture of a site
-# is cleaned) while a background paragraph reused in two follow-up stories of one event stays body.
+# corpus (aeb-dev has at most 2 pages per site); 3 = "a handful of captures" (once 4 different stories of
+# a site share a paragraph, all 4 lose it) while a background paragraph reused in two follow-up stories of
+# one event stays body.
 LEARNED_MIN_STORIES = 3
 # two captures share paragraphs covering at least this share of the shorter one's words: the same story
 # (a syndicated copy, an excerpt, a version). A template (footer + teaser) is well under half of a news
@@ -40,6 +49,9 @@ class SiteCapture:
     paragraphs: tuple[str, ...]
 
 
+# the same paragraphs are keyed again for every capture they are compared with; 65,536 paragraphs (a few
+# MB) hold the sites an add or a reprocess of a few thousand captures reads, sized, not tuned
+@functools.lru_cache(maxsize=1 << 16)
 def learned_key(paragraph: str) -> str:
     """The paragraph's identity across captures: lowercased, whitespace folded, each run of digits as 0, hashed."""
     folded = _DIGIT_RE.sub("0", _SPACE_RE.sub(" ", paragraph).strip().lower())
@@ -73,6 +85,58 @@ def learned_share(mine: Sequence[str], theirs: Sequence[str]) -> float:
     return min(shared_mine, shared_theirs) / shorter if shorter else 0.0
 
 
+def learned_positions(paragraphs: Sequence[str]) -> dict[str, int]:
+    """Each paragraph key's first position in the capture's body before learned removal."""
+    out: dict[str, int] = {}
+    for i, p in enumerate(paragraphs):
+        out.setdefault(learned_key(p), i)
+    return out
+
+
+def learned_order(paragraphs: Sequence[str], positions: Mapping[str, int] | None = None) -> tuple[str, ...]:
+    """The canonical order two captures are compared in: paragraphs grouped by key, groups by first position.
+
+    That is the body order, except that a paragraph repeated further down sits beside its first copy. The
+    store rebuilds it from the kept paragraphs, the removed template paragraphs and the recorded positions
+    (`positions`; without them, first appearance in `paragraphs`).
+    """
+    groups: dict[str, list[str]] = {}
+    for p in paragraphs:
+        groups.setdefault(learned_key(p), []).append(p)
+    first = {key: i for i, key in enumerate(groups)}
+    where = positions or {}
+    ordered = sorted(groups, key=lambda k: (where[k], 0) if k in where else (len(first) + first[k], 1))
+    return tuple(p for key in ordered for p in groups[key])
+
+
+def learned_counts(
+    keys: Iterable[str],
+    holders: Callable[[str], Iterable[int]],
+    other_story: Callable[[int], bool],
+    cap: int = LEARNED_MIN_STORIES,
+) -> dict[str, int]:
+    """Per key: how many other captures holding it (`holders`) tell another story, counted up to `cap`.
+
+    Exact whatever order `holders` yields them in; it stops at `cap`, so a footer on thousands of
+    captures costs a few comparisons.
+    """
+    counts: dict[str, int] = {}
+    for key in dict.fromkeys(keys):
+        n = 0
+        for other in holders(key):
+            if other_story(other):
+                n += 1
+                if n >= cap:
+                    break
+        counts[key] = n
+    return counts
+
+
+def learned_template_keys(counts: Mapping[str, int], min_stories: int = LEARNED_MIN_STORIES) -> set[str]:
+    """The keys whose count of other stories reached `min_stories`: the site's template in this capture."""
+    return {key for key, n in counts.items() if n >= min_stories}
+
+
 def learned_templates(
     paragraphs: Sequence[str],
     others: Iterable[SiteCapture],
@@ -80,15 +144,20 @@ def learned_templates(
     min_stories: int = LEARNED_MIN_STORIES,
 ) -> set[str]:
     """Keys of this capture's paragraphs found in at least `min_stories` other captures of other stories."""
-    mine = {learned_key(p) for p in paragraphs}
-    counts: dict[str, int] = {}
-    for other in others:
-        shared = mine & {learned_key(p) for p in other.paragraphs}
-        if not shared or same_story(paragraphs, other.paragraphs):
-            continue
-        for key in shared:
-            counts[key] = counts.get(key, 0) + 1
-    return {key for key, n in counts.items() if n >= min_stories}
+    by_id = {o.capture_id: o for o in others}
+    holders: dict[str, list[int]] = {}
+    for o in by_id.values():
+        for key in dict.fromkeys(learned_key(p) for p in o.paragraphs):
+            holders.setdefault(key, []).append(o.capture_id)
+    verdict: dict[int, bool] = {}
+
+    def other_story(i: int) -> bool:
+        if i not in verdict:
+            verdict[i] = not same_story(paragraphs, by_id[i].paragraphs)
+        return verdict[i]
+
+    counts = learned_counts((learned_key(p) for p in paragraphs), lambda k: holders.get(k, ()), other_story, min_stories)
+    return learned_template_keys(counts, min_stories)
 
 
 def learned_apply(article: Article, templates: set[str]) -> Article:
