@@ -52,13 +52,13 @@ def _context() -> Any:
 
     A forkserver would outlive a killed `add`: it waits for every holder of its pipe to go, and its
     own workers hold it. Forked workers drop the database connections they inherit without closing
-    them (`on_start`), as the guarded worker does, and touch no database.
+    them (`on_start`) and touch no database.
     """
     return multiprocessing.get_context("fork")
 
 
 def _worker_start(memory: int, on_start: Callable[[], None] | None) -> None:
-    """In each pool worker: death with its parent, the guarded worker's address-space cap, `on_start`."""
+    """In each pool worker: death with its parent, the address-space cap (archiver.guard), `on_start`."""
     guard.die_with_parent()
     guard.limit_memory(memory)
     if on_start is not None:
