@@ -34,7 +34,7 @@ def state(run: Run, ids: dict[str, int]) -> dict[str, tuple]:
 
 def add_all(run: Run, paths: list[Path], jobs: int = 1) -> dict[str, int]:
     """Add the files in one `archive add`; input name -> capture id (a re-capture's own id)."""
-    # --jobs 1: cleaning stays in this process, where a test can stand in an older cleaner
+    # --jobs 1: the one worker is forked from this process, so a cleaner a test stands in is the one it runs
     code, rows = run.add_json("--jobs", str(jobs), *map(str, paths))
     assert code == 0, rows
     return {Path(r["path"]).name: r.get("recapture", r["id"]) for r in rows}
