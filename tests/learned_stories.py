@@ -79,3 +79,14 @@ def story_page(n: int, footer: str | None = SITE_FOOTER, site: str = "Valley Cou
     if footer:
         parts.append(footer)
     return "\n\n".join(parts) + "\n"
+
+
+def syndicated_copies() -> list[str]:
+    """Four captures of story 0 on its own site: as first published, updated, excerpted, re-headlined."""
+    title, paragraphs = STORIES[0]
+    return [
+        story_page(0),
+        story_page(0).replace(title, title + " (updated)"),
+        story_page(0).replace(paragraphs[2], ""),  # an excerpt: the last paragraph cut
+        story_page(0).replace(title, "Mill Street bridge closes for repairs"),
+    ]

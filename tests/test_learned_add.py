@@ -14,7 +14,7 @@ import pytest
 
 from archive_state import add_all, dump, reprocess, state
 from conftest import ROOT, Run
-from learned_stories import SITE_FOOTER, STORIES, story_page
+from learned_stories import SITE_FOOTER, STORIES, story_page, syndicated_copies
 
 SITE = "valley courier"
 # the same five stories and a re-headlined copy of story 0, added in these orders (file indexes)
@@ -111,13 +111,7 @@ def test_the_first_captures_lose_the_template_when_a_fourth_story_arrives(run: R
 
 def syndicated_pages(folder: Path) -> list[Path]:
     """Stories 1-3 of the site, and four captures of story 0: updated, excerpted, re-headlined."""
-    title, paragraphs = STORIES[0]
-    copies = [
-        story_page(0),
-        story_page(0).replace(title, title + " (updated)"),
-        story_page(0).replace(paragraphs[2], ""),  # an excerpt: the last paragraph cut
-        story_page(0).replace(title, "Mill Street bridge closes for repairs"),
-    ]
+    copies = syndicated_copies()
     pages = [(f"s{n}.txt", story_page(n)) for n in (1, 2, 3)] + [(f"copy{k}.txt", t) for k, t in enumerate(copies)]
     return [write(folder, name, text, 1_628_400_000 + k) for k, (name, text) in enumerate(pages)]
 

@@ -18,7 +18,7 @@ from archiver.clean.learned import (
 )
 from archiver.types import Article
 from conftest import Run
-from learned_stories import SITE_FOOTER, STORIES, story_page
+from learned_stories import SITE_FOOTER, STORIES, story_page, syndicated_copies
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:
@@ -62,13 +62,8 @@ def test_a_paragraph_shared_by_different_stories_of_a_site_is_removed(run: Run, 
 def test_paragraphs_of_the_same_story_syndicated_on_one_site_stay(run: Run, tmp_path: Path) -> None:
     for n in (1, 2, 3):
         add_one(run, write(tmp_path, f"s{n}.txt", story_page(n)))
-    title, paragraphs = STORIES[0]
-    copies = [
-        story_page(0),
-        story_page(0).replace(title, title + " (updated)"),
-        story_page(0).replace(paragraphs[2], ""),  # an excerpt: the last paragraph cut
-        story_page(0).replace(title, "Mill Street bridge closes for repairs"),
-    ]
+    _, paragraphs = STORIES[0]
+    copies = syndicated_copies()
     ids = [add_one(run, write(tmp_path, f"copy{k}.txt", text)) for k, text in enumerate(copies)]
     last = body(run, ids[-1])
     assert all(p in last["text"] for p in paragraphs), last["chrome"]  # in 3 other captures, but one story
