@@ -135,10 +135,11 @@ def verify_candidates(session: Session, text_id: int, body: str, bands: dict[str
     one transaction makes.
     """
     candidates = [t for t in store.candidates_by_bands(session, text_id, bands) if t < text_id]
+    if not candidates:
+        return 0
     found = 0
-    mine = scan_text(body) if candidates else None  # tokenised once for all its candidates
+    mine = scan_text(body)  # tokenised once for all its candidates
     for other in store.texts_get(session, candidates).values():
-        assert mine is not None
         result = compare_texts(mine, other.body)
         if result.relation is None:
             continue
