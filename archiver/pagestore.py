@@ -7,8 +7,6 @@ captures in any order gives the same version numbers.
 
 from __future__ import annotations
 
-from collections import deque
-
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
@@ -98,28 +96,30 @@ def page_versions(session: Session, page_id: int) -> list[PageVersion]:
 def family_of(session: Session, text_id: int) -> tuple[set[int], list[TextMatch]]:
     """Texts linked to this one by verified matches or by being versions of one page, and the matches.
 
-    A revision can share few words with the version before it; the page keeps it in the family.
+    A revision can share few words with the version before it; the page keeps it in the family. Walked a
+    level at a time (three queries per level, not per text), up to FAMILY_LIMIT texts.
     """
     seen = {text_id}
-    queue = deque([text_id])
+    frontier = [text_id]
     pages_seen: set[int] = set()
     matches: dict[tuple[int, int], TextMatch] = {}
-    while queue and len(seen) < FAMILY_LIMIT:
-        current = queue.popleft()
+    while frontier and len(seen) < FAMILY_LIMIT:
         linked: set[int] = set()
-        query = select(TextMatch).where(or_(TextMatch.text_a == current, TextMatch.text_b == current))
-        for m in session.scalars(query):
-            matches[(m.text_a, m.text_b)] = m
-            linked.update((m.text_a, m.text_b))
-        pages = {
-            p for p in session.scalars(select(Capture.page_id).where(Capture.text_id == current)) if p is not None
-        }
-        for page_id in pages - pages_seen:
-            pages_seen.add(page_id)
-            linked.update(session.scalars(select(Capture.text_id).where(Capture.page_id == page_id)))
-        for other in linked - seen:
-            seen.add(other)
-            queue.append(other)
+        pages: set[int] = set()
+        for start in range(0, len(frontier), 500):  # stay under SQLite's bound-parameter limit
+            some = frontier[start : start + 500]
+            query = select(TextMatch).where(or_(TextMatch.text_a.in_(some), TextMatch.text_b.in_(some)))
+            for m in session.scalars(query):
+                matches[(m.text_a, m.text_b)] = m
+                linked.update((m.text_a, m.text_b))
+            pages.update(session.scalars(select(Capture.page_id).where(Capture.text_id.in_(some))))
+        new_pages = sorted(p for p in pages - pages_seen if p is not None)
+        pages_seen.update(new_pages)
+        for start in range(0, len(new_pages), 500):
+            some_pages = new_pages[start : start + 500]
+            linked.update(session.scalars(select(Capture.text_id).where(Capture.page_id.in_(some_pages))))
+        frontier = sorted(linked - seen)
+        seen.update(frontier)
     return seen, [matches[k] for k in sorted(matches)]
 
 

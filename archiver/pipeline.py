@@ -31,7 +31,7 @@ from archiver.fetch import FetchPolicy
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.lineage import Edge, Match, Member, derive_edges
 from archiver.models import Capture as CaptureRow
-from archiver.models import LineageEdge, TextRow
+from archiver.models import LineageEdge, TextMatch, TextRow
 from archiver.sources import Failed, iter_captures
 from archiver.types import Article, Capture, Fingerprint
 from archiver.verify import VERSION as VERIFIER_VERSION
@@ -165,9 +165,11 @@ def _evidence_dict(result: object) -> dict[str, object]:
     return data
 
 
-def rederive_family(session: Session, text_id: int) -> list[Edge]:
-    """Recompute the lineage edges of every capture in this text's family."""
-    text_ids, match_rows = pagestore.family_of(session, text_id)
+def rederive_family(
+    session: Session, text_id: int, family: tuple[set[int], list[TextMatch]] | None = None
+) -> list[Edge]:
+    """Recompute the lineage edges of every capture in this text's family (`family`: its walk, if made)."""
+    text_ids, match_rows = family if family is not None else pagestore.family_of(session, text_id)
     rows = store.captures_of_texts(session, text_ids)
     credit_rows = store.credits_of(session, [r.id for r in rows])
     words = {t.id: t.words for t in store.texts_get(session, text_ids).values()}
@@ -200,9 +202,9 @@ def rederive_families(session: Session, text_ids: Iterable[int]) -> list[Edge]:
     for text_id in ids:
         if text_id in done or text_id not in existing:
             continue
-        family, _ = pagestore.family_of(session, text_id)
-        done |= family
-        edges.extend(rederive_family(session, text_id))
+        family = pagestore.family_of(session, text_id)
+        done |= family[0]
+        edges.extend(rederive_family(session, text_id, family))
     return edges
 
 

@@ -46,11 +46,14 @@ from archiver.verify import compare_texts
 if TYPE_CHECKING:
     from archiver.pipeline import Prepared
 
-# Holders of one paragraph read per query while counting a new capture's other stories, 4x more on each
-# further page. Captures already counting LEARNED_MIN_STORIES come first, and for a site's footer the
-# first few of them almost always tell another story than the new capture, so one small query does. A
-# query-size choice (the answer never depends on it), not tuned on a corpus.
-HOLDERS_FIRST_PAGE = 8
+# Holders of each paragraph read in the one query made for all of a new capture's paragraphs, and the
+# page size of any further query for one paragraph (4x more on each). Captures already counting
+# LEARNED_MIN_STORIES come first, and for a site's footer the first few of them almost always tell
+# another story than the new capture; 32 also covers a story syndicated 32 times on one site without a
+# further query. Holders' paragraphs are loaded HOLDERS_LOAD at a time, as the count needs them. Query and
+# batch sizes (the answer never depends on them), not tuned on a corpus.
+HOLDERS_FIRST_PAGE = 32
+HOLDERS_LOAD = 8
 
 
 def sitechrome_same_story(mine: Sequence[str], theirs: Sequence[str]) -> bool:
@@ -135,18 +138,23 @@ def sitechrome_learn(
         return item, {}
     mine = sitechrome_canonical(item)
     seen = seen if seen is not None else SiteSeen()
+    keys = learned_positions(mine)
+    first = store.site_holders_first(session, site, keys, exclude, HOLDERS_FIRST_PAGE)
 
     def holders(key: str) -> Iterator[int]:
+        ids = first.get(key, [])
         offset, size = 0, HOLDERS_FIRST_PAGE
         while True:
-            ids = store.site_holders(session, site, key, exclude, offset, size)
-            seen.load(session, ids)
-            yield from ids
+            for start in range(0, len(ids), HOLDERS_LOAD):
+                some = ids[start : start + HOLDERS_LOAD]
+                seen.load(session, some)
+                yield from some
             if len(ids) < size:
                 return
             offset, size = offset + size, size * 4
+            ids = store.site_holders(session, site, key, exclude, offset, size)
 
-    counts = learned_counts(learned_positions(mine), holders, lambda other: seen.judge(mine, other))
+    counts = learned_counts(keys, holders, lambda other: seen.judge(mine, other))
     return sitechrome_apply(item, learned_template_keys(counts)), counts
 
 

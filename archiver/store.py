@@ -318,6 +318,40 @@ def site_holders(session: Session, site: str, key: str, exclude: int | None, off
     return list(session.scalars(query.offset(offset).limit(limit)))
 
 
+def site_holders_first(
+    session: Session, site: str, keys: Iterable[str], exclude: int | None, limit: int
+) -> dict[str, list[int]]:
+    """The first `limit` holders of each paragraph key, in `site_holders` order, in one query per 500 keys.
+
+    A window over the (site, key, other stories, capture) index: one statement for a capture's paragraphs
+    instead of one per paragraph. Keys no other capture holds are absent.
+    """
+    unique = sorted(set(keys))
+    out: dict[str, list[int]] = {}
+    for start in range(0, len(unique), 500):
+        query = select(
+            SiteParagraph.paragraph_hash,
+            SiteParagraph.capture_id,
+            func.row_number()
+            .over(
+                partition_by=SiteParagraph.paragraph_hash,
+                order_by=(SiteParagraph.other_stories.desc(), SiteParagraph.capture_id.desc()),
+            )
+            .label("rank"),
+        ).where(SiteParagraph.site == site, SiteParagraph.paragraph_hash.in_(unique[start : start + 500]))
+        if exclude is not None:
+            query = query.where(SiteParagraph.capture_id != exclude)
+        ranked = query.subquery()
+        rows = session.execute(
+            select(ranked.c.paragraph_hash, ranked.c.capture_id)
+            .where(ranked.c.rank <= limit)
+            .order_by(ranked.c.paragraph_hash, ranked.c.rank)
+        )
+        for key, capture_id in rows:
+            out.setdefault(key, []).append(capture_id)
+    return out
+
+
 def site_rows_below(
     session: Session, site: str, keys: Iterable[str], cap: int, exclude: int
 ) -> list[tuple[int, str, int]]:

@@ -211,6 +211,29 @@ def test_an_add_to_a_big_site_compares_a_bounded_number_of_captures(
     assert len(calls) <= 4, len(calls)
 
 
+def test_the_count_reads_past_a_first_page_of_copies_of_the_same_story(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copies of one story fill the footer's first page of holders: the count reads on to other stories."""
+    from archiver import sitechrome
+
+    # pages of 2 holders, loaded one at a time: six copies of story 0 come before stories 1-3 (newest first)
+    monkeypatch.setattr(sitechrome, "HOLDERS_FIRST_PAGE", 2)
+    monkeypatch.setattr(sitechrome, "HOLDERS_LOAD", 1)
+    others = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in (1, 2, 3)]
+    copies = [
+        write(tmp_path / "pages", f"copy{k}.txt", story_page(0) + f"\nCopy {k}.\n", 1_628_500_000 + k)
+        for k in range(7)
+    ]
+    add_all(run, others)
+    add_all(run, copies[:6])
+    ids = add_all(run, copies[6:])
+    text = run.json("show", str(ids["copy6.txt"]))["text"]  # type: ignore[index]
+    assert SITE_FOOTER not in text
+    assert all(p in text for p in STORIES[0][1])
+    assert_reprocess_changes_nothing(run)
+
+
 def mixed_site(folder: Path) -> list[Path]:
     """Stories, copies, an excerpt, a teaser on four stories and a capture of another site, all with the footer."""
     teaser = "The county fair returns to the river grounds this summer with a new livestock barn, a longer midway and later hours."
