@@ -68,7 +68,6 @@ class Prepared:
     fingerprints: list[Fingerprint]
     bands: dict[str, list[bytes]]
     source_publisher: str | None
-    compressed: bytes | None = None  # the raw bytes as the blob stores them, compressed in the worker
 
 
 def prepare(capture: Capture) -> Prepared:
@@ -88,7 +87,6 @@ def prepare(capture: Capture) -> Prepared:
         fingerprints=fps,
         bands=bands,
         source_publisher=publisher,
-        compressed=store.blob_compress(capture.raw),
     )
 
 
@@ -218,7 +216,7 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     site = site_of(item.article, item.capture.url)
     seen = sitechrome.SiteSeen()
     learned, counts = sitechrome.sitechrome_learn(session, site, item, seen=seen)
-    store.blob_put(session, item.capture.raw, item.compressed)
+    store.blob_put(session, item.capture.raw)
     text_row, new_text = store.text_get_or_create(session, learned.article.text)
     if new_text:
         store.fingerprints_put(session, text_row.id, learned.fingerprints, learned.bands, fresh=True)
