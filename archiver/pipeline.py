@@ -170,7 +170,7 @@ def rederive_family(
     text_ids, match_rows = family if family is not None else pagestore.family_of(session, text_id)
     rows = store.captures_of_texts(session, text_ids)
     credit_rows = store.credits_of(session, [r.id for r in rows])
-    words = {t.id: t.words for t in store.texts_get(session, text_ids).values()}
+    words = store.text_words(session, text_ids)
     members = [
         _member(r, [(c.name, c.kind) for c in credit_rows.get(r.id, [])], words.get(r.text_id, 0)) for r in rows
     ]

@@ -208,6 +208,16 @@ def texts_get(session: Session, ids: Iterable[int]) -> dict[int, TextRow]:
     return {t.id: t for t in session.scalars(select(TextRow).where(TextRow.id.in_(ids)))}
 
 
+def text_words(session: Session, ids: Iterable[int]) -> dict[int, int]:
+    """Word counts of these texts, without reading their bodies."""
+    unique = sorted(set(ids))
+    out: dict[int, int] = {}
+    for start in range(0, len(unique), 500):
+        rows = session.execute(select(TextRow.id, TextRow.words).where(TextRow.id.in_(unique[start : start + 500])))
+        out.update((text_id, words) for text_id, words in rows)
+    return out
+
+
 def match_put(
     session: Session,
     text_x: int,

@@ -79,10 +79,15 @@ def learned_share(mine: Sequence[str], theirs: Sequence[str]) -> float:
     """Words of the paragraphs two captures share, as a share of the shorter capture's words."""
     theirs_keys = {learned_key(p) for p in theirs}
     mine_keys = {learned_key(p) for p in mine}
-    shared_mine = sum(len(p.split()) for p in mine if learned_key(p) in theirs_keys)
-    shared_theirs = sum(len(p.split()) for p in theirs if learned_key(p) in mine_keys)
-    shorter = min(sum(len(p.split()) for p in mine), sum(len(p.split()) for p in theirs))
+    shared_mine = sum(_words(p) for p in mine if learned_key(p) in theirs_keys)
+    shared_theirs = sum(_words(p) for p in theirs if learned_key(p) in mine_keys)
+    shorter = min(sum(map(_words, mine)), sum(map(_words, theirs)))
     return min(shared_mine, shared_theirs) / shorter if shorter else 0.0
+
+
+@functools.lru_cache(maxsize=1 << 16)  # counted again for every comparison, like the keys above
+def _words(paragraph: str) -> int:
+    return len(paragraph.split())
 
 
 def learned_positions(paragraphs: Sequence[str]) -> dict[str, int]:
