@@ -232,15 +232,18 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
         cleaner_version=CLEANER_VERSION,
         source_publisher=item.source_publisher,
     )
+    page_mates = 0
     if pagestore.page_attach(session, row) is not None:
         assert row.page_id is not None
-        pagestore.page_refresh(session, row.page_id)
-    sitechrome.sitechrome_record(session, row.id, site, item, counts)
-    if new_text:
-        verify_candidates(session, text_row.id, text_row.body, learned.bands)
+        page_mates = len(pagestore.page_refresh(session, row.page_id)) - 1
+    sitechrome.sitechrome_record(session, row.id, site, item, counts, fresh=True)
+    matched = verify_candidates(session, text_row.id, text_row.body, learned.bands) if new_text else 0
     grown = sitechrome.sitechrome_spread(session, row.id, site, item, seen=seen)
     touched = reclean_captures(session, grown)
-    edges = rederive_families(session, [text_row.id, *touched])
+    # a new text that matches no other and has no other capture on its page is a family of one capture,
+    # which has no lineage edge: nothing to re-derive (texts re-cleaned just now are in `touched`)
+    alone = new_text and matched == 0 and page_mates == 0
+    edges = rederive_families(session, [*([] if alone else [text_row.id]), *touched])
     own = next((e for e in edges if e.child_id == row.id), None)
     return row, own
 

@@ -159,11 +159,15 @@ def sitechrome_learn(
 
 
 def sitechrome_record(
-    session: Session, capture_id: int, site: str | None, item: Prepared, counts: dict[str, int]
+    session: Session, capture_id: int, site: str | None, item: Prepared, counts: dict[str, int], fresh: bool = False
 ) -> None:
-    """Record a capture's paragraphs (as prepared, before learned removal) under its site, with their counts."""
+    """Record a capture's paragraphs (as prepared, before learned removal) under its site, with their counts.
+
+    fresh=True: the capture is new in this transaction, with nothing recorded yet.
+    """
     positions = learned_positions(learned_paragraphs(item.article))
-    store.site_paragraphs_put(session, capture_id, site, [(k, p, counts.get(k, 0)) for k, p in positions.items()])
+    rows = [(k, p, counts.get(k, 0)) for k, p in positions.items()]
+    store.site_paragraphs_put(session, capture_id, site, rows, fresh=fresh)
 
 
 def sitechrome_spread(

@@ -308,10 +308,18 @@ def edges_replace(session: Session, capture_ids: Iterable[int], edges: Iterable[
 
 
 def site_paragraphs_put(
-    session: Session, capture_id: int, site: str | None, rows: Iterable[tuple[str, int | None, int]]
+    session: Session,
+    capture_id: int,
+    site: str | None,
+    rows: Iterable[tuple[str, int | None, int]],
+    fresh: bool = False,
 ) -> None:
-    """Replace a capture's paragraph rows: (key, first position, other stories), none when the site is unknown."""
-    session.execute(delete(SiteParagraph).where(SiteParagraph.capture_id == capture_id))
+    """Replace a capture's paragraph rows: (key, first position, other stories), none when the site is unknown.
+
+    fresh=True: the capture was stored in this transaction and has no rows yet (no delete needed).
+    """
+    if not fresh:
+        session.execute(delete(SiteParagraph).where(SiteParagraph.capture_id == capture_id))
     if site is None:
         return
     values = [
