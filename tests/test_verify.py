@@ -13,7 +13,7 @@ from archiver.verify import Comparison, compare_texts, tile, tile_chain
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"
-CLOUGH = Path("/work/shared/data/clough-dev/texts")
+CLOUGH = Path(__file__).parent / "data" / "clough"  # ten of the Clough & Stevenson texts (tests/data/README.md)
 
 
 def _seed(prefix: str) -> str:
@@ -184,10 +184,6 @@ def test_seed_lineage_relations() -> None:
 
 # -- Clough & Stevenson ----------------------------------------------------------------------------
 
-clough = pytest.mark.skipif(not CLOUGH.is_dir(), reason="clough-dev data not present")
-
-
-@clough
 @pytest.mark.parametrize(
     ("file", "relations"),
     [
