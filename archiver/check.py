@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import Column, func, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
 from archiver.db import Archive
@@ -94,7 +95,7 @@ def check_sqlite_file(session: Session, out: list[Problem]) -> None:
 
 
 # (child column, parent column): every reference the schema declares, checked with plain joins.
-REFERENCES: list[tuple[Column, Column]] = [  # type: ignore[type-arg]
+REFERENCES: list[tuple[ColumnElement[Any], ColumnElement[Any]]] = [
     (Capture.__table__.c.blob_sha256, Blob.__table__.c.sha256),
     (Capture.__table__.c.text_id, TextRow.__table__.c.id),
     (ChromeRow.__table__.c.capture_id, Capture.__table__.c.id),
@@ -135,7 +136,7 @@ def check_references(session: Session, out: list[Problem]) -> None:
     unused.close()
 
 
-def _batches(session: Session, query) -> Iterator[list]:  # type: ignore[no-untyped-def, type-arg]
+def _batches(session: Session, query) -> Iterator[Sequence[Any]]:  # type: ignore[no-untyped-def]
     result = session.execute(query.execution_options(yield_per=CHECK_BATCH))
     yield from result.partitions()
 

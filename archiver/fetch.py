@@ -67,7 +67,7 @@ def fetch_resolve(host: str, port: int, policy: FetchPolicy) -> list[tuple[Any, 
         raise InputError(f"cannot resolve host {host}: {e.strerror}") from e
     if not policy.allow_private:
         for info in infos:
-            address = info[4][0]
+            address = str(info[4][0])
             reason = fetch_address_refusal(address)
             if reason:
                 raise RefusedURL(f"refused: {host} resolves to {reason} address {address}")

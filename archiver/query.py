@@ -180,7 +180,7 @@ def families(archive: Archive) -> list[dict[str, Any]]:
         members: dict[int, list[int]] = {}
         for capture_id in session.scalars(select(Capture.id).order_by(Capture.id)):
             members.setdefault(root_of(capture_id, parent_of), []).append(capture_id)
-        out = []
+        out: list[dict[str, Any]] = []
         for root, ids in members.items():
             row = session.get(Capture, root)
             assert row is not None

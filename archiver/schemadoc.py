@@ -7,7 +7,10 @@ this from a fresh archive and compares it with docs/schema.md, so the document c
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, inspect
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Engine, Table, inspect
 
 from archiver.db import SEARCH_OBJECTS
 from archiver.models import Base
@@ -124,7 +127,7 @@ TYPE_NAMES = {
 }
 
 
-def _type_name(column: dict[str, object]) -> str:
+def _type_name(column: Mapping[str, Any]) -> str:
     name = str(column["type"]).lower()
     return TYPE_NAMES.get(name.split("(")[0], name)
 
@@ -132,8 +135,8 @@ def _type_name(column: dict[str, object]) -> str:
 def schema_markdown(engine: Engine) -> str:
     """Markdown describing every table, column and view of the archive at `engine`."""
     insp = inspect(engine)
-    models = {t.name: t for t in Base.metadata.sorted_tables}
-    mappers = {m.local_table.name: m for m in Base.registry.mappers}
+    models = {t.name: t for t in Base.metadata.sorted_tables if isinstance(t, Table)}
+    mappers = {m.local_table.name: m for m in Base.registry.mappers if isinstance(m.local_table, Table)}
     lines = [
         "# The archive's schema",
         "",

@@ -175,7 +175,7 @@ def _text_lines(text: str) -> list[str]:
     """Normalised lines; '' marks a blank line."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     out = []
-    pieces = []
+    pieces: list[str] = []
     for line in text.split("\n"):
         stripped = line.strip()
         pieces.extend(_BLOCK_SPACES_RE.split(stripped) if len(stripped) >= BLOCK_SPACES_MIN_CHARS else [line])
