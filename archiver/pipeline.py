@@ -55,6 +55,7 @@ class AddResult:
     page: str | None = None  # the normalised page URL, when the capture has one
     version: int | None = None  # which version of that page it shows
     recapture: int | None = None  # for a re-capture of an unchanged version: the new capture's own id
+    recleaned: list[int] | None = None  # earlier captures of the site re-cleaned: this add made a template
     redirected_from: str | None = None  # the URL as given, when fetching it was redirected to `url`
 
 
@@ -206,8 +207,10 @@ def rederive_families(session: Session, text_ids: Iterable[int]) -> list[Edge]:
     return edges
 
 
-def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge | None]:
+def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge | None, list[int]]:
     """Write one prepared capture and re-derive its family's lineage (caller commits).
+
+    Returns the stored capture, its lineage edge, and the earlier captures it had re-cleaned.
 
     The site's learned template is removed from it first (`sitechrome.sitechrome_learn`), its paragraphs
     are recorded with their counts, and the earlier captures of the site for which it makes a paragraph
@@ -239,13 +242,13 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     sitechrome.sitechrome_record(session, row.id, site, item, counts, fresh=True)
     matched = verify_candidates(session, text_row.id, text_row.body, learned.bands) if new_text else 0
     grown = sitechrome.sitechrome_spread(session, row.id, site, item, seen=seen)
-    touched = reclean_captures(session, grown)
+    recleaned, touched = reclean_captures(session, grown)
     # a new text that matches no other and has no other capture on its page is a family of one capture,
     # which has no lineage edge: nothing to re-derive (texts re-cleaned just now are in `touched`)
     alone = new_text and matched == 0 and page_mates == 0
     edges = rederive_families(session, [*([] if alone else [text_row.id]), *touched])
     own = next((e for e in edges if e.child_id == row.id), None)
-    return row, own
+    return row, own, recleaned
 
 
 def capture_of_row(session: Session, row: CaptureRow) -> Capture:
@@ -255,15 +258,17 @@ def capture_of_row(session: Session, row: CaptureRow) -> Capture:
     return Capture(raw=raw, path=row.path, url=row.url, captured_at=when, content_type=row.content_type)
 
 
-def reclean_captures(session: Session, capture_ids: Iterable[int]) -> list[int]:
+def reclean_captures(session: Session, capture_ids: Iterable[int]) -> tuple[list[int], list[int]]:
     """Clean stored captures again from their raw bytes against the site template counted in the store.
 
     What `archive reprocess` does to one capture, for the few an add turns a paragraph into template in:
     new text (fingerprints, band keys, matches with the earlier texts), chrome, page versions; texts no
-    capture carries any more are removed. Returns the texts whose families need their lineage re-derived.
-    A capture that can no longer be cleaned keeps its text, as in `archive reprocess`.
+    capture carries any more are removed. Returns the captures re-cleaned and the texts whose families need
+    their lineage re-derived. A capture that can no longer be cleaned keeps its text, as `archive reprocess`
+    leaves it.
     """
     touched: list[int] = []
+    recleaned: list[int] = []
     new_texts: list[tuple[TextRow, dict[str, list[bytes]]]] = []
     old_texts: set[int] = set()
     pages: set[int] = set()
@@ -285,6 +290,7 @@ def reclean_captures(session: Session, capture_ids: Iterable[int]) -> list[int]:
             _, counts = sitechrome.sitechrome_learn(session, site, item, exclude=row.id)
             sitechrome.sitechrome_record(session, row.id, site, item, counts)
         learned = sitechrome.sitechrome_apply(item, sitechrome.sitechrome_templates(session, row.id))
+        recleaned.append(row.id)
         touched.extend(sorted(pagestore.text_neighbours(session, row.text_id)))
         old_texts.add(row.text_id)
         text_row, created = store.text_get_or_create(session, learned.article.text)
@@ -308,7 +314,7 @@ def reclean_captures(session: Session, capture_ids: Iterable[int]) -> list[int]:
         pagestore.page_refresh(session, page_id)
     for text_row, bands in sorted(new_texts, key=lambda t: t[0].id):
         verify_candidates(session, text_row.id, text_row.body, bands)
-    return touched
+    return recleaned, touched
 
 
 def add_one(archive: Archive, capture: Capture, prepare_fn: Callable[[Capture], Prepared] = prepare) -> AddResult:
@@ -364,8 +370,9 @@ def store_outcome(archive: Archive, capture: Capture, outcome: Prepared | WorkFa
         existing = store.capture_by_blob(session, outcome.digest)  # earlier in this batch, or another writer
         if existing is not None:
             return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
-        row, edge = store_prepared(session, outcome)
-        return _stored_result(session, label, row, edge, redirected_from)
+        row, edge, recleaned = store_prepared(session, outcome)
+        result = _stored_result(session, label, row, edge, redirected_from)
+        return dataclasses.replace(result, recleaned=recleaned) if recleaned else result
 
     try:
         return archive.write(work)

@@ -57,6 +57,8 @@ def add_result_line(result: AddResult) -> str:
         link = f"  [{result.relation} of #{result.parent}]"
     if result.recapture is not None:
         link = f"  [re-capture #{result.recapture}: version {result.version} unchanged]"
+    if result.recleaned:
+        link += "  [re-cleaned " + ", ".join(f"#{i}" for i in result.recleaned) + ": site template]"
     title = f"  {result.title}" if result.title else ""
     return f"{result.status:<10} #{result.id}  {result.path or result.url}{title}{link}"
 

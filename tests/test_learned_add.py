@@ -94,7 +94,13 @@ def test_the_first_captures_lose_the_template_when_a_fourth_story_arrives(run: R
     linked = run.json("lineage", str(ids["story1.txt"]))["parent"]  # type: ignore[index]
     assert linked is not None  # the shared footer makes two unrelated stories look like rewrites
 
-    ids.update(add_all(run, [site_pages[3]]))
+    result = run("add", str(site_pages[3]))  # the human line names the captures it re-cleaned
+    assert result.exit_code == 0, result.stderr
+    first = sorted(ids.values())
+    assert "[re-cleaned " + ", ".join(f"#{i}" for i in first) + ": site template]" in result.stdout
+    code, (added,) = run.add_json(str(site_pages[3]))  # already there: a duplicate, nothing re-cleaned
+    assert code == 0 and added["status"] == "duplicate" and "recleaned" not in added
+    ids["story3.txt"] = added["id"]
     for name, cid in ids.items():
         record = run.json("show", str(cid))
         assert SITE_FOOTER not in record["text"], name  # type: ignore[index]

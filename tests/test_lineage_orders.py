@@ -43,7 +43,7 @@ def lineage_by_name(db: str, order: tuple[str, ...], prepared: dict[str, Prepare
         ids = {}
         for f in order:
             with archive.session() as session:
-                row, _ = store_prepared(session, prepared[f])
+                row, _, _ = store_prepared(session, prepared[f])
                 session.commit()
                 ids[f] = row.id
         name_of = {i: f for f, i in ids.items()}
@@ -125,7 +125,8 @@ def test_captures_with_equal_times_order_alike_whichever_is_added_last(new_db_fa
             ids = {}
             for d in order:
                 with archive.session() as session:
-                    row, _ = store_prepared(session, prepare(Capture(d.raw, d.name, d.url, when, d.content_type)))
+                    capture = Capture(d.raw, d.name, d.url, when, d.content_type)
+                    row, _, _ = store_prepared(session, prepare(capture))
                     session.commit()
                     ids[row.id] = d.name
             answers.add(tuple(sorted(
