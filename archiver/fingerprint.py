@@ -342,14 +342,17 @@ def band_shingles(text: str) -> dict[str, list[tuple[int, ...]]]:
 
 
 def band_shingles_of(
-    word_tokens: Sequence[str], skeleton_tokens: Sequence[str]
+    word_tokens: Sequence[str], skeleton_tokens: Sequence[str], kinds: Iterable[str] = ("minhash", "skeleton")
 ) -> dict[str, list[tuple[int, ...]]]:
-    """`band_shingles` of a text already tokenised: its `words` and its `skeleton`."""
+    """`band_shingles` (of these kinds only) of a text already tokenised: its `words` and its `skeleton`."""
     out: dict[str, list[tuple[int, ...]]] = {}
+    wanted = set(kinds)
     for kind, tokens, n, num_perm, seed, rows in (
         ("minhash", word_tokens, MINHASH_SHINGLE, MINHASH_NUM_PERM, MINHASH_SEED, MINHASH_ROWS),
         ("skeleton", skeleton_tokens, SKELETON_SHINGLE, SKELETON_NUM_PERM, SKELETON_SEED, SKELETON_ROWS),
     ):
+        if kind not in wanted:
+            continue
         held = [int(h) for h in minhash_argmin(shingles(tokens, n), num_perm, seed)]
         out[kind] = [tuple(held[i : i + rows]) for i in range(0, num_perm, rows)]
     return out
@@ -363,10 +366,14 @@ def shared_evidence(
     """How many distinct shingle sets set the band keys text A shares with `keys_b` ((kind, key) pairs).
 
     The count candidate search compares with `CANDIDATE_MIN_EVIDENCE` (archiver.store): shared band keys,
-    each shingle counted once however many permutations it holds the minimum of.
+    each shingle counted once however many permutations it holds the minimum of. Only the kinds in
+    `shingles_a` are counted.
     """
     held = {
-        (kind, key): (kind, shingles_a[kind][i]) for kind, keys in bands_a.items() for i, key in enumerate(keys)
+        (kind, key): (kind, shingles_a[kind][i])
+        for kind, keys in bands_a.items()
+        if kind in shingles_a
+        for i, key in enumerate(keys)
     }
     return len({held[k] for k in keys_b if k in held})
 

@@ -138,7 +138,9 @@ def verify_candidates(session: Session, text_id: int, body: str, bands: dict[str
     if not hits:
         return 0
     mine = scan_text(body)  # tokenised once for its shingles and all its candidates
-    candidates = store.candidates_of_hits(hits, bands, band_shingles_of(mine.words, mine.skeleton))
+    candidates = store.candidates_of_hits(
+        hits, bands, lambda kinds: band_shingles_of(mine.words, mine.skeleton, kinds)
+    )
     if not candidates:
         return 0
     found = 0

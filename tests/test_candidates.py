@@ -112,3 +112,25 @@ def test_band_shingles_name_the_shingle_holding_each_stored_minimum() -> None:
         a, b = _perms(int(fp.params["seed"]), int(fp.params["num_perm"]))
         held = np.array([h for (h,) in band_shingles(COPY_A)[fp.kind]], dtype=np.uint64)
         assert (((held * a + b) % _MERSENNE) & _MASK32).astype(np.uint32).tolist() == unpack_values(fp).tolist()
+
+
+def test_shingles_are_made_only_for_texts_sharing_keys_of_one_kind() -> None:
+    seeds = Path(__file__).resolve().parent.parent / "examples" / "seeds"
+    npr = [_signature(next(seeds.glob(f"{p}_*.txt")).read_text(encoding="utf-8")) for p in ("001", "002")]
+    asked: list[list[str]] = []
+
+    def asking(held: dict[str, list[tuple[int, ...]]]):  # type: ignore[no-untyped-def]
+        def shingles(kinds: list[str]) -> dict[str, list[tuple[int, ...]]]:
+            asked.append(kinds)
+            return {k: held[k] for k in kinds}
+
+        return shingles
+
+    (bands_1, held_1), (bands_2, _) = npr
+    copy_hit = {1: _keys(bands_1) & _keys(bands_2)}  # both kinds: two shingles at least, none computed
+    assert {kind for kind, _ in copy_hit[1]} == {"minhash", "skeleton"}
+    assert store.candidates_of_hits(copy_hit, bands_1, asking(held_1)) == [1] and asked == []
+    (bands_a, held_a), (bands_b, _) = _signature(CHANCE_A), _signature(CHANCE_B)
+    chance_hit = {2: _keys(bands_a) & _keys(bands_b)}
+    assert store.candidates_of_hits(chance_hit, bands_a, asking(held_a)) == []
+    assert asked == [["minhash"]]
