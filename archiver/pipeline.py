@@ -28,7 +28,7 @@ from archiver.db import Archive
 from archiver.errors import ArchiveError, DatabaseError
 from archiver.export import expand_exports
 from archiver.fetch import FetchPolicy
-from archiver.fingerprint import band_keys, fingerprint_text
+from archiver.fingerprint import band_keys, band_shingles_of, fingerprint_text
 from archiver.lineage import Edge, Match, Member, derive_edges
 from archiver.models import Capture as CaptureRow
 from archiver.models import LineageEdge, TextMatch, TextRow
@@ -128,16 +128,21 @@ def _member(row: CaptureRow, credits: list[tuple[str, str]], words: int) -> Memb
 
 
 def verify_candidates(session: Session, text_id: int, body: str, bands: dict[str, list[bytes]]) -> int:
-    """Compare a new text with the earlier texts (lower ids) sharing band keys; store the verified matches.
+    """Compare a new text with its earlier candidates (lower ids; `store.candidates_of_hits`), store matches.
 
     Each pair is compared once, the later text first, as `archive reprocess` does, however many texts
     one transaction makes.
     """
-    candidates = [t for t in store.candidates_by_bands(session, text_id, bands) if t < text_id]
+    hits = {t: keys for t, keys in store.band_hits(session, text_id, bands).items() if t < text_id}
+    if not hits:
+        return 0
+    mine = scan_text(body)  # tokenised once for its shingles and all its candidates
+    candidates = store.candidates_of_hits(
+        hits, bands, lambda kinds: band_shingles_of(mine.words, mine.skeleton, kinds)
+    )
     if not candidates:
         return 0
     found = 0
-    mine = scan_text(body)  # tokenised once for all its candidates
     for other in store.texts_get(session, candidates).values():
         result = compare_texts(mine, other.body)
         if result.relation is None:

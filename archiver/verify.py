@@ -321,6 +321,7 @@ class TextScan:
     text: str
     spans: list[tuple[str, int, int]]  # normalised words with their character offsets
     words: list[str]
+    skeleton: list[str]  # the ordered skeleton (fingerprint.skeleton)
     grams: dict[int, set[str]]  # word n-grams for n in CONTAINMENT_NS
     skeleton_grams: set[str]  # skeleton SKELETON_N-grams
     quoted: list[bool]  # per word: inside quotation marks
@@ -335,6 +336,7 @@ def scan_text(text: str) -> TextScan:
         text=text,
         spans=spans,
         words=words,
+        skeleton=skel,
         grams={n: shingles(words, n) for n in CONTAINMENT_NS},
         skeleton_grams=shingles(skel, SKELETON_N),
         quoted=quoted_words(text, spans),

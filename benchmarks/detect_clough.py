@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archiver.fingerprint import band_keys, fingerprint_text  # noqa: E402
-from archiver.store import CANDIDATE_MIN_SHARED_KEYS  # noqa: E402
+from archiver.fingerprint import band_keys, band_shingles, fingerprint_text, shared_evidence  # noqa: E402
+from archiver.store import CANDIDATE_MIN_EVIDENCE  # noqa: E402
 from archiver.verify import compare_texts  # noqa: E402
 
 CATEGORIES = ("cut", "light", "heavy", "non")
@@ -35,8 +35,18 @@ TARGETS = (
 )
 
 
-def _keys(text: str) -> dict[str, set[bytes]]:
-    return {fp.kind: set(band_keys(fp)) for fp in fingerprint_text(text) if fp.kind != "exact"}
+Sig = tuple[dict[str, list[bytes]], dict[str, list[tuple[int, ...]]]]
+
+
+def _keys(text: str) -> Sig:
+    """A text's band keys per kind and the shingles that set them."""
+    bands = {fp.kind: band_keys(fp) for fp in fingerprint_text(text) if fp.kind != "exact"}
+    return bands, band_shingles(text)
+
+
+def _evidence(a: Sig, b: Sig, kinds: tuple[str, ...] = ("minhash", "skeleton")) -> int:
+    """Distinct shingles setting the band keys a and b share (these kinds), as candidate search counts."""
+    return shared_evidence({k: a[0][k] for k in kinds}, a[1], {(k, key) for k in kinds for key in b[0][k]})
 
 
 def _table(results: list[dict[str, object]], title: str) -> None:
@@ -76,9 +86,9 @@ def run_clough(data: Path) -> list[dict[str, object]]:
             continue
         cmp = compare_texts(texts[r["file"]], texts[r["source_file"]])
         ka, kb = keys[r["file"]], keys[r["source_file"]]
-        nm, ns = len(ka["minhash"] & kb["minhash"]), len(ka["skeleton"] & kb["skeleton"])
-        cm, cs = nm >= CANDIDATE_MIN_SHARED_KEYS, ns >= CANDIDATE_MIN_SHARED_KEYS
-        both = nm + ns >= CANDIDATE_MIN_SHARED_KEYS  # what store.candidates_by_bands asks
+        cm = _evidence(ka, kb, ("minhash",)) >= CANDIDATE_MIN_EVIDENCE
+        cs = _evidence(ka, kb, ("skeleton",)) >= CANDIDATE_MIN_EVIDENCE
+        both = _evidence(ka, kb) >= CANDIDATE_MIN_EVIDENCE  # what store.candidates_by_bands asks
         results.append(
             {
                 "file": r["file"],
@@ -143,7 +153,7 @@ def run_seeds(seeds: Path) -> None:
     print("\n== seeds (raw dumps with chrome; expected: 001~002 copy, 000 rewrite of both, rest none) ==")
     for i, j in itertools.combinations(range(len(files)), 2):
         cmp = compare_texts(texts[i], texts[j])
-        cand = [k for k in ("minhash", "skeleton") if keys[i][k] & keys[j][k]]
+        cand = [k for k in ("minhash", "skeleton") if set(keys[i][0][k]) & set(keys[j][0][k])]
         want = expected.get((i, j))
         flag = "ok" if cmp.relation == want else f"EXPECTED {want}"
         print(

@@ -26,8 +26,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archiver.store import CANDIDATE_MIN_SHARED_KEYS  # noqa: E402
-from archiver.fingerprint import FUNCTION_WORDS, band_keys, fingerprint_text, shingles, words  # noqa: E402
+from archiver.fingerprint import (  # noqa: E402
+    FUNCTION_WORDS,
+    band_keys,
+    band_shingles,
+    fingerprint_text,
+    shared_evidence,
+    shingles,
+    words,
+)
+from archiver.store import CANDIDATE_MIN_EVIDENCE  # noqa: E402
 from archiver.verify import compare_texts  # noqa: E402
 
 SYNONYMS = {
@@ -149,21 +157,32 @@ def main() -> None:
     print(f"corpus: {len(texts)} texts, {n_fam} families, {family.count(-1)} independent bodies")
 
     t0 = time.perf_counter()
-    buckets: dict[bytes, list[int]] = defaultdict(list)
-    for i, t in enumerate(texts):
-        for fp in fingerprint_text(t):
-            for k in band_keys(fp):
-                buckets[k].append(i)
-    shared_keys: Counter[tuple[int, int]] = Counter(
-        pair for ids in buckets.values() for pair in combinations(sorted(set(ids)), 2)
-    )
-    cands = {pair for pair, n in shared_keys.items() if n >= CANDIDATE_MIN_SHARED_KEYS}  # as store.py does
+    buckets: dict[tuple[str, bytes], list[int]] = defaultdict(list)
+    bands = [{fp.kind: band_keys(fp) for fp in fingerprint_text(t) if fp.kind != "exact"} for t in texts]
+    for i, b in enumerate(bands):
+        for kind, keys in b.items():
+            for k in keys:
+                buckets[(kind, k)].append(i)
+    shared_keys: defaultdict[tuple[int, int], set[tuple[str, bytes]]] = defaultdict(set)
+    for key, ids in buckets.items():
+        for pair in combinations(sorted(set(ids)), 2):
+            shared_keys[pair].add(key)
+    held = {i for pair, keys in shared_keys.items() if len(keys) >= CANDIDATE_MIN_EVIDENCE for i in pair}
+    shingles_of = {i: band_shingles(texts[i]) for i in sorted(held)}
+    # as store.candidates_of_hits does, from the later text's side (the count is the same from either side)
+    cands = {
+        pair for pair, keys in shared_keys.items()
+        if len(keys) >= CANDIDATE_MIN_EVIDENCE
+        and shared_evidence(bands[pair[1]], shingles_of[pair[1]], keys) >= CANDIDATE_MIN_EVIDENCE
+    }
+    by_keys = sum(len(keys) >= CANDIDATE_MIN_EVIDENCE for keys in shared_keys.values())
     t1 = time.perf_counter()
     pred = {pair: compare_texts(texts[pair[0]], texts[pair[1]]) for pair in sorted(cands)}
     t2 = time.perf_counter()
     all_pairs = len(texts) * (len(texts) - 1) // 2
     print(
-        f"LSH: {len(cands)} candidate pairs of {all_pairs} ({len(cands) / all_pairs:.1%}); "
+        f"LSH: {len(cands)} candidate pairs of {all_pairs} ({len(cands) / all_pairs:.1%}; "
+        f"{by_keys} share >= {CANDIDATE_MIN_EVIDENCE} keys, counting a shingle's keys apart); "
         f"fingerprint {t1 - t0:.1f}s, verify {t2 - t1:.1f}s"
     )
 

@@ -6,7 +6,8 @@ Builds one SQLite archive: the five seeds through the real pipeline, then filler
 (synthetic news-like prose: Zipf-sampled words of real article bodies, with stock phrases such as
 wire credit lines, each fingerprinted and band-indexed exactly as `add` does). At each size it times,
 over several probes (new copies of the NPR seed text, each a little different, so each is a new
-text with real candidates to verify): the whole `add` of one capture, the LSH candidate lookup alone,
+text with real candidates to verify): the whole `add` of one capture, the LSH candidate lookup alone
+(band table query and the shingle count, from band keys and `band_shingles` made beforehand),
 and `lineage` of the NPR story. Prints medians, the largest/smallest size ratios (target <= 1.25)
 and peak RSS; also fingerprinting speed in texts/s.
 """
@@ -34,7 +35,7 @@ from sqlalchemy import insert  # noqa: E402
 from archiver import query, store  # noqa: E402
 from archiver.config import database_url  # noqa: E402
 from archiver.db import Archive  # noqa: E402
-from archiver.fingerprint import band_keys, fingerprint_text  # noqa: E402
+from archiver.fingerprint import band_keys, band_shingles, fingerprint_text  # noqa: E402
 from archiver.models import Blob, Capture, FingerprintBand, FingerprintRow, TextRow  # noqa: E402
 from archiver.pipeline import add_one  # noqa: E402
 from archiver.types import Capture as InputCapture  # noqa: E402
@@ -153,9 +154,10 @@ def measure(archive: Archive, size: int, npr_id: int) -> dict[str, float]:
         assert result.status == "new" and result.relation in ("copy", "identical"), result
         with archive.session() as session:
             row = session.get(Capture, result.id)
-            bands = {fp.kind: band_keys(fp) for fp in fingerprint_text(session.get(TextRow, row.text_id).body)}
+            body = session.get(TextRow, row.text_id).body
+            bands, held = {fp.kind: band_keys(fp) for fp in fingerprint_text(body)}, band_shingles(body)
             t1 = time.perf_counter()
-            found = store.candidates_by_bands(session, row.text_id, bands)
+            found = store.candidates_by_bands(session, row.text_id, bands, held)
             lookup_ms.append((time.perf_counter() - t1) * 1000)
             candidates.append(len(found))
         t2 = time.perf_counter()
