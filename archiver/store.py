@@ -367,12 +367,16 @@ def site_paragraphs_put(
         session.execute(insert(SiteParagraph), values)
 
 
+# The order a paragraph's holders are read in by both queries below (a first page, then further pages)
+_HOLDER_ORDER = (SiteParagraph.other_stories.desc(), SiteParagraph.capture_id.desc())
+
+
 def site_holders(session: Session, site: str, key: str, exclude: int | None, offset: int, limit: int) -> list[int]:
     """One page of the site's captures holding a paragraph: those counting most other stories first."""
     query = select(SiteParagraph.capture_id).where(SiteParagraph.site == site, SiteParagraph.paragraph_hash == key)
     if exclude is not None:
         query = query.where(SiteParagraph.capture_id != exclude)
-    query = query.order_by(SiteParagraph.other_stories.desc(), SiteParagraph.capture_id.desc())
+    query = query.order_by(*_HOLDER_ORDER)
     return list(session.scalars(query.offset(offset).limit(limit)))
 
 
@@ -391,10 +395,7 @@ def site_holders_first(
             SiteParagraph.paragraph_hash,
             SiteParagraph.capture_id,
             func.row_number()
-            .over(
-                partition_by=SiteParagraph.paragraph_hash,
-                order_by=(SiteParagraph.other_stories.desc(), SiteParagraph.capture_id.desc()),
-            )
+            .over(partition_by=SiteParagraph.paragraph_hash, order_by=_HOLDER_ORDER)
             .label("rank"),
         ).where(SiteParagraph.site == site, SiteParagraph.paragraph_hash.in_(unique[start : start + 500]))
         if exclude is not None:
