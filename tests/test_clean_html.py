@@ -250,3 +250,32 @@ def test_clean_html_real_page_f1(page_id: str) -> None:
     p, r = score.precision or 0.0, score.recall or 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     assert f1 >= FLOORS[page_id], (p, r)
+
+
+_META_FIELDS = ("title", "author", "url", "hostname", "date", "sitename", "filedate")
+_MARKUP_FOR_META = [
+    # meta tags and JSON-LD
+    '<html><head><title>Storm hits coast | Daily Item</title><meta name="author" content="Jane Roe">'
+    '<meta property="og:site_name" content="dailyitem"><link rel="canonical" href="https://www.dailyitem.com/a/1">'
+    '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-03-02T10:00:00Z"}'
+    "</script></head><body><article><p>Body text of the story.</p></article></body></html>",
+    # nothing in the head: author, date and site name from the page itself
+    "<html><body><h1>Council votes</h1><p class='byline'>By John Doe</p><time datetime='2023-05-06'>May 6</time>"
+    "<article><p>The council voted on Tuesday.</p></article><footer>(c) Town Crier</footer></body></html>",
+]
+
+
+@pytest.mark.parametrize("page", [*sorted(FLOORS), *range(len(_MARKUP_FOR_META))])
+@pytest.mark.parametrize("url", [None, "https://example.org/news/story.html"])
+def test_html_metadata_matches_trafilatura(page: str | int, url: str | None) -> None:
+    """Our metadata (trafilatura's steps less categories, tags and licence) equals `extract_metadata`'s."""
+    from archiver.clean.html import html_metadata, html_metadata_full, html_parse
+
+    if isinstance(page, str):
+        text, _ = decode_capture(capture(gzip.decompress((PAGES / f"{page}.html.gz").read_bytes())))
+    else:
+        text = _MARKUP_FOR_META[page]
+    ours, full = html_metadata(html_parse(text), url), html_metadata_full(html_parse(text), url)
+    assert ours is not None and full is not None
+    assert {f: getattr(ours, f) for f in _META_FIELDS} == {f: getattr(full, f) for f in _META_FIELDS}
+    assert any(getattr(ours, f) for f in ("title", "author", "date"))
