@@ -77,7 +77,6 @@ _QUOTES = str.maketrans(
 )  # fmt: skip
 # the same mapping without deletions, so offsets into the translated text are offsets into the original
 _QUOTES_SAME_LEN = {k: v for k, v in _QUOTES.items() if v is not None}
-_WS = re.compile(r"\s+")
 # after a word, a sentence ends if the next non-space character is . ! ? : or a line break comes first
 _BOUNDARY = re.compile(r"[^\S\n]*(?:[.!?:]|\n)")
 # A word: letters/digits, with inner apostrophes, dots or commas kept ("taliban's", "u.s", "375,000", "2.5").
@@ -87,7 +86,7 @@ _WORD = re.compile(r"\w+(?:['.,]\w+)*")
 def normalise(text: str) -> str:
     """NFKC, casefold, one kind of quote and dash, no invisible characters, whitespace folded to one space."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() splits at exactly what \s matches (str.isspace)
 
 
 def _norm_token(tok: str) -> str:
