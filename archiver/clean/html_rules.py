@@ -25,7 +25,7 @@ class Block:
 def html_fold(text: str) -> str:
     """Collapse runs of whitespace (incl. NBSP) to one space and strip.
 
-    str.split() splits at exactly the characters regex \s matches (both are str.isspace), 4x faster.
+    str.split() splits at exactly the characters regex \\s matches (both are str.isspace), 4x faster.
     """
     return " ".join(text.split())
 
