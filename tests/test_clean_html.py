@@ -279,3 +279,16 @@ def test_html_metadata_matches_trafilatura(page: str | int, url: str | None) -> 
     assert ours is not None and full is not None
     assert {f: getattr(ours, f) for f in _META_FIELDS} == {f: getattr(full, f) for f in _META_FIELDS}
     assert any(getattr(ours, f) for f in ("title", "author", "date"))
+
+
+def test_html_metadata_falls_back_to_trafilatura_when_a_step_is_gone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trafilatura release without one of the steps gets its whole extract_metadata, not an error."""
+    import archiver.clean.html as html_module
+
+    calls: list[str | None] = []
+    full = html_module.html_metadata_full
+    monkeypatch.setattr(html_module, "_METADATA_STEPS_FOUND", False)
+    monkeypatch.setattr(html_module, "html_metadata_full", lambda tree, url: calls.append(url) or full(tree, url))
+    article = clean_html(_MARKUP_FOR_META[0].replace("Body text of the story.", "Body text of the story. " * 5))
+    assert (article.byline, article.published) == ("Jane Roe", "2024-03-02")
+    assert calls == [None]

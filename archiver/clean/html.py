@@ -309,6 +309,8 @@ def html_metadata(tree: Any, url: str | None) -> Any:
     cleaning a page). `tests/test_clean_html.py` checks the fields against `extract_metadata`.
     """
     m = trafilatura_metadata
+    if not _METADATA_STEPS_FOUND:
+        return html_metadata_full(tree, url)
     try:
         meta = m.examine_meta(tree)
         if meta.author and " " not in meta.author:
@@ -344,6 +346,14 @@ def html_metadata(tree: Any, url: str | None) -> Any:
     return meta
 
 
+# the steps are trafilatura internals: a release that renames one gets its whole extract_metadata instead
+_METADATA_STEPS_FOUND = all(
+    hasattr(trafilatura_metadata, name)
+    for name in (
+        "examine_meta", "extract_meta_json", "extract_title", "extract_author", "extract_url", "extract_domain",
+        "find_date", "extract_sitename", "META_URL",
+    )
+)
 # the date settings trafilatura's extraction passes to htmldate (its configured EXTENSIVE_DATE_SEARCH)
 _DATE_PARAMS = set_date_params(DEFAULT_CONFIG.getboolean("DEFAULT", "EXTENSIVE_DATE_SEARCH"))
 
