@@ -288,7 +288,12 @@ def test_html_metadata_falls_back_to_trafilatura_when_a_step_is_gone(monkeypatch
     calls: list[str | None] = []
     full = html_module.html_metadata_full
     monkeypatch.setattr(html_module, "_METADATA_STEPS_FOUND", False)
-    monkeypatch.setattr(html_module, "html_metadata_full", lambda tree, url: calls.append(url) or full(tree, url))
+
+    def spy(tree: object, url: str | None) -> object:
+        calls.append(url)
+        return full(tree, url)
+
+    monkeypatch.setattr(html_module, "html_metadata_full", spy)
     article = clean_html(_MARKUP_FOR_META[0].replace("Body text of the story.", "Body text of the story. " * 5))
     assert (article.byline, article.published) == ("Jane Roe", "2024-03-02")
     assert calls == [None]
