@@ -209,13 +209,12 @@ class BandHits:
 
 
 def band_holders(
-    session: Session, bands: dict[str, list[bytes]], *, exclude: int, before: int | None = None,
-    limit: int = BAND_HOLDER_LIMIT,
+    session: Session, bands: dict[str, list[bytes]], *, exclude: int, before: int | None = None
 ) -> Iterator[tuple[int, str, bytes]]:
-    """(text, kind, key) for the holders of each key: at most `limit` + 1 per key, lowest text ids first.
+    """(text, kind, key) for the holders of each key: at most BAND_HOLDER_LIMIT + 1 per key, lowest ids first.
 
     One statement of per-key subqueries, each a range of the (kind, band_key, text_id) primary key read up
-    to its LIMIT, so a key that every text holds costs `limit` rows, not the archive (`before`: only texts
+    to its LIMIT, so a key that every text holds costs 33 rows, not the archive (`before`: only texts
     with lower ids; `exclude`: never this text). Written as SQL text: SQLAlchemy takes ~17 ms to build the
     128 subqueries of one text as Core objects, the database ~1 ms to answer them.
     """
@@ -229,7 +228,7 @@ def band_holders(
             f" AND text_id != :exclude{below} ORDER BY text_id LIMIT :limit) AS h{i}"
             for i in range(len(chunk))
         )
-        params: dict[str, object] = {"exclude": exclude, "limit": limit + 1}
+        params: dict[str, object] = {"exclude": exclude, "limit": BAND_HOLDER_LIMIT + 1}
         if before is not None:
             params["before"] = before
         for i, (kind, key) in enumerate(chunk):
@@ -301,9 +300,9 @@ def candidates_of_hits(
     )
 
 
-def candidates_best(found: BandHits, candidates: Iterable[int], limit: int = CANDIDATE_LIMIT) -> list[int]:
-    """The `limit` candidates to verify, best first: most shared keys that are not hot, then most shared keys,
-    then the earliest text.
+def candidates_best(found: BandHits, candidates: Iterable[int]) -> list[int]:
+    """The CANDIDATE_LIMIT candidates to verify, best first: most shared keys that are not hot, then most
+    shared keys, then the earliest text.
 
     A key every text holds says little (a stop word); one few texts hold says much, so a text sharing
     rare keys is verified before one that only shares stock phrases with every other text.
@@ -313,7 +312,7 @@ def candidates_best(found: BandHits, candidates: Iterable[int], limit: int = CAN
         keys = found.shared[t]
         return (-len(keys - found.hot), -len(keys), t)
 
-    return sorted(candidates, key=rank)[:limit]
+    return sorted(candidates, key=rank)[:CANDIDATE_LIMIT]
 
 
 def candidates_by_bands(
