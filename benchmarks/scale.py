@@ -230,7 +230,7 @@ def measure(archive: Archive, size: int, npr_id: int) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
-    ap.add_argument("--db", type=Path, default=None, help="archive file (default: a temporary one)")
+    ap.add_argument("--db", default=None, help="archive file or database URL (default: a temporary file)")
     ap.add_argument("--jobs", type=int, default=2, help="processes for fingerprinting the filler")
     ap.add_argument("--filler-probes", type=int, default=FILLER_PROBES,
                     help="degenerate probes per size (0: none)")
@@ -247,7 +247,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     vocab = vocabulary()
     tmp = tempfile.TemporaryDirectory()
-    db = args.db or Path(tmp.name) / "scale.db"
+    db = args.db or str(Path(tmp.name) / "scale.db")
     rows = {}
     with Archive(database_url(str(db))) as archive:
         ids = {}
