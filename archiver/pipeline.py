@@ -29,13 +29,13 @@ from archiver.errors import ArchiveError, DatabaseError
 from archiver.export import expand_exports
 from archiver.fetch import FetchPolicy
 from archiver.fingerprint import band_keys, band_shingles_of, fingerprint_text
-from archiver.lineage import Edge, Match, Member, derive_edges
+from archiver.lineage import Edge, Match, Member, derive_edges, family_order
 from archiver.models import Capture as CaptureRow
 from archiver.models import LineageEdge, TextMatch, TextRow
 from archiver.sources import Failed, iter_captures
 from archiver.types import Article, Capture, Fingerprint
 from archiver.verify import VERSION as VERIFIER_VERSION
-from archiver.verify import compare_texts, scan_text
+from archiver.verify import TextScan, compare_texts, scan_text
 from archiver.versions import utc
 from archiver.workers import Work, WorkFailed, prepare_ordered
 
@@ -128,22 +128,43 @@ def _member(row: CaptureRow, credits: list[tuple[str, str]], words: int) -> Memb
 
 
 def verify_candidates(session: Session, text_id: int, body: str, bands: dict[str, list[bytes]]) -> int:
-    """Compare a new text with its earlier candidates (lower ids; `store.candidates_of_hits`), store matches.
+    """Compare a new text with its earlier candidates (lower ids; `store.candidates_best`), store matches.
 
     Each pair is compared once, the later text first, as `archive reprocess` does, however many texts
-    one transaction makes.
+    one transaction makes. At most CANDIDATE_LIMIT candidates are verified, and a hot band key yields only
+    its first holders (`store.band_lookup`); when either bound cut something, the earliest member of each
+    family the text matched is verified too (`family_origins`), so that family keeps its origin as the root
+    of its lineage whatever order its texts came in.
     """
-    hits = {t: keys for t, keys in store.band_hits(session, text_id, bands).items() if t < text_id}
-    if not hits:
+    found = store.band_lookup(session, text_id, bands, earlier_only=True)
+    if not found.shared:
         return 0
     mine = scan_text(body)  # tokenised once for its shingles and all its candidates
-    candidates = store.candidates_of_hits(
-        hits, bands, lambda kinds: band_shingles_of(mine.words, mine.skeleton, kinds)
-    )
-    if not candidates:
-        return 0
-    found = 0
-    for other in store.texts_get(session, candidates).values():
+    made: dict[tuple[str, ...], dict[str, list[tuple[int, ...]]]] = {}
+
+    def shingles(kinds: list[str]) -> dict[str, list[tuple[int, ...]]]:
+        if tuple(kinds) not in made:
+            made[tuple(kinds)] = band_shingles_of(mine.words, mine.skeleton, kinds)
+        return made[tuple(kinds)]
+
+    passing = store.candidates_of_hits(found.shared, bands, shingles)
+    chosen = store.candidates_best(found, passing)
+    matched = _verify_and_store(session, text_id, mine, chosen)
+    if matched and (found.hot or len(passing) > len(chosen)):
+        origins = family_origins(session, matched, text_id) - set(chosen)
+        shared = store.band_shared_with(session, bands, origins)
+        hits = {t: keys for t, keys in shared.items() if len(keys) >= store.CANDIDATE_MIN_EVIDENCE}
+        matched += _verify_and_store(session, text_id, mine, store.candidates_of_hits(hits, bands, shingles))
+    session.flush()
+    return len(matched)
+
+
+def _verify_and_store(session: Session, text_id: int, mine: TextScan, others: list[int]) -> list[int]:
+    """Compare the text with each of `others` and store the relations found; returns the texts related."""
+    matched: list[int] = []
+    rows = store.texts_get(session, others)
+    for other_id in others:
+        other = rows[other_id]
         result = compare_texts(mine, other.body)
         if result.relation is None:
             continue
@@ -158,9 +179,31 @@ def verify_candidates(session: Session, text_id: int, body: str, bands: dict[str
             evidence=_evidence_dict(result),
             verifier_version=VERIFIER_VERSION,
         )
-        found += 1
-    session.flush()
-    return found
+        matched.append(other.id)
+    return matched
+
+
+def family_origins(session: Session, text_ids: Iterable[int], before: int) -> set[int]:
+    """For each family of these texts among the texts below `before`: the text of its earliest member.
+
+    Earliest in lineage order (`lineage.family_order`): the member its lineage has as root. The family is
+    walked through matches between texts below `before` only (`store.match_family_texts`): what the archive
+    held when text `before` was added, so `archive reprocess` (text by text in id order) finds the same.
+    """
+    origins: set[int] = set()
+    walked: set[int] = set()
+    for text_id in sorted(text_ids):
+        if text_id in walked:
+            continue
+        family = store.match_family_texts(session, [text_id], before)
+        walked |= family
+        rows = store.captures_of_texts(session, family)
+        if not rows:
+            continue
+        credit_rows = store.credits_of(session, [r.id for r in rows])
+        members = [_member(r, [(c.name, c.kind) for c in credit_rows.get(r.id, [])], 0) for r in rows]
+        origins.add(family_order(members)[0].text_id)
+    return origins
 
 
 def _evidence_dict(result: object) -> dict[str, object]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import TextClause, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from archiver.errors import NotFoundError
@@ -44,6 +45,16 @@ ZLIB_LEVEL = 3
 # (held by 33 texts). Generated corpus (aeb-dev bodies, 398 texts): pairs from different families that
 # are candidates go from 105 to 5 of 77,579; every Clough and generated-corpus edge is kept.
 CANDIDATE_MIN_EVIDENCE = 2
+# The work of one add is bounded whatever the archive holds ("Bounded lookup" in archiver/fingerprint.py).
+# Holders read per band key, lowest text ids first; a key with more is "hot" (a stop key). The generated
+# corpus (398 texts, families of 10) has at most 26 holders of a key (a skeleton key of its chrome lines),
+# the 100k-text scale archive 33 ("at the of the in"); 32 reads every key of a family of that size whole,
+# and a lookup reads at most 128 keys x 33 rows (~6 ms on SQLite for a text whose every key is hot).
+BAND_HOLDER_LIMIT = 32
+# Candidates verified per new text, best first (`candidates_best`). In the generated corpus a text has at
+# most 9 (the earlier members of its family of 10); one verification of news-length texts costs ~6 ms
+# (1427 pairs in 8.6 s there), so 16 keeps every family there whole and verification under ~0.1 s an add.
+CANDIDATE_LIMIT = 16
 FAMILY_LIMIT = 5000  # texts walked when re-deriving one family; far above any syndication family seen
 
 
@@ -189,24 +200,120 @@ def article_parts_put(session: Session, capture_id: int, article: Article, *, fr
 # --- candidates and matches --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BandHits:
+    """What the band table says of one text: who shares its keys, and which keys were read only in part."""
+
+    shared: dict[int, set[tuple[str, bytes]]]  # text -> the (kind, key)s it shares, for texts sharing enough
+    hot: frozenset[tuple[str, bytes]]  # keys with more than BAND_HOLDER_LIMIT holders: only the first read
+
+
+_HOLDERS_SQL: dict[tuple[int, bool], TextClause] = {}
+
+
+def _holders_sql(keys: int, below: bool) -> TextClause:
+    """The SQLite statement of `band_holders` for this many keys, made once per process."""
+    if (keys, below) not in _HOLDERS_SQL:
+        table = FingerprintBand.__tablename__
+        where = " AND text_id < :before" if below else ""
+        _HOLDERS_SQL[(keys, below)] = text(" UNION ALL ".join(
+            f"SELECT * FROM (SELECT text_id, {i} AS n FROM {table} WHERE kind = :k{i} AND band_key = :b{i}"
+            f" AND text_id != :exclude{where} ORDER BY text_id LIMIT :limit) AS h{i}"
+            for i in range(keys)
+        ))
+    return _HOLDERS_SQL[(keys, below)]
+
+
+def _holders_sql_pg() -> TextClause:
+    """The PostgreSQL statement of `band_holders`: the keys as two arrays, each read by a LATERAL subquery.
+
+    The range on text_id is always there: without it the planner, which expects a key to have ~7 holders,
+    chose a bitmap scan and a sort, reading every holder of a hot key (70 ms for a filler probe at 5k
+    texts); with it, an index-only scan that stops at the LIMIT (3.5 ms).
+    """
+    table = FingerprintBand.__tablename__
+    return text(
+        f"SELECT h.text_id, k.n - 1 FROM unnest(CAST(:kinds AS text[]), CAST(:keys AS bytea[]))"
+        f" WITH ORDINALITY AS k(kind, band_key, n) CROSS JOIN LATERAL (SELECT f.text_id FROM {table} f"
+        f" WHERE f.kind = k.kind AND f.band_key = k.band_key AND f.text_id != :exclude"
+        f" AND f.text_id < :before ORDER BY f.text_id LIMIT :limit) AS h"
+    )
+
+
+def band_holders(
+    session: Session, bands: dict[str, list[bytes]], *, exclude: int, before: int | None = None
+) -> Iterator[tuple[int, str, bytes]]:
+    """(text, kind, key) for the holders of each key: at most BAND_HOLDER_LIMIT + 1 per key, lowest ids first.
+
+    One statement reading each key's range of the (kind, band_key, text_id) primary key up to a LIMIT, so
+    a key that every text holds costs 33 rows, not the archive (`before`: only texts with lower ids;
+    `exclude`: never this text). On SQLite a UNION ALL of per-key subqueries, SQL text made once per key
+    count (`_holders_sql`): as Core objects the 128 subqueries took ~17 ms to build, as text made afresh
+    ~2 ms to parse, and run ~0.6 ms for a news text in the 10k-filler scale archive (the IN query it
+    replaces: ~1 ms). On PostgreSQL, where planning 128 subqueries took ~10 ms, one LATERAL join over the
+    keys as arrays (`_holders_sql_pg`).
+    """
+    pairs = sorted({(kind, key) for kind, keys in bands.items() for key in keys})
+    params: dict[str, object] = {"exclude": exclude, "limit": BAND_HOLDER_LIMIT + 1}
+    if before is not None:
+        params["before"] = before
+    if session.get_bind().dialect.name == "postgresql":
+        params["kinds"], params["keys"] = [kind for kind, _ in pairs], [key for _, key in pairs]
+        params["before"] = before if before is not None else 2**31  # text.id is a 32-bit integer there
+        for text_id, n in session.execute(_holders_sql_pg(), params):
+            yield text_id, *pairs[n]
+        return
+    for start in range(0, len(pairs), 250):  # SQLite allows 500 terms in a compound SELECT
+        chunk = pairs[start : start + 250]
+        these = dict(params)
+        for i, (kind, key) in enumerate(chunk):
+            these[f"k{i}"], these[f"b{i}"] = kind, key
+        for text_id, n in session.execute(_holders_sql(len(chunk), before is not None), these):
+            yield text_id, *chunk[n]
+
+
+def band_lookup(
+    session: Session, text_id: int, bands: dict[str, list[bytes]], *, earlier_only: bool = False
+) -> BandHits:
+    """Texts sharing >= CANDIDATE_MIN_EVIDENCE band keys with this one (`earlier_only`: lower ids only), and
+    the hot keys: those with more than BAND_HOLDER_LIMIT holders, of which only the lowest ids are read.
+    """
+    holders: dict[tuple[str, bytes], list[int]] = {}
+    before = text_id if earlier_only else None
+    for other, kind, key in band_holders(session, bands, exclude=text_id, before=before):
+        holders.setdefault((kind, key), []).append(other)
+    shared: dict[int, set[tuple[str, bytes]]] = {}
+    for pair, texts in holders.items():
+        for other in sorted(texts)[:BAND_HOLDER_LIMIT]:
+            shared.setdefault(other, set()).add(pair)
+    hot = frozenset(k for k, texts in holders.items() if len(texts) > BAND_HOLDER_LIMIT)
+    return BandHits({t: keys for t, keys in shared.items() if len(keys) >= CANDIDATE_MIN_EVIDENCE}, hot)
+
+
 def band_hits(
     session: Session, text_id: int, bands: dict[str, list[bytes]]
 ) -> dict[int, set[tuple[str, bytes]]]:
     """Other texts sharing at least CANDIDATE_MIN_EVIDENCE LSH band keys with this one, and the shared keys."""
-    shared: dict[int, set[tuple[str, bytes]]] = {}
-    for kind, keys in bands.items():
-        unique = sorted(set(keys))
-        for start in range(0, len(unique), 500):  # stay under SQLite's bound-parameter limit
-            chunk = unique[start : start + 500]
-            rows = session.execute(
-                select(FingerprintBand.text_id, FingerprintBand.band_key).where(
-                    FingerprintBand.kind == kind, FingerprintBand.band_key.in_(chunk)
-                )
+    return band_lookup(session, text_id, bands).shared
+
+
+def band_shared_with(
+    session: Session, bands: dict[str, list[bytes]], text_ids: Iterable[int]
+) -> dict[int, set[tuple[str, bytes]]]:
+    """The band keys each of these texts shares with `bands` (read by text, whatever the keys' holders)."""
+    mine = {(kind, key) for kind, keys in bands.items() for key in keys}
+    ids = sorted(set(text_ids))
+    out: dict[int, set[tuple[str, bytes]]] = {i: set() for i in ids}
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(FingerprintBand.text_id, FingerprintBand.kind, FingerprintBand.band_key).where(
+                FingerprintBand.text_id.in_(ids[start : start + 500])
             )
-            for other, key in rows:
-                shared.setdefault(other, set()).add((kind, key))
-    shared.pop(text_id, None)
-    return {t: keys for t, keys in shared.items() if len(keys) >= CANDIDATE_MIN_EVIDENCE}
+        )
+        for other, kind, key in rows:
+            if (kind, bytes(key)) in mine:
+                out[other].add((kind, bytes(key)))
+    return out
 
 
 def candidates_of_hits(
@@ -228,14 +335,57 @@ def candidates_of_hits(
     )
 
 
+def candidates_best(found: BandHits, candidates: Iterable[int]) -> list[int]:
+    """The CANDIDATE_LIMIT candidates to verify, best first: most shared keys that are not hot, then most
+    shared keys, then the earliest text.
+
+    A key every text holds says little (a stop word); one few texts hold says much, so a text sharing
+    rare keys is verified before one that only shares stock phrases with every other text.
+    """
+
+    def rank(t: int) -> tuple[int, int, int]:
+        keys = found.shared[t]
+        return (-len(keys - found.hot), -len(keys), t)
+
+    return sorted(candidates, key=rank)[:CANDIDATE_LIMIT]
+
+
 def candidates_by_bands(
     session: Session, text_id: int, bands: dict[str, list[bytes]], shingles: dict[str, list[tuple[int, ...]]]
 ) -> list[int]:
-    """Candidate texts: sharing keys set by >= CANDIDATE_MIN_EVIDENCE of this text's shingles (all kinds).
+    """The candidate texts add would verify, best first (`candidates_best`): sharing keys set by
+    >= CANDIDATE_MIN_EVIDENCE of this text's shingles (all kinds), at most CANDIDATE_LIMIT.
 
     `shingles` is the text's `fingerprint.band_shingles`.
     """
-    return candidates_of_hits(band_hits(session, text_id, bands), bands, lambda _kinds: shingles)
+    found = band_lookup(session, text_id, bands)
+    return candidates_best(found, candidates_of_hits(found.shared, bands, lambda _kinds: shingles))
+
+
+def match_family_texts(session: Session, text_ids: Iterable[int], before: int) -> set[int]:
+    """Texts below `before` linked to these through verified matches between texts below `before`.
+
+    Only matches are walked (not pages), a level at a time, up to FAMILY_LIMIT texts: what the archive
+    knew when the text `before` was added, so `archive reprocess` (text by text in id order) walks alike.
+    """
+    seen = {t for t in text_ids if t < before}
+    frontier = sorted(seen)
+    while frontier and len(seen) < FAMILY_LIMIT:
+        linked: set[int] = set()
+        for start in range(0, len(frontier), 500):
+            some = frontier[start : start + 500]
+            rows = session.execute(
+                select(TextMatch.text_a, TextMatch.text_b).where(
+                    or_(TextMatch.text_a.in_(some), TextMatch.text_b.in_(some)),
+                    TextMatch.text_a < before,
+                    TextMatch.text_b < before,
+                )
+            )
+            for a, b in rows:
+                linked.update((a, b))
+        frontier = sorted(linked - seen)[: max(0, FAMILY_LIMIT - len(seen))]
+        seen.update(frontier)
+    return seen
 
 
 def texts_get(session: Session, ids: Iterable[int]) -> dict[int, TextRow]:

@@ -1,6 +1,6 @@
 """Does adding one more text, and answering `lineage`, stay flat as the archive grows?
 
-    .venv/bin/python benchmarks/scale.py [--sizes 1000,10000,100000] [--db /tmp/scale.db]
+    .venv/bin/python benchmarks/scale.py [--sizes 1000,10000,100000] [--db /tmp/scale.db] [--baseline ../main]
 
 Builds one SQLite archive: the five seeds through the real pipeline, then filler texts loaded in bulk
 (synthetic news-like prose: Zipf-sampled words of real article bodies, with stock phrases such as
@@ -10,6 +10,13 @@ text with real candidates to verify): the whole `add` of one capture, the LSH ca
 (band table query and the shingle count, from band keys and `band_shingles` made beforehand),
 and `lineage` of the NPR story. Prints medians, the largest/smallest size ratios (target <= 1.25)
 and peak RSS; also fingerprinting speed in texts/s.
+
+The degenerate probe: one more filler text (a new one each time). The filler is ~53% "the"
+(paretovariate(1.1) over the vocabulary), so its band keys are held by nearly every other filler, like
+paywall stubs, "page not found" pages or lists of stock phrases in a real archive: it shows what one
+such text costs (the `add`, the candidate lookup, the candidates and the texts actually verified).
+`--baseline DIR` first runs the same measurements with the `archiver` of another checkout (main, say),
+in a child process on its own archive, so before and after come from one run on one machine.
 """
 
 from __future__ import annotations
@@ -17,9 +24,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,11 +37,13 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+# the archiver measured: this checkout's, or another's (--baseline runs this script again with it set)
+sys.path.insert(0, os.environ.get("ARCHIVE_SCALE_CODE") or str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from archiver import query, store  # noqa: E402
+from archiver import pipeline, query, store  # noqa: E402
 from archiver.config import database_url  # noqa: E402
 from archiver.db import Archive  # noqa: E402
 from archiver.fingerprint import band_keys, band_shingles, fingerprint_text  # noqa: E402
@@ -40,7 +51,6 @@ from archiver.models import Blob, Capture, FingerprintBand, FingerprintRow, Text
 from archiver.pipeline import add_one  # noqa: E402
 from archiver.types import Capture as InputCapture  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"
 AEB = ROOT.parent / "shared" / "data" / "aeb-dev" / "ground-truth.json"
 STOCK = [
@@ -50,6 +60,7 @@ STOCK = [
     "Sign up for our newsletter to get the latest news.",
 ]
 PROBES = 7  # medians over 7 adds; more only lengthens the run
+FILLER_PROBES = 3  # degenerate probes per size: unbounded, one costs ~7 ms per archived text (70 s at 10k)
 
 
 def vocabulary() -> list[str]:
@@ -144,6 +155,50 @@ def remove_capture(archive: Archive, capture_id: int) -> None:
         session.commit()
 
 
+def filler_capture(size: int, k: int, vocab: list[str]) -> InputCapture:
+    """A new filler text (never bulk-loaded) as a plain-text capture: the degenerate probe."""
+    body = filler_text(10_000_000 + size * 10 + k, vocab)
+    return InputCapture(body.encode(), f"filler-probe-{size}-{k}.txt", None, datetime.now(UTC), "text/plain")
+
+
+def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int) -> dict[str, float]:
+    """Add degenerate probes: add time, candidate lookup time, candidates, texts verified (medians)."""
+    add_ms, lookup_ms, candidates, verified = [], [], [], []
+    real = pipeline.compare_texts
+    calls = [0]
+
+    def counting(a, b):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        return real(a, b)
+
+    pipeline.compare_texts = counting
+    try:
+        for k in range(probes):
+            calls[0] = 0
+            t0 = time.perf_counter()
+            result = add_one(archive, filler_capture(size, k, vocab))
+            add_ms.append((time.perf_counter() - t0) * 1000)
+            verified.append(calls[0])
+            assert result.status == "new", result
+            with archive.session() as session:
+                row = session.get(Capture, result.id)
+                body = session.get(TextRow, row.text_id).body
+                bands, held = {fp.kind: band_keys(fp) for fp in fingerprint_text(body)}, band_shingles(body)
+                t1 = time.perf_counter()
+                found = store.candidates_by_bands(session, row.text_id, bands, held)
+                lookup_ms.append((time.perf_counter() - t1) * 1000)
+                candidates.append(len(found))
+            remove_capture(archive, result.id)
+    finally:
+        pipeline.compare_texts = real
+    return {
+        "filler_add_ms": statistics.median(add_ms),
+        "filler_lookup_ms": statistics.median(lookup_ms),
+        "filler_candidates": statistics.median(candidates),
+        "filler_verified": statistics.median(verified),
+    }
+
+
 def measure(archive: Archive, size: int, npr_id: int) -> dict[str, float]:
     add_ms, lookup_ms, lineage_ms, candidates = [], [], [], []
     for k in range(PROBES):
@@ -175,13 +230,24 @@ def measure(archive: Archive, size: int, npr_id: int) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
-    ap.add_argument("--db", type=Path, default=None, help="archive file (default: a temporary one)")
+    ap.add_argument("--db", default=None, help="archive file or database URL (default: a temporary file)")
     ap.add_argument("--jobs", type=int, default=2, help="processes for fingerprinting the filler")
+    ap.add_argument("--filler-probes", type=int, default=FILLER_PROBES,
+                    help="degenerate probes per size (0: none)")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="a checkout (e.g. ../main) whose archiver is measured first, the same way")
     args = ap.parse_args()
+    if args.baseline is not None:
+        print(f"== baseline: the archiver of {args.baseline.resolve()} ==", flush=True)
+        argv = [sys.executable, __file__, "--sizes", args.sizes, "--jobs", str(args.jobs),
+                "--filler-probes", str(args.filler_probes)]
+        env = {**os.environ, "ARCHIVE_SCALE_CODE": str(args.baseline.resolve())}
+        subprocess.run(argv, env=env, check=True)
+        print(f"\n== this checkout: {ROOT} ==", flush=True)
     sizes = [int(s) for s in args.sizes.split(",")]
     vocab = vocabulary()
     tmp = tempfile.TemporaryDirectory()
-    db = args.db or Path(tmp.name) / "scale.db"
+    db = args.db or str(Path(tmp.name) / "scale.db")
     rows = {}
     with Archive(database_url(str(db))) as archive:
         ids = {}
@@ -196,16 +262,30 @@ def main() -> None:
             speeds.append(bulk_load(archive, loaded, size, vocab, args.jobs))
             loaded = size
             rows[size] = measure(archive, size, ids["001"])
+            if args.filler_probes:
+                rows[size] |= measure_filler(archive, size, vocab, args.filler_probes)
             print(f"  {rows[size]}", flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
-    print(f"{'texts':>8} {'add ms':>8} {'lookup ms':>10} {'lineage ms':>11} {'candidates':>11}")
+    print(f"archiver: {Path(store.__file__).resolve().parent}")
+    print(f"{'texts':>8} {'add ms':>8} {'lookup ms':>10} {'lineage ms':>11} {'candidates':>11}"
+          + ("   | degenerate probe: add ms, lookup ms, candidates, verified" if args.filler_probes else ""))
     for size, r in rows.items():
-        print(f"{size:>8} {r['add_ms']:>8.1f} {r['lookup_ms']:>10.2f} {r['lineage_ms']:>11.1f} {r['candidates']:>11.0f}")
+        line = (f"{size:>8} {r['add_ms']:>8.1f} {r['lookup_ms']:>10.2f} {r['lineage_ms']:>11.1f}"
+                f" {r['candidates']:>11.0f}")
+        if args.filler_probes:
+            line += (f"   | {r['filler_add_ms']:>9.1f} {r['filler_lookup_ms']:>9.2f}"
+                     f" {r['filler_candidates']:>9.0f} {r['filler_verified']:>9.0f}")
+        print(line)
     lo, hi = rows[sizes[0]], rows[sizes[-1]]
     print(f"ratio {sizes[-1]}/{sizes[0]}: add {hi['add_ms'] / lo['add_ms']:.2f}, "
           f"lineage {hi['lineage_ms'] / lo['lineage_ms']:.2f} (target <= 1.25); "
           f"lookup median at {sizes[-1]}: {hi['lookup_ms']:.2f} ms (target < 10)")
+    if args.filler_probes:
+        ratio = hi["filler_add_ms"] / lo["filler_add_ms"]
+        print(f"degenerate probe, ratio {sizes[-1]}/{sizes[0]}: add {ratio:.2f}; "
+              f"candidates {lo['filler_candidates']:.0f} -> {hi['filler_candidates']:.0f}, "
+              f"verified {lo['filler_verified']:.0f} -> {hi['filler_verified']:.0f}")
     print(f"fingerprinting: {statistics.median(speeds):.0f} texts/s per process; peak RSS {peak_mb:.0f} MB")
     tmp.cleanup()
 
