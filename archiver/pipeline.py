@@ -224,10 +224,11 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     site = site_of(item.article, item.capture.url)
     seen = sitechrome.SiteSeen()
     learned, counts = sitechrome.sitechrome_learn(session, site, item, seen=seen)
-    store.blob_put(session, item.capture.raw)
+    store.blob_put(session, item.capture.raw, item.digest)
     text_row, new_text = store.text_get_or_create(session, learned.article.text)
     if new_text:
         store.fingerprints_put(session, text_row.id, learned.fingerprints, learned.bands, fresh=True)
+    page_id = pagestore.page_id_for(session, learned.article.canonical_url, item.capture.url)
     row = store.capture_put(
         session,
         blob_sha256=item.digest,
@@ -239,11 +240,9 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
         text_id=text_row.id,
         cleaner_version=CLEANER_VERSION,
         source_publisher=item.source_publisher,
+        page_id=page_id,
     )
-    page_mates = 0
-    if pagestore.page_attach(session, row) is not None:
-        assert row.page_id is not None
-        page_mates = len(pagestore.page_refresh(session, row.page_id)) - 1
+    page_mates = 0 if page_id is None else len(pagestore.page_refresh(session, page_id)) - 1
     sitechrome.sitechrome_record(session, row.id, site, item, counts, fresh=True)
     matched = verify_candidates(session, text_row.id, text_row.body, learned.bands) if new_text else 0
     grown = sitechrome.sitechrome_spread(session, row.id, site, item, seen=seen)
@@ -326,9 +325,9 @@ def add_one(archive: Archive, capture: Capture, prepare_fn: Callable[[Capture], 
     """Archive one capture; never raises for a bad input, reports it instead."""
     label = capture.path or capture.url
     with archive.session() as session:
-        existing = store.capture_by_blob(session, store.sha256_hex(capture.raw))
+        existing = store.capture_known(session, store.sha256_hex(capture.raw))
         if existing is not None:
-            return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
+            return AddResult(label, "duplicate", *existing)
     return store_outcome(archive, capture, prepare_outcome(prepare_fn, capture))
 
 
@@ -356,9 +355,9 @@ def _triage(archive: Archive, captures: Iterable[Capture | Failed]) -> Iterator[
             yield item
             continue
         with archive.session() as session:
-            existing = store.capture_by_blob(session, store.sha256_hex(item.raw))
+            existing = store.capture_known(session, store.sha256_hex(item.raw))
             if existing is not None:
-                yield AddResult(item.path or item.url, "duplicate", existing.id, existing.url, existing.title)
+                yield AddResult(item.path or item.url, "duplicate", *existing)
                 continue
         yield Work(item)
 
@@ -372,9 +371,9 @@ def store_outcome(archive: Archive, capture: Capture, outcome: Prepared | WorkFa
     redirected_from = capture.requested_url if capture.redirects else None
 
     def work(session: Session) -> AddResult:
-        existing = store.capture_by_blob(session, outcome.digest)  # earlier in this batch, or another writer
+        existing = store.capture_known(session, outcome.digest)  # earlier in this batch, or another writer
         if existing is not None:
-            return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
+            return AddResult(label, "duplicate", *existing)
         row, edge, recleaned = store_prepared(session, outcome)
         result = _stored_result(session, label, row, edge, redirected_from)
         return dataclasses.replace(result, recleaned=recleaned) if recleaned else result
