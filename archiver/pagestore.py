@@ -7,7 +7,9 @@ captures in any order gives the same version numbers.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, insert, or_, select, update
+from typing import Any
+
+from sqlalchemy import BindParameter, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -40,6 +42,13 @@ _CAPTURE_VERSION_SET = (
 _PAGE_VERSION_DELETE = delete(_PAGE_VERSION).where(
     _PAGE_VERSION.c.page_id == bindparam("page"), _PAGE_VERSION.c.version == bindparam("old_version")
 )
+_MATCH = Base.metadata.tables[TextMatch.__tablename__]
+_TEXTS: BindParameter[Any] = bindparam("texts", expanding=True)
+_FAMILY_MATCHES = select(
+    _MATCH.c.text_a, _MATCH.c.text_b, _MATCH.c.relation, _MATCH.c.score, _MATCH.c.excerpt_side, _MATCH.c.evidence
+).where(or_(_MATCH.c.text_a.in_(_TEXTS), _MATCH.c.text_b.in_(_TEXTS)))
+_FAMILY_PAGES = select(_CAPTURE.c.page_id).where(_CAPTURE.c.text_id.in_(_TEXTS))
+_FAMILY_PAGE_TEXTS = select(_CAPTURE.c.text_id).where(_CAPTURE.c.page_id.in_(bindparam("pages", expanding=True)))
 _PAGE_VERSION_UPDATE = (
     update(_PAGE_VERSION)
     .where(_PAGE_VERSION.c.page_id == bindparam("page"), _PAGE_VERSION.c.version == bindparam("old_version"))
@@ -170,31 +179,34 @@ def page_versions(session: Session, page_id: int) -> list[PageVersion]:
     return list(session.scalars(query.execution_options(populate_existing=True)))
 
 
-def family_of(session: Session, text_id: int) -> tuple[set[int], list[TextMatch]]:
+MatchRow = tuple[int, int, str, float, str | None, dict[str, Any]]  # a text_match row as `family_of` reads it
+
+
+def family_of(session: Session, text_id: int) -> tuple[set[int], list[MatchRow]]:
     """Texts linked to this one by verified matches or by being versions of one page, and the matches.
 
     A revision can share few words with the version before it; the page keeps it in the family. Walked a
-    level at a time (three queries per level, not per text), up to FAMILY_LIMIT texts.
+    level at a time (three queries per level, not per text), up to FAMILY_LIMIT texts. Matches are
+    (text_a, text_b, relation, score, excerpt_side, evidence), ordered by (text_a, text_b).
     """
+    session.flush()  # the Core reads below see pending matches and captures
     seen = {text_id}
     frontier = [text_id]
     pages_seen: set[int] = set()
-    matches: dict[tuple[int, int], TextMatch] = {}
+    matches: dict[tuple[int, int], MatchRow] = {}
     while frontier and len(seen) < FAMILY_LIMIT:
         linked: set[int] = set()
         pages: set[int] = set()
         for start in range(0, len(frontier), 500):  # stay under SQLite's bound-parameter limit
             some = frontier[start : start + 500]
-            query = select(TextMatch).where(or_(TextMatch.text_a.in_(some), TextMatch.text_b.in_(some)))
-            for m in session.scalars(query):
-                matches[(m.text_a, m.text_b)] = m
-                linked.update((m.text_a, m.text_b))
-            pages.update(session.scalars(select(Capture.page_id).where(Capture.text_id.in_(some))))
+            for a, b, relation, score, side, evidence in session.execute(_FAMILY_MATCHES, {"texts": some}):
+                matches[(a, b)] = (a, b, relation, score, side, evidence)
+                linked.update((a, b))
+            pages.update(session.scalars(_FAMILY_PAGES, {"texts": some}))
         new_pages = sorted(p for p in pages - pages_seen if p is not None)
         pages_seen.update(new_pages)
         for start in range(0, len(new_pages), 500):
-            some_pages = new_pages[start : start + 500]
-            linked.update(session.scalars(select(Capture.text_id).where(Capture.page_id.in_(some_pages))))
+            linked.update(session.scalars(_FAMILY_PAGE_TEXTS, {"pages": new_pages[start : start + 500]}))
         frontier = sorted(linked - seen)
         seen.update(frontier)
     return seen, [matches[k] for k in sorted(matches)]

@@ -13,11 +13,11 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from archiver import pagestore, sitechrome, store
@@ -31,7 +31,7 @@ from archiver.fetch import FetchPolicy
 from archiver.fingerprint import band_keys, band_shingles_of, fingerprint_text
 from archiver.lineage import Edge, Match, Member, derive_edges
 from archiver.models import Capture as CaptureRow
-from archiver.models import LineageEdge, TextMatch, TextRow
+from archiver.models import TextRow
 from archiver.sources import Failed, iter_captures
 from archiver.types import Article, Capture, Fingerprint
 from archiver.verify import VERSION as VERIFIER_VERSION
@@ -111,7 +111,8 @@ def site_of(article: Article, url: str | None) -> str | None:
     return learned_site(site_publisher(article.site_name, where), article.site_name, where)
 
 
-def _member(row: CaptureRow, credits: list[tuple[str, str]], words: int) -> Member:
+def _member(row: Row[Any], credits: list[tuple[str, str]], words: int) -> Member:
+    """What lineage needs of one capture (`store.lineage_members` row)."""
     return Member(
         capture_id=row.id,
         text_id=row.text_id,
@@ -170,29 +171,18 @@ def _evidence_dict(result: object) -> dict[str, object]:
 
 
 def rederive_family(
-    session: Session, text_id: int, family: tuple[set[int], list[TextMatch]] | None = None
+    session: Session, text_id: int, family: tuple[set[int], list[pagestore.MatchRow]] | None = None
 ) -> list[Edge]:
     """Recompute the lineage edges of every capture in this text's family (`family`: its walk, if made)."""
     text_ids, match_rows = family if family is not None else pagestore.family_of(session, text_id)
-    rows = store.captures_of_texts(session, text_ids)
-    credit_rows = store.credits_of(session, [r.id for r in rows])
+    rows = store.lineage_members(session, text_ids)
+    credits = store.credit_names_of(session, [r.id for r in rows])
     words = store.text_words(session, text_ids)
-    members = [
-        _member(r, [(c.name, c.kind) for c in credit_rows.get(r.id, [])], words.get(r.text_id, 0)) for r in rows
-    ]
-    matches = [
-        Match(m.text_a, m.text_b, m.relation, m.score, m.excerpt_side, m.evidence or {}) for m in match_rows
-    ]
+    members = [_member(r, credits[r.id], words.get(r.text_id, 0)) for r in rows]
+    matches = [Match(a, b, relation, score, side, evidence or {}) for a, b, relation, score, side, evidence in match_rows]
     edges = derive_edges(members, matches)
     store.edges_replace(
-        session,
-        [r.id for r in rows],
-        [
-            LineageEdge(
-                child_id=e.child_id, parent_id=e.parent_id, relation=e.relation, score=e.score, evidence=e.evidence
-            )
-            for e in edges
-        ],
+        session, [r.id for r in rows], {e.child_id: (e.parent_id, e.relation, e.score, e.evidence) for e in edges}
     )
     return edges
 
@@ -202,7 +192,7 @@ def rederive_families(session: Session, text_ids: Iterable[int]) -> list[Edge]:
     ids = list(dict.fromkeys(text_ids))
     edges: list[Edge] = []
     done: set[int] = set()
-    existing = set(store.texts_get(session, ids))
+    existing = store.text_ids_stored(session, ids)
     for text_id in ids:
         if text_id in done or text_id not in existing:
             continue

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Row, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from archiver.errors import NotFoundError
@@ -54,6 +54,34 @@ _CHROME = Base.metadata.tables[ChromeRow.__tablename__]
 _CREDIT = Base.metadata.tables[CreditRow.__tablename__]
 # Core statements built once for what the writer runs for every capture: the ORM layer (statement
 # building, coercion, cache keys, autoflush, row loading) costs more than SQLite's work for these
+_EDGE = Base.metadata.tables[LineageEdge.__tablename__]
+_TEXT = Base.metadata.tables[TextRow.__tablename__]
+_LINEAGE_MEMBER_COLUMNS = (
+    "id", "text_id", "published", "captured_at", "blob_sha256", "source_publisher", "site_name", "canonical_url",
+    "url", "page_id", "version",
+)
+_LINEAGE_MEMBERS = select(*(_CAPTURE.c[k] for k in _LINEAGE_MEMBER_COLUMNS)).where(
+    _CAPTURE.c.text_id.in_(bindparam("texts", expanding=True))
+)
+_CREDIT_NAMES = (
+    select(_CREDIT.c.capture_id, _CREDIT.c.name, _CREDIT.c.kind)
+    .where(_CREDIT.c.capture_id.in_(bindparam("captures", expanding=True)))
+    .order_by(_CREDIT.c.capture_id, _CREDIT.c.position)
+)
+_TEXT_IDS = select(_TEXT.c.id).where(_TEXT.c.id.in_(bindparam("texts", expanding=True)))
+_TEXT_WORDS = select(_TEXT.c.id, _TEXT.c.words).where(_TEXT.c.id.in_(bindparam("texts", expanding=True)))
+_EDGES_OF = select(_EDGE.c.child_id, _EDGE.c.parent_id, _EDGE.c.relation, _EDGE.c.score, _EDGE.c.evidence).where(
+    _EDGE.c.child_id.in_(bindparam("children", expanding=True))
+)
+_EDGES_DELETE = delete(_EDGE).where(_EDGE.c.child_id.in_(bindparam("children", expanding=True)))
+_EDGE_UPDATE = (
+    update(_EDGE)
+    .where(_EDGE.c.child_id == bindparam("child"))
+    .values(
+        parent_id=bindparam("new_parent"), relation=bindparam("new_relation"), score=bindparam("new_score"),
+        evidence=bindparam("new_evidence"),
+    )
+)
 _BLOB_KNOWN = select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("digest"))
 _CAPTURE_KNOWN = select(_CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title).where(
     _CAPTURE.c.blob_sha256 == bindparam("digest")
@@ -276,7 +304,7 @@ def text_words(session: Session, ids: Iterable[int]) -> dict[int, int]:
     unique = sorted(set(ids))
     out: dict[int, int] = {}
     for start in range(0, len(unique), 500):
-        rows = session.execute(select(TextRow.id, TextRow.words).where(TextRow.id.in_(unique[start : start + 500])))
+        rows = session.execute(_TEXT_WORDS, {"texts": unique[start : start + 500]})
         out.update((text_id, words) for text_id, words in rows)
     return out
 
@@ -342,6 +370,36 @@ def captures_of_texts(session: Session, text_ids: Iterable[int]) -> list[Capture
     return sorted(out, key=lambda c: c.id)
 
 
+def lineage_members(session: Session, text_ids: Iterable[int]) -> list[Row[Any]]:
+    """The captures of these texts, by id, with the columns lineage needs (`_LINEAGE_MEMBER_COLUMNS`)."""
+    session.flush()
+    ids = sorted(set(text_ids))
+    out: list[Row[Any]] = []
+    for start in range(0, len(ids), 500):
+        out.extend(session.execute(_LINEAGE_MEMBERS, {"texts": ids[start : start + 500]}))
+    return sorted(out, key=lambda r: r.id)
+
+
+def credit_names_of(session: Session, capture_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+    """Per capture: (name, kind) of its credits, in order."""
+    ids = sorted(set(capture_ids))
+    out: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        for capture_id, name, kind in session.execute(_CREDIT_NAMES, {"captures": ids[start : start + 500]}):
+            out[capture_id].append((name, kind))
+    return out
+
+
+def text_ids_stored(session: Session, ids: Iterable[int]) -> set[int]:
+    """Which of these text ids are stored."""
+    session.flush()
+    unique = sorted(set(ids))
+    out: set[int] = set()
+    for start in range(0, len(unique), 500):
+        out.update(session.scalars(_TEXT_IDS, {"texts": unique[start : start + 500]}))
+    return out
+
+
 def credits_of(session: Session, capture_ids: Iterable[int]) -> dict[int, list[CreditRow]]:
     ids = sorted(set(capture_ids))
     out: dict[int, list[CreditRow]] = {i: [] for i in ids}
@@ -356,15 +414,38 @@ def credits_of(session: Session, capture_ids: Iterable[int]) -> dict[int, list[C
     return out
 
 
-def edges_replace(session: Session, capture_ids: Iterable[int], edges: Iterable[LineageEdge]) -> None:
-    """Replace the lineage edges of these captures (as children) with the given ones."""
+EdgeValues = tuple[int, str, float, list[str]]  # a lineage edge's parent, relation, score, evidence
+
+
+def edges_replace(session: Session, capture_ids: Iterable[int], edges: dict[int, EdgeValues]) -> None:
+    """Make these captures' lineage edges (as children) the given ones: child -> (parent, relation, score, evidence).
+
+    Rows already as given are left alone; only the edges that changed are deleted, updated or inserted.
+    """
     ids = sorted(set(capture_ids))
+    stored: dict[int, EdgeValues] = {}
     for start in range(0, len(ids), 500):
-        session.execute(delete(LineageEdge).where(LineageEdge.child_id.in_(ids[start : start + 500])))
-    session.flush()
-    for edge in edges:
-        session.add(edge)
-    session.flush()
+        for child, parent, relation, score, evidence in session.execute(
+            _EDGES_OF, {"children": ids[start : start + 500]}
+        ):
+            stored[child] = (parent, relation, score, evidence)
+    gone = sorted(set(stored) - set(edges))
+    for start in range(0, len(gone), 500):
+        session.execute(_EDGES_DELETE, {"children": gone[start : start + 500]})
+    changed = [
+        {"child": c, "new_parent": p, "new_relation": r, "new_score": x, "new_evidence": e}
+        for c, (p, r, x, e) in sorted(edges.items())
+        if c in stored and stored[c] != (p, r, x, e)
+    ]
+    if changed:
+        session.execute(_EDGE_UPDATE, changed)
+    fresh = [
+        {"child_id": c, "parent_id": p, "relation": r, "score": x, "evidence": e}
+        for c, (p, r, x, e) in sorted(edges.items())
+        if c not in stored
+    ]
+    if fresh:
+        session.execute(insert(_EDGE), fresh)
 
 
 # --- site paragraphs (learned site chrome) -----------------------------------------------------
