@@ -114,6 +114,8 @@ class SiteSeen:
 
     paragraphs: dict[int, tuple[str, ...]] = field(default_factory=dict)
     other_story: dict[int, bool] = field(default_factory=dict)
+    # the verdict is a function of the two captures' paragraphs: copies of one page on a site are judged once
+    by_paragraphs: dict[tuple[str, ...], bool] = field(default_factory=dict)
 
     def load(self, session: Session, capture_ids: Iterable[int]) -> None:
         self.paragraphs.update(sitechrome_paragraphs(session, [i for i in capture_ids if i not in self.paragraphs]))
@@ -121,7 +123,10 @@ class SiteSeen:
     def judge(self, mine: Sequence[str], other: int) -> bool:
         """Whether capture `other` tells another story than `mine` (the capture being added); asked once."""
         if other not in self.other_story:
-            self.other_story[other] = not sitechrome_same_story(mine, self.paragraphs[other])
+            theirs = self.paragraphs[other]
+            if theirs not in self.by_paragraphs:
+                self.by_paragraphs[theirs] = not sitechrome_same_story(mine, theirs)
+            self.other_story[other] = self.by_paragraphs[theirs]
         return self.other_story[other]
 
 

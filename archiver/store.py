@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Row, Select, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from archiver.errors import NotFoundError
@@ -81,6 +81,38 @@ _EDGE_UPDATE = (
         parent_id=bindparam("new_parent"), relation=bindparam("new_relation"), score=bindparam("new_score"),
         evidence=bindparam("new_evidence"),
     )
+)
+_SITE = Base.metadata.tables[SiteParagraph.__tablename__]
+# The order a paragraph's holders are read in by both holder queries (a first page, then further pages)
+_HOLDER_ORDER = (_SITE.c.other_stories.desc(), _SITE.c.capture_id.desc())
+_SITE_ROWS_DELETE = delete(_SITE).where(_SITE.c.capture_id == bindparam("capture"))
+_SITE_ROWS_BELOW = select(_SITE.c.capture_id, _SITE.c.paragraph_hash, _SITE.c.other_stories).where(
+    _SITE.c.site == bindparam("site"),
+    _SITE.c.paragraph_hash.in_(bindparam("keys", expanding=True)),
+    _SITE.c.other_stories < bindparam("cap"),
+    _SITE.c.capture_id != bindparam("exclude"),
+)
+_SITE_COUNT_UP = (
+    update(_SITE)
+    .where(
+        _SITE.c.capture_id == bindparam("capture"),
+        _SITE.c.paragraph_hash.in_(bindparam("keys", expanding=True)),
+        _SITE.c.other_stories < bindparam("cap"),
+    )
+    .values(other_stories=_SITE.c.other_stories + 1)
+)
+_SITE_ROWS_OF = select(_SITE.c.capture_id, _SITE.c.paragraph_hash, _SITE.c.position, _SITE.c.other_stories).where(
+    _SITE.c.capture_id.in_(bindparam("captures", expanding=True))
+)
+_CHROME_TEXTS_OF = (
+    select(_CHROME.c.capture_id, _CHROME.c.text)
+    .where(_CHROME.c.capture_id.in_(bindparam("captures", expanding=True)), _CHROME.c.reason == bindparam("reason"))
+    .order_by(_CHROME.c.capture_id, _CHROME.c.position)
+)
+_BODIES_OF_CAPTURES = (
+    select(_CAPTURE.c.id, _TEXT.c.body)
+    .join(_TEXT, _TEXT.c.id == _CAPTURE.c.text_id)
+    .where(_CAPTURE.c.id.in_(bindparam("captures", expanding=True)))
 )
 _BLOB_KNOWN = select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("digest"))
 _CAPTURE_KNOWN = select(_CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title).where(
@@ -463,7 +495,7 @@ def site_paragraphs_put(
     fresh=True: the capture was stored in this transaction and has no rows yet (no delete needed).
     """
     if not fresh:
-        session.execute(delete(SiteParagraph).where(SiteParagraph.capture_id == capture_id))
+        session.execute(_SITE_ROWS_DELETE, {"capture": capture_id})
     if site is None:
         return
     values = [
@@ -471,11 +503,7 @@ def site_paragraphs_put(
         for key, position, n in sorted(rows, key=lambda r: r[0])
     ]
     if values:
-        session.execute(insert(SiteParagraph), values)
-
-
-# The order a paragraph's holders are read in by both queries below (a first page, then further pages)
-_HOLDER_ORDER = (SiteParagraph.other_stories.desc(), SiteParagraph.capture_id.desc())
+        session.execute(insert(_SITE), values)
 
 
 def site_holders(session: Session, site: str, key: str, exclude: int | None, offset: int, limit: int) -> list[int]:
@@ -485,6 +513,26 @@ def site_holders(session: Session, site: str, key: str, exclude: int | None, off
         query = query.where(SiteParagraph.capture_id != exclude)
     query = query.order_by(*_HOLDER_ORDER)
     return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def _site_holders_first_query(exclude: bool) -> Select[str, int]:
+    """The window query of `site_holders_first`, built once per variant (with or without an excluded capture)."""
+    query = select(
+        _SITE.c.paragraph_hash,
+        _SITE.c.capture_id,
+        func.row_number().over(partition_by=_SITE.c.paragraph_hash, order_by=_HOLDER_ORDER).label("rank"),
+    ).where(_SITE.c.site == bindparam("site"), _SITE.c.paragraph_hash.in_(bindparam("keys", expanding=True)))
+    if exclude:
+        query = query.where(_SITE.c.capture_id != bindparam("exclude"))
+    ranked = query.subquery()
+    return (
+        select(ranked.c.paragraph_hash, ranked.c.capture_id)
+        .where(ranked.c.rank <= bindparam("limit"))
+        .order_by(ranked.c.paragraph_hash, ranked.c.rank)
+    )
+
+
+_SITE_HOLDERS_FIRST = {False: _site_holders_first_query(False), True: _site_holders_first_query(True)}
 
 
 def site_holders_first(
@@ -497,23 +545,10 @@ def site_holders_first(
     """
     unique = sorted(set(keys))
     out: dict[str, list[int]] = {}
+    query = _SITE_HOLDERS_FIRST[exclude is not None]
     for start in range(0, len(unique), 500):
-        query = select(
-            SiteParagraph.paragraph_hash,
-            SiteParagraph.capture_id,
-            func.row_number()
-            .over(partition_by=SiteParagraph.paragraph_hash, order_by=_HOLDER_ORDER)
-            .label("rank"),
-        ).where(SiteParagraph.site == site, SiteParagraph.paragraph_hash.in_(unique[start : start + 500]))
-        if exclude is not None:
-            query = query.where(SiteParagraph.capture_id != exclude)
-        ranked = query.subquery()
-        rows = session.execute(
-            select(ranked.c.paragraph_hash, ranked.c.capture_id)
-            .where(ranked.c.rank <= limit)
-            .order_by(ranked.c.paragraph_hash, ranked.c.rank)
-        )
-        for key, capture_id in rows:
+        params = {"site": site, "keys": unique[start : start + 500], "exclude": exclude, "limit": limit}
+        for key, capture_id in session.execute(query, params):
             out.setdefault(key, []).append(capture_id)
     return out
 
@@ -525,15 +560,8 @@ def site_rows_below(
     unique = sorted(set(keys))
     out: list[tuple[int, str, int]] = []
     for start in range(0, len(unique), 500):
-        rows = session.execute(
-            select(SiteParagraph.capture_id, SiteParagraph.paragraph_hash, SiteParagraph.other_stories).where(
-                SiteParagraph.site == site,
-                SiteParagraph.paragraph_hash.in_(unique[start : start + 500]),
-                SiteParagraph.other_stories < cap,
-                SiteParagraph.capture_id != exclude,
-            )
-        )
-        out.extend((c, k, n) for c, k, n in rows)
+        params = {"site": site, "keys": unique[start : start + 500], "cap": cap, "exclude": exclude}
+        out.extend((c, k, n) for c, k, n in session.execute(_SITE_ROWS_BELOW, params))
     return sorted(out)
 
 
@@ -541,16 +569,7 @@ def site_count_up(session: Session, capture_id: int, keys: Iterable[str], cap: i
     """One more other story for these paragraphs of a capture (those still below `cap`)."""
     unique = sorted(set(keys))
     for start in range(0, len(unique), 500):
-        session.execute(
-            update(SiteParagraph)
-            .where(
-                SiteParagraph.capture_id == capture_id,
-                SiteParagraph.paragraph_hash.in_(unique[start : start + 500]),
-                SiteParagraph.other_stories < cap,
-            )
-            .values(other_stories=SiteParagraph.other_stories + 1)
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(_SITE_COUNT_UP, {"capture": capture_id, "keys": unique[start : start + 500], "cap": cap})
 
 
 def site_rows_of(session: Session, capture_ids: Iterable[int]) -> dict[int, dict[str, tuple[int | None, int]]]:
@@ -558,12 +577,7 @@ def site_rows_of(session: Session, capture_ids: Iterable[int]) -> dict[int, dict
     ids = sorted(set(capture_ids))
     out: dict[int, dict[str, tuple[int | None, int]]] = {i: {} for i in ids}
     for start in range(0, len(ids), 500):
-        rows = session.execute(
-            select(
-                SiteParagraph.capture_id, SiteParagraph.paragraph_hash, SiteParagraph.position, SiteParagraph.other_stories
-            ).where(SiteParagraph.capture_id.in_(ids[start : start + 500]))
-        )
-        for capture_id, key, position, n in rows:
+        for capture_id, key, position, n in session.execute(_SITE_ROWS_OF, {"captures": ids[start : start + 500]}):
             out[capture_id][key] = (position, n)
     return out
 
@@ -578,26 +592,19 @@ def chrome_texts_of(session: Session, capture_ids: Iterable[int], reason: str) -
     ids = sorted(set(capture_ids))
     out: dict[int, list[str]] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
-        rows = session.execute(
-            select(ChromeRow.capture_id, ChromeRow.text)
-            .where(ChromeRow.capture_id.in_(ids[start : start + 500]), ChromeRow.reason == reason)
-            .order_by(ChromeRow.capture_id, ChromeRow.position)
-        )
-        for capture_id, text in rows:
+        params = {"captures": ids[start : start + 500], "reason": reason}
+        for capture_id, text in session.execute(_CHROME_TEXTS_OF, params):
             out[capture_id].append(text)
     return out
 
 
 def bodies_of_captures(session: Session, capture_ids: Iterable[int]) -> dict[int, str]:
     """Per capture: its clean text."""
+    session.flush()  # a capture pointed at another text and not yet written
     ids = sorted(set(capture_ids))
     out: dict[int, str] = {}
     for start in range(0, len(ids), 500):
-        rows = session.execute(
-            select(Capture.id, TextRow.body)
-            .join(TextRow, TextRow.id == Capture.text_id)
-            .where(Capture.id.in_(ids[start : start + 500]))
-        )
+        rows = session.execute(_BODIES_OF_CAPTURES, {"captures": ids[start : start + 500]})
         out.update((capture_id, body) for capture_id, body in rows)
     return out
 
