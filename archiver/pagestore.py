@@ -27,6 +27,10 @@ _TEXT = Base.metadata.tables[TextRow.__tablename__]
 # Core statements built once: the writer runs them for every capture, and SQLAlchemy's ORM layer
 # (statement building, coercion, cache keys, autoflush, row loading) costs more than SQLite's work here
 _PAGE_ID_BY_URL = select(_PAGE.c.id).where(_PAGE.c.url == bindparam("url"))
+_PAGE_URL = select(_PAGE.c.url).where(_PAGE.c.id == bindparam("page"))
+_PAGE_HEADS = select(_PAGE_VERSION.c.version, _PAGE_VERSION.c.capture_id, _PAGE_VERSION.c.captures).where(
+    _PAGE_VERSION.c.page_id == bindparam("page")
+)
 _PAGE_CAPTURES = select(
     _CAPTURE.c.id, _CAPTURE.c.text_id, _CAPTURE.c.captured_at, _CAPTURE.c.published, _CAPTURE.c.blob_sha256,
     _CAPTURE.c.version,
@@ -47,8 +51,9 @@ _TEXTS: BindParameter[Any] = bindparam("texts", expanding=True)
 _FAMILY_MATCHES = select(
     _MATCH.c.text_a, _MATCH.c.text_b, _MATCH.c.relation, _MATCH.c.score, _MATCH.c.excerpt_side, _MATCH.c.evidence
 ).where(or_(_MATCH.c.text_a.in_(_TEXTS), _MATCH.c.text_b.in_(_TEXTS)))
-_FAMILY_PAGES = select(_CAPTURE.c.page_id).where(_CAPTURE.c.text_id.in_(_TEXTS))
-_FAMILY_PAGE_TEXTS = select(_CAPTURE.c.text_id).where(_CAPTURE.c.page_id.in_(bindparam("pages", expanding=True)))
+_FAMILY_PAGE_TEXTS = select(_CAPTURE.c.text_id).where(
+    _CAPTURE.c.page_id.in_(select(_CAPTURE.c.page_id).where(_CAPTURE.c.text_id.in_(_TEXTS)).scalar_subquery())
+)
 _PAGE_VERSION_UPDATE = (
     update(_PAGE_VERSION)
     .where(_PAGE_VERSION.c.page_id == bindparam("page"), _PAGE_VERSION.c.version == bindparam("old_version"))
@@ -173,6 +178,18 @@ def page_get(session: Session, page_id: int) -> Page | None:
     return session.get(Page, page_id)
 
 
+def page_url_of(session: Session, page_id: int) -> str | None:
+    """A page's normalised URL."""
+    url: str | None = session.execute(_PAGE_URL, {"page": page_id}).scalar()
+    return url
+
+
+def page_heads(session: Session, page_id: int) -> dict[int, tuple[int, int]]:
+    """A page's versions: version -> (first capture showing it, captures showing it)."""
+    rows = session.execute(_PAGE_HEADS, {"page": page_id})
+    return {version: (capture_id, captures) for version, capture_id, captures in rows}
+
+
 def page_versions(session: Session, page_id: int) -> list[PageVersion]:
     query = select(PageVersion).where(PageVersion.page_id == page_id).order_by(PageVersion.version)
     # page_refresh writes these rows through Core: an object this session loaded before is refreshed
@@ -186,27 +203,22 @@ def family_of(session: Session, text_id: int) -> tuple[set[int], list[MatchRow]]
     """Texts linked to this one by verified matches or by being versions of one page, and the matches.
 
     A revision can share few words with the version before it; the page keeps it in the family. Walked a
-    level at a time (three queries per level, not per text), up to FAMILY_LIMIT texts. Matches are
+    level at a time (two queries per level, not per text), up to FAMILY_LIMIT texts. Matches are
     (text_a, text_b, relation, score, excerpt_side, evidence), ordered by (text_a, text_b).
     """
     session.flush()  # the Core reads below see pending matches and captures
     seen = {text_id}
     frontier = [text_id]
-    pages_seen: set[int] = set()
     matches: dict[tuple[int, int], MatchRow] = {}
     while frontier and len(seen) < FAMILY_LIMIT:
         linked: set[int] = set()
-        pages: set[int] = set()
         for start in range(0, len(frontier), 500):  # stay under SQLite's bound-parameter limit
             some = frontier[start : start + 500]
             for a, b, relation, score, side, evidence in session.execute(_FAMILY_MATCHES, {"texts": some}):
                 matches[(a, b)] = (a, b, relation, score, side, evidence)
                 linked.update((a, b))
-            pages.update(session.scalars(_FAMILY_PAGES, {"texts": some}))
-        new_pages = sorted(p for p in pages - pages_seen if p is not None)
-        pages_seen.update(new_pages)
-        for start in range(0, len(new_pages), 500):
-            linked.update(session.scalars(_FAMILY_PAGE_TEXTS, {"pages": new_pages[start : start + 500]}))
+            # the texts on the pages of these texts' captures (a page seen at an earlier level adds none)
+            linked.update(session.scalars(_FAMILY_PAGE_TEXTS, {"texts": some}))
         frontier = sorted(linked - seen)
         seen.update(frontier)
     return seen, [matches[k] for k in sorted(matches)]

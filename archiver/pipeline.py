@@ -177,8 +177,7 @@ def rederive_family(
     text_ids, match_rows = family if family is not None else pagestore.family_of(session, text_id)
     rows = store.lineage_members(session, text_ids)
     credits = store.credit_names_of(session, [r.id for r in rows])
-    words = store.text_words(session, text_ids)
-    members = [_member(r, credits[r.id], words.get(r.text_id, 0)) for r in rows]
+    members = [_member(r, credits[r.id], r.words) for r in rows]
     matches = [Match(a, b, relation, score, side, evidence or {}) for a, b, relation, score, side, evidence in match_rows]
     edges = derive_edges(members, matches)
     store.edges_replace(
@@ -188,13 +187,15 @@ def rederive_family(
 
 
 def rederive_families(session: Session, text_ids: Iterable[int]) -> list[Edge]:
-    """Re-derive the lineage of the families of these texts (each family once; texts no longer stored skipped)."""
+    """Re-derive the lineage of the families of these texts (each family once).
+
+    A text no longer stored (removed by a re-clean) is a family without captures: it yields no edge.
+    """
     ids = list(dict.fromkeys(text_ids))
     edges: list[Edge] = []
     done: set[int] = set()
-    existing = store.text_ids_stored(session, ids)
     for text_id in ids:
-        if text_id in done or text_id not in existing:
+        if text_id in done:
             continue
         family = pagestore.family_of(session, text_id)
         done |= family[0]
@@ -215,9 +216,9 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     seen = sitechrome.SiteSeen()
     learned, counts = sitechrome.sitechrome_learn(session, site, item, seen=seen)
     store.blob_put(session, item.capture.raw, item.digest)
-    text_row, new_text = store.text_get_or_create(session, learned.article.text)
+    text_id, new_text = store.text_id_get_or_create(session, learned.article.text)
     if new_text:
-        store.fingerprints_put(session, text_row.id, learned.fingerprints, learned.bands, fresh=True)
+        store.fingerprints_put(session, text_id, learned.fingerprints, learned.bands, fresh=True)
     page_id = pagestore.page_id_for(session, learned.article.canonical_url, item.capture.url)
     row = store.capture_put(
         session,
@@ -227,20 +228,20 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
         content_type=item.capture.content_type,
         captured_at=item.capture.captured_at,
         article=learned.article,
-        text_id=text_row.id,
+        text_id=text_id,
         cleaner_version=CLEANER_VERSION,
         source_publisher=item.source_publisher,
         page_id=page_id,
     )
     page_mates = 0 if page_id is None else len(pagestore.page_refresh(session, page_id)) - 1
     sitechrome.sitechrome_record(session, row.id, site, item, counts, fresh=True)
-    matched = verify_candidates(session, text_row.id, text_row.body, learned.bands) if new_text else 0
+    matched = verify_candidates(session, text_id, learned.article.text, learned.bands) if new_text else 0
     grown = sitechrome.sitechrome_spread(session, row.id, site, item, seen=seen)
     recleaned, touched = reclean_captures(session, grown)
     # a new text that matches no other and has no other capture on its page is a family of one capture,
     # which has no lineage edge: nothing to re-derive (texts re-cleaned just now are in `touched`)
     alone = new_text and matched == 0 and page_mates == 0
-    edges = rederive_families(session, [*([] if alone else [text_row.id]), *touched])
+    edges = rederive_families(session, [*([] if alone else [text_id]), *touched])
     own = next((e for e in edges if e.child_id == row.id), None)
     return row, own, recleaned
 
@@ -382,17 +383,16 @@ def _stored_result(
     """The result of storing a capture: new, a new version of a known page, or a re-capture of one."""
     status, page_url = "new", None
     if row.page_id is not None and row.version is not None:
-        page = pagestore.page_get(session, row.page_id)
-        page_url = page.url if page else None
-        heads = {v.version: v for v in pagestore.page_versions(session, row.page_id)}
-        head = heads[row.version]
-        if head.capture_id != row.id:  # the text did not change: recorded, reported as the version it shows
-            first = session.get(CaptureRow, head.capture_id)
+        page_url = pagestore.page_url_of(session, row.page_id)
+        heads = pagestore.page_heads(session, row.page_id)
+        head, _ = heads[row.version]
+        if head != row.id:  # the text did not change: recorded, reported as the version it shows
+            found, title = store.capture_title(session, head)
             return AddResult(
-                label, "duplicate", head.capture_id, row.url, first.title if first else row.title,
+                label, "duplicate", head, row.url, title if found else row.title,
                 page=page_url, version=row.version, recapture=row.id, redirected_from=redirected_from,
             )
-        if sum(v.captures for v in heads.values()) > 1:
+        if sum(captures for _, captures in heads.values()) > 1:
             status = "version"
     return AddResult(
         label,

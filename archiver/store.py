@@ -60,16 +60,16 @@ _LINEAGE_MEMBER_COLUMNS = (
     "id", "text_id", "published", "captured_at", "blob_sha256", "source_publisher", "site_name", "canonical_url",
     "url", "page_id", "version",
 )
-_LINEAGE_MEMBERS = select(*(_CAPTURE.c[k] for k in _LINEAGE_MEMBER_COLUMNS)).where(
-    _CAPTURE.c.text_id.in_(bindparam("texts", expanding=True))
+_LINEAGE_MEMBERS = (
+    select(*(_CAPTURE.c[k] for k in _LINEAGE_MEMBER_COLUMNS), _TEXT.c.words)
+    .join(_TEXT, _TEXT.c.id == _CAPTURE.c.text_id)
+    .where(_CAPTURE.c.text_id.in_(bindparam("texts", expanding=True)))
 )
 _CREDIT_NAMES = (
     select(_CREDIT.c.capture_id, _CREDIT.c.name, _CREDIT.c.kind)
     .where(_CREDIT.c.capture_id.in_(bindparam("captures", expanding=True)))
     .order_by(_CREDIT.c.capture_id, _CREDIT.c.position)
 )
-_TEXT_IDS = select(_TEXT.c.id).where(_TEXT.c.id.in_(bindparam("texts", expanding=True)))
-_TEXT_WORDS = select(_TEXT.c.id, _TEXT.c.words).where(_TEXT.c.id.in_(bindparam("texts", expanding=True)))
 _EDGES_OF = select(_EDGE.c.child_id, _EDGE.c.parent_id, _EDGE.c.relation, _EDGE.c.score, _EDGE.c.evidence).where(
     _EDGE.c.child_id.in_(bindparam("children", expanding=True))
 )
@@ -114,6 +114,8 @@ _BODIES_OF_CAPTURES = (
     .join(_TEXT, _TEXT.c.id == _CAPTURE.c.text_id)
     .where(_CAPTURE.c.id.in_(bindparam("captures", expanding=True)))
 )
+_TEXT_ID_BY_SHA = select(_TEXT.c.id).where(_TEXT.c.sha256 == bindparam("digest"))
+_CAPTURE_TITLE = select(_CAPTURE.c.title).where(_CAPTURE.c.id == bindparam("capture"))
 _BLOB_KNOWN = select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("digest"))
 _CAPTURE_KNOWN = select(_CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title).where(
     _CAPTURE.c.blob_sha256 == bindparam("digest")
@@ -190,6 +192,23 @@ def text_get_or_create(session: Session, body: str) -> tuple[TextRow, bool]:
     session.add(row)
     session.flush()
     return row, True
+
+
+def text_id_get_or_create(session: Session, body: str) -> tuple[int, bool]:
+    """The id of the text row for a clean body, created if new (read and written through Core). (id, created)."""
+    digest = sha256_hex(body.encode("utf-8"))
+    session.flush()  # a text added through the ORM and not yet written is seen by the Core read below
+    text_id: int | None = session.execute(_TEXT_ID_BY_SHA, {"digest": digest}).scalar()
+    if text_id is not None:
+        return text_id, False
+    values = {"sha256": digest, "body": body, "chars": len(body), "words": len(body.split())}
+    return session.execute(insert(_TEXT).values(values).returning(_TEXT.c.id)).scalar_one(), True
+
+
+def capture_title(session: Session, capture_id: int) -> tuple[bool, str | None]:
+    """(found, title) of a capture."""
+    row = session.execute(_CAPTURE_TITLE, {"capture": capture_id}).first()
+    return (False, None) if row is None else (True, row.title)
 
 
 def fingerprints_put(
@@ -331,16 +350,6 @@ def texts_get(session: Session, ids: Iterable[int]) -> dict[int, TextRow]:
     return {t.id: t for t in session.scalars(select(TextRow).where(TextRow.id.in_(ids)))}
 
 
-def text_words(session: Session, ids: Iterable[int]) -> dict[int, int]:
-    """Word counts of these texts, without reading their bodies."""
-    unique = sorted(set(ids))
-    out: dict[int, int] = {}
-    for start in range(0, len(unique), 500):
-        rows = session.execute(_TEXT_WORDS, {"texts": unique[start : start + 500]})
-        out.update((text_id, words) for text_id, words in rows)
-    return out
-
-
 def match_put(
     session: Session,
     text_x: int,
@@ -403,7 +412,7 @@ def captures_of_texts(session: Session, text_ids: Iterable[int]) -> list[Capture
 
 
 def lineage_members(session: Session, text_ids: Iterable[int]) -> list[Row[Any]]:
-    """The captures of these texts, by id, with the columns lineage needs (`_LINEAGE_MEMBER_COLUMNS`)."""
+    """The captures of these texts, by id, with the columns lineage needs (`_LINEAGE_MEMBER_COLUMNS`, `words`)."""
     session.flush()
     ids = sorted(set(text_ids))
     out: list[Row[Any]] = []
@@ -419,16 +428,6 @@ def credit_names_of(session: Session, capture_ids: Iterable[int]) -> dict[int, l
     for start in range(0, len(ids), 500):
         for capture_id, name, kind in session.execute(_CREDIT_NAMES, {"captures": ids[start : start + 500]}):
             out[capture_id].append((name, kind))
-    return out
-
-
-def text_ids_stored(session: Session, ids: Iterable[int]) -> set[int]:
-    """Which of these text ids are stored."""
-    session.flush()
-    unique = sorted(set(ids))
-    out: set[int] = set()
-    for start in range(0, len(unique), 500):
-        out.update(session.scalars(_TEXT_IDS, {"texts": unique[start : start + 500]}))
     return out
 
 
