@@ -143,14 +143,13 @@ def verify_candidates(session: Session, text_id: int, body: str, bands: dict[str
     )
     if not candidates:
         return 0
-    found = 0
+    found = []
     for other in store.texts_get(session, candidates).values():
         result = compare_texts(mine, other.body)
         if result.relation is None:
             continue
         excerpt_of_new = None if result.excerpt_side is None else result.excerpt_side == "a"
-        store.match_put(
-            session,
+        found.append(store.match_row(
             text_id,
             other.id,
             relation=result.relation,
@@ -158,10 +157,9 @@ def verify_candidates(session: Session, text_id: int, body: str, bands: dict[str
             excerpt_of_x=excerpt_of_new,
             evidence=_evidence_dict(result),
             verifier_version=VERIFIER_VERSION,
-        )
-        found += 1
-    session.flush()
-    return found
+        ))
+    store.matches_put(session, found)
+    return len(found)
 
 
 def _evidence_dict(result: object) -> dict[str, object]:

@@ -116,6 +116,10 @@ _BODIES_OF_CAPTURES = (
 )
 _TEXT_ID_BY_SHA = select(_TEXT.c.id).where(_TEXT.c.sha256 == bindparam("digest"))
 _CAPTURE_TITLE = select(_CAPTURE.c.title).where(_CAPTURE.c.id == bindparam("capture"))
+_FINGERPRINT = Base.metadata.tables[FingerprintRow.__tablename__]
+_BAND = Base.metadata.tables[FingerprintBand.__tablename__]
+_MATCH = Base.metadata.tables[TextMatch.__tablename__]
+_MATCH_DELETE = delete(_MATCH).where(_MATCH.c.text_a == bindparam("a"), _MATCH.c.text_b == bindparam("b"))
 _BLOB_KNOWN = select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("digest"))
 _CAPTURE_KNOWN = select(_CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title).where(
     _CAPTURE.c.blob_sha256 == bindparam("digest")
@@ -220,8 +224,8 @@ def fingerprints_put(
         session.execute(delete(FingerprintRow).where(FingerprintRow.text_id == text_id))
         session.execute(delete(FingerprintBand).where(FingerprintBand.text_id == text_id))
     session.flush()
-    # one executemany per table: a text has 3 fingerprints and ~128 band rows
-    session.execute(insert(FingerprintRow), [
+    # one Core executemany per table: a text has 3 fingerprints and ~128 band rows
+    session.execute(insert(_FINGERPRINT), [
         {"text_id": text_id, "kind": fp.kind, "algorithm": fp.algorithm, "version": fp.version,
          "params": fp.params, "value": fp.value}
         for fp in fingerprints
@@ -230,7 +234,7 @@ def fingerprints_put(
         {"kind": kind, "band_key": key, "text_id": text_id} for kind, keys in bands.items() for key in sorted(set(keys))
     ]
     if rows:
-        session.execute(insert(FingerprintBand), rows)
+        session.execute(insert(_BAND), rows)
 
 
 def capture_put(
@@ -350,8 +354,7 @@ def texts_get(session: Session, ids: Iterable[int]) -> dict[int, TextRow]:
     return {t.id: t for t in session.scalars(select(TextRow).where(TextRow.id.in_(ids)))}
 
 
-def match_put(
-    session: Session,
+def match_row(
     text_x: int,
     text_y: int,
     *,
@@ -360,28 +363,26 @@ def match_put(
     excerpt_of_x: bool | None,
     evidence: dict[str, Any],
     verifier_version: int,
-) -> None:
-    """Record a verified relation between two texts (stored with text_a < text_b)."""
+) -> dict[str, Any]:
+    """A verified relation between two texts as a text_match row (text_a < text_b), for `matches_put`."""
     a, b = sorted((text_x, text_y))
     side = None
     if excerpt_of_x is not None:
         excerpt_text = text_x if excerpt_of_x else text_y
         side = "a" if excerpt_text == a else "b"
-    existing = session.get(TextMatch, (a, b))
-    if existing is not None:
-        session.delete(existing)
-        session.flush()
-    session.add(
-        TextMatch(
-            text_a=a,
-            text_b=b,
-            relation=relation,
-            score=score,
-            excerpt_side=side,
-            evidence=evidence,
-            verifier_version=verifier_version,
-        )
-    )
+    return {
+        "text_a": a, "text_b": b, "relation": relation, "score": score, "excerpt_side": side, "evidence": evidence,
+        "verifier_version": verifier_version,
+    }
+
+
+def matches_put(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Record verified relations (`match_row`), replacing any stored for the same pairs: two executemany."""
+    if not rows:
+        return
+    session.flush()
+    session.execute(_MATCH_DELETE, [{"a": r["text_a"], "b": r["text_b"]} for r in rows])
+    session.execute(insert(_MATCH), list(rows))
 
 
 def family_texts(session: Session, text_id: int) -> tuple[set[int], list[TextMatch]]:
