@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from archiver import pagestore, sitechrome, store
 from archiver.clean import CLEANER_VERSION, clean
 from archiver.clean.learned import learned_paragraphs, learned_positions, learned_site
-from archiver.credits import find_credits, load_publishers, origin_publisher, unique_credits
+from archiver.credits import Publishers, find_credits, load_publishers, origin_publisher, unique_credits
 from archiver.db import Archive
 from archiver.errors import ArchiveError, DatabaseError
 from archiver.export import expand_exports
@@ -93,7 +94,14 @@ def prepare(capture: Capture) -> Prepared:
 
 def site_publisher(site_name: str | None, url: str | None) -> str | None:
     """The canonical publisher of the site a capture appeared on, when it is a known one."""
-    publishers = load_publishers()
+    return _site_publisher(load_publishers(), site_name, url)
+
+
+# asked for every member of a family at every add to it: each capture's is looked up once. 4,096
+# (name, URL) pairs are a few hundred KB; sized, not tuned. Keyed by the publisher table, so a reloaded
+# table (ARCHIVE_PUBLISHERS) is not answered from the old one.
+@lru_cache(maxsize=4096)
+def _site_publisher(publishers: Publishers, site_name: str | None, url: str | None) -> str | None:
     if site_name:
         name = publishers.canonical(site_name)
         if name:
