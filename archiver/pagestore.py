@@ -26,6 +26,7 @@ _PAGE_VERSION = Base.metadata.tables[PageVersion.__tablename__]
 _TEXT = Base.metadata.tables[TextRow.__tablename__]
 # Core statements built once: the writer runs them for every capture, and SQLAlchemy's ORM layer
 # (statement building, coercion, cache keys, autoflush, row loading) costs more than SQLite's work here
+_PAGE_INSERT = insert(_PAGE).returning(_PAGE.c.id)
 _PAGE_ID_BY_URL = select(_PAGE.c.id).where(_PAGE.c.url == bindparam("url"))
 _PAGE_URL = select(_PAGE.c.url).where(_PAGE.c.id == bindparam("page"))
 _PAGE_HEADS = select(_PAGE_VERSION.c.version, _PAGE_VERSION.c.capture_id, _PAGE_VERSION.c.captures).where(
@@ -92,7 +93,7 @@ def page_id_for(session: Session, canonical_url: str | None, url: str | None) ->
         return None
     page_id: int | None = session.execute(_PAGE_ID_BY_URL, {"url": found}).scalar()
     if page_id is None:  # pages are only ever made flushed (page_get_or_create), so Core sees them all
-        page_id = session.execute(insert(_PAGE).values(url=found).returning(_PAGE.c.id)).scalar_one()
+        page_id = session.execute(_PAGE_INSERT, {"url": found}).scalar_one()
     return page_id
 
 

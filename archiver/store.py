@@ -120,6 +120,10 @@ _FINGERPRINT = Base.metadata.tables[FingerprintRow.__tablename__]
 _BAND = Base.metadata.tables[FingerprintBand.__tablename__]
 _MATCH = Base.metadata.tables[TextMatch.__tablename__]
 _MATCH_DELETE = delete(_MATCH).where(_MATCH.c.text_a == bindparam("a"), _MATCH.c.text_b == bindparam("b"))
+# inserts of one row, given their values at execution (`.values()` would build the statement again each time)
+_BLOB_INSERT = insert(_BLOB)
+_TEXT_INSERT = insert(_TEXT).returning(_TEXT.c.id)
+_CAPTURE_INSERT = insert(_CAPTURE).returning(_CAPTURE.c.id)
 _BLOB_KNOWN = select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("digest"))
 _CAPTURE_KNOWN = select(_CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title).where(
     _CAPTURE.c.blob_sha256 == bindparam("digest")
@@ -147,9 +151,8 @@ def blob_put(session: Session, raw: bytes, digest: str | None = None) -> str:
     digest = digest or sha256_hex(raw)
     session.flush()  # a blob added through the ORM and not yet written is seen by the Core read below
     if session.execute(_BLOB_KNOWN, {"digest": digest}).first() is None:
-        session.execute(
-            insert(_BLOB).values(sha256=digest, size=len(raw), compression=BLOB_COMPRESSION, data=blob_compress(raw))
-        )
+        values = {"sha256": digest, "size": len(raw), "compression": BLOB_COMPRESSION, "data": blob_compress(raw)}
+        session.execute(_BLOB_INSERT, values)
     return digest
 
 
@@ -206,7 +209,7 @@ def text_id_get_or_create(session: Session, body: str) -> tuple[int, bool]:
     if text_id is not None:
         return text_id, False
     values = {"sha256": digest, "body": body, "chars": len(body), "words": len(body.split())}
-    return session.execute(insert(_TEXT).values(values).returning(_TEXT.c.id)).scalar_one(), True
+    return session.execute(_TEXT_INSERT, values).scalar_one(), True
 
 
 def capture_title(session: Session, capture_id: int) -> tuple[bool, str | None]:
@@ -276,7 +279,7 @@ def capture_put(
         page_id=page_id,
         version=None,
     )
-    capture_id = session.execute(insert(_CAPTURE).values(values).returning(_CAPTURE.c.id)).scalar_one()
+    capture_id = session.execute(_CAPTURE_INSERT, values).scalar_one()
     row = Capture(id=capture_id, **values)
     make_transient_to_detached(row)
     session.add(row)
