@@ -145,6 +145,9 @@ def sitechrome_learn(
     seen = seen if seen is not None else SiteSeen()
     keys = learned_positions(mine)
     first = store.site_holders_first(session, site, keys, exclude, HOLDERS_FIRST_PAGE)
+    # the count below reads the first HOLDERS_LOAD holders of every paragraph, whatever it finds: read them
+    # for all paragraphs at once (the same captures, in one set of queries instead of one set a paragraph)
+    seen.load(session, sorted({i for ids in first.values() for i in ids[:HOLDERS_LOAD]}))
 
     def holders(key: str) -> Iterator[int]:
         ids = first.get(key, [])
