@@ -54,6 +54,10 @@ if TYPE_CHECKING:
 # batch sizes (the answer never depends on them), not tuned on a corpus.
 HOLDERS_FIRST_PAGE = 32
 HOLDERS_LOAD = 8
+# Same-story captures left out of the spread's read by id: with up to 500 paragraph keys a query stays
+# under the 999 bound parameters of older SQLite releases. Any number is exact (the rest are read and
+# skipped); 400 covers a story with 400 copies on its site.
+SPREAD_SKIP_MAX = 400
 
 
 def sitechrome_same_story(mine: Sequence[str], theirs: Sequence[str]) -> bool:
@@ -193,7 +197,10 @@ def sitechrome_spread(
     mine = sitechrome_canonical(item)
     seen = seen if seen is not None else SiteSeen()
     held: dict[int, list[tuple[str, int]]] = {}
-    for other, key, n in store.site_rows_below(session, site, learned_positions(mine), LEARNED_MIN_STORIES, capture_id):
+    # captures already judged to tell this story gain nothing: their rows are not read (a page's copies)
+    same = sorted(other for other, told in seen.other_story.items() if not told)[:SPREAD_SKIP_MAX]
+    keys = learned_positions(mine)
+    for other, key, n in store.site_rows_below(session, site, keys, LEARNED_MIN_STORIES, capture_id, skip=same):
         held.setdefault(other, []).append((key, n))
     seen.load(session, held)
     grown = []

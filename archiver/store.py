@@ -93,6 +93,7 @@ _SITE_ROWS_BELOW = select(_SITE.c.capture_id, _SITE.c.paragraph_hash, _SITE.c.ot
     _SITE.c.paragraph_hash.in_(bindparam("keys", expanding=True)),
     _SITE.c.other_stories < bindparam("cap"),
     _SITE.c.capture_id != bindparam("exclude"),
+    _SITE.c.capture_id.not_in(bindparam("skip", expanding=True)),
 )
 _SITE_COUNT_UP = (
     update(_SITE)
@@ -566,13 +567,16 @@ def site_holders_first(
 
 
 def site_rows_below(
-    session: Session, site: str, keys: Iterable[str], cap: int, exclude: int
+    session: Session, site: str, keys: Iterable[str], cap: int, exclude: int, skip: Sequence[int] = ()
 ) -> list[tuple[int, str, int]]:
-    """(capture, key, other stories) of the site's other captures holding one of the keys, counted below `cap`."""
+    """(capture, key, other stories) of the site's other captures holding one of the keys, counted below `cap`.
+
+    Captures in `skip` (besides `exclude`) are left out.
+    """
     unique = sorted(set(keys))
     out: list[tuple[int, str, int]] = []
     for start in range(0, len(unique), 500):
-        params = {"site": site, "keys": unique[start : start + 500], "cap": cap, "exclude": exclude}
+        params = {"site": site, "keys": unique[start : start + 500], "cap": cap, "exclude": exclude, "skip": skip}
         out.extend((c, k, n) for c, k, n in session.execute(_SITE_ROWS_BELOW, params))
     return sorted(out)
 
