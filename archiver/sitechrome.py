@@ -100,15 +100,24 @@ def sitechrome_paragraphs(session: Session, capture_ids: Iterable[int]) -> dict[
     if not ids:
         return {}
     rows = store.site_rows_of(session, ids)
-    bodies = store.bodies_of_captures(session, ids)
+    texts = store.texts_of_captures(session, ids)
     removed = store.chrome_texts_of(session, ids, LEARNED_REASON)
     out: dict[int, tuple[str, ...]] = {}
+    # copies of a page share their text, and mostly their removed paragraphs and positions: each text is
+    # split once, each (text, removed, positions) ordered once
+    split: dict[int | None, list[str]] = {}
+    orders: dict[tuple[object, ...], tuple[str, ...]] = {}
     for capture_id in ids:
-        texts = [p for p in bodies.get(capture_id, "").split("\n\n") if p] + removed[capture_id]
+        text_id, body = texts.get(capture_id, (None, ""))
+        if text_id not in split:
+            split[text_id] = [p for p in body.split("\n\n") if p]
         recorded = rows[capture_id]
         known = recorded and all(position is not None for position, _ in recorded.values())
         positions = {key: position for key, (position, _) in recorded.items() if position is not None}
-        out[capture_id] = learned_order(texts, positions if known else None)
+        order_key = (text_id, tuple(removed[capture_id]), tuple(sorted(positions.items())) if known else None)
+        if order_key not in orders:
+            orders[order_key] = learned_order(split[text_id] + removed[capture_id], positions if known else None)
+        out[capture_id] = orders[order_key]
     return out
 
 
