@@ -38,9 +38,9 @@ _PAGE_CAPTURES = select(
 ).where(_CAPTURE.c.page_id == bindparam("page"))
 _PAGE_BODIES = select(_TEXT.c.id, _TEXT.c.body).where(_TEXT.c.id.in_(bindparam("ids", expanding=True)))
 _PAGE_VERSION_COLUMNS = ("capture_id", "captures", "last_captured_at", "words_added", "words_removed")
-_PAGE_VERSION_ROWS = select(_PAGE_VERSION.c.version, *(_PAGE_VERSION.c[k] for k in _PAGE_VERSION_COLUMNS)).where(
-    _PAGE_VERSION.c.page_id == bindparam("page")
-)
+_PAGE_VERSION_ROWS = select(
+    _PAGE_VERSION.c.version, *(_PAGE_VERSION.c[k] for k in _PAGE_VERSION_COLUMNS)
+).where(_PAGE_VERSION.c.page_id == bindparam("page"))
 _CAPTURE_VERSION_SET = (
     update(_CAPTURE).where(_CAPTURE.c.id == bindparam("cid")).values(version=bindparam("new_version"))
 )
@@ -50,7 +50,8 @@ _PAGE_VERSION_DELETE = delete(_PAGE_VERSION).where(
 _MATCH = Base.metadata.tables[TextMatch.__tablename__]
 _TEXTS: BindParameter[Any] = bindparam("texts", expanding=True)
 _FAMILY_MATCHES = select(
-    _MATCH.c.text_a, _MATCH.c.text_b, _MATCH.c.relation, _MATCH.c.score, _MATCH.c.excerpt_side, _MATCH.c.evidence
+    _MATCH.c.text_a, _MATCH.c.text_b, _MATCH.c.relation, _MATCH.c.score, _MATCH.c.excerpt_side,
+    _MATCH.c.evidence,
 ).where(or_(_MATCH.c.text_a.in_(_TEXTS), _MATCH.c.text_b.in_(_TEXTS)))
 _FAMILY_PAGE_TEXTS = select(_CAPTURE.c.text_id).where(
     _CAPTURE.c.page_id.in_(select(_CAPTURE.c.page_id).where(_CAPTURE.c.text_id.in_(_TEXTS)).scalar_subquery())

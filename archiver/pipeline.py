@@ -184,11 +184,10 @@ def rederive_family(
     rows = store.lineage_members(session, text_ids)
     credits = store.credit_names_of(session, [r.id for r in rows])
     members = [_member(r, credits[r.id], r.words) for r in rows]
-    matches = [Match(a, b, relation, score, side, evidence or {}) for a, b, relation, score, side, evidence in match_rows]
+    matches = [Match(a, b, rel, score, side, ev or {}) for a, b, rel, score, side, ev in match_rows]
     edges = derive_edges(members, matches)
-    store.edges_replace(
-        session, [r.id for r in rows], {e.child_id: (e.parent_id, e.relation, e.score, e.evidence) for e in edges}
-    )
+    wanted = {e.child_id: (e.parent_id, e.relation, e.score, e.evidence) for e in edges}
+    store.edges_replace(session, [r.id for r in rows], wanted)
     return edges
 
 

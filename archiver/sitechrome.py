@@ -116,7 +116,8 @@ def sitechrome_paragraphs(session: Session, capture_ids: Iterable[int]) -> dict[
         positions = {key: position for key, (position, _) in recorded.items() if position is not None}
         order_key = (text_id, tuple(removed[capture_id]), tuple(sorted(positions.items())) if known else None)
         if order_key not in orders:
-            orders[order_key] = learned_order(split[text_id] + removed[capture_id], positions if known else None)
+            texts_before = split[text_id] + removed[capture_id]
+            orders[order_key] = learned_order(texts_before, positions if known else None)
         out[capture_id] = orders[order_key]
     return out
 
@@ -209,7 +210,8 @@ def sitechrome_spread(
     # captures already judged to tell this story gain nothing: their rows are not read (a page's copies)
     same = sorted(other for other, told in seen.other_story.items() if not told)[:SPREAD_SKIP_MAX]
     keys = learned_positions(mine)
-    for other, key, n in store.site_rows_below(session, site, keys, LEARNED_MIN_STORIES, capture_id, skip=same):
+    below = store.site_rows_below(session, site, keys, LEARNED_MIN_STORIES, capture_id, skip=same)
+    for other, key, n in below:
         held.setdefault(other, []).append((key, n))
     seen.load(session, held)
     grown = []

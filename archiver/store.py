@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from archiver.errors import NotFoundError
@@ -60,8 +60,8 @@ _CREDIT = Base.metadata.tables[CreditRow.__tablename__]
 _EDGE = Base.metadata.tables[LineageEdge.__tablename__]
 _TEXT = Base.metadata.tables[TextRow.__tablename__]
 _LINEAGE_MEMBER_COLUMNS = (
-    "id", "text_id", "published", "captured_at", "blob_sha256", "source_publisher", "site_name", "canonical_url",
-    "url", "page_id", "version",
+    "id", "text_id", "published", "captured_at", "blob_sha256", "source_publisher", "site_name",
+    "canonical_url", "url", "page_id", "version",
 )
 _LINEAGE_MEMBERS = (
     select(*(_CAPTURE.c[k] for k in _LINEAGE_MEMBER_COLUMNS), _TEXT.c.words)
@@ -73,9 +73,9 @@ _CREDIT_NAMES = (
     .where(_CREDIT.c.capture_id.in_(bindparam("captures", expanding=True)))
     .order_by(_CREDIT.c.capture_id, _CREDIT.c.position)
 )
-_EDGES_OF = select(_EDGE.c.child_id, _EDGE.c.parent_id, _EDGE.c.relation, _EDGE.c.score, _EDGE.c.evidence).where(
-    _EDGE.c.child_id.in_(bindparam("children", expanding=True))
-)
+_EDGES_OF = select(
+    _EDGE.c.child_id, _EDGE.c.parent_id, _EDGE.c.relation, _EDGE.c.score, _EDGE.c.evidence
+).where(_EDGE.c.child_id.in_(bindparam("children", expanding=True)))
 _EDGES_DELETE = delete(_EDGE).where(_EDGE.c.child_id.in_(bindparam("children", expanding=True)))
 _EDGE_UPDATE = (
     update(_EDGE)
@@ -105,12 +105,15 @@ _SITE_COUNT_UP = (
     )
     .values(other_stories=_SITE.c.other_stories + 1)
 )
-_SITE_ROWS_OF = select(_SITE.c.capture_id, _SITE.c.paragraph_hash, _SITE.c.position, _SITE.c.other_stories).where(
-    _SITE.c.capture_id.in_(bindparam("captures", expanding=True))
-)
+_SITE_ROWS_OF = select(
+    _SITE.c.capture_id, _SITE.c.paragraph_hash, _SITE.c.position, _SITE.c.other_stories
+).where(_SITE.c.capture_id.in_(bindparam("captures", expanding=True)))
 _CHROME_TEXTS_OF = (
     select(_CHROME.c.capture_id, _CHROME.c.text)
-    .where(_CHROME.c.capture_id.in_(bindparam("captures", expanding=True)), _CHROME.c.reason == bindparam("reason"))
+    .where(
+        _CHROME.c.capture_id.in_(bindparam("captures", expanding=True)),
+        _CHROME.c.reason == bindparam("reason"),
+    )
     .order_by(_CHROME.c.capture_id, _CHROME.c.position)
 )
 _TEXTS_OF_CAPTURES = (
@@ -155,7 +158,8 @@ def blob_put(session: Session, raw: bytes, digest: str | None = None) -> str:
     digest = digest or sha256_hex(raw)
     session.flush()  # a blob added through the ORM and not yet written is seen by the Core read below
     if session.execute(_BLOB_KNOWN, {"digest": digest}).first() is None:
-        values = {"sha256": digest, "size": len(raw), "compression": BLOB_COMPRESSION, "data": blob_compress(raw)}
+        compressed = blob_compress(raw)
+        values = {"sha256": digest, "size": len(raw), "compression": BLOB_COMPRESSION, "data": compressed}
         session.execute(_BLOB_INSERT, values)
     return digest
 
@@ -206,7 +210,7 @@ def text_get_or_create(session: Session, body: str) -> tuple[TextRow, bool]:
 
 
 def text_id_get_or_create(session: Session, body: str) -> tuple[int, bool]:
-    """The id of the text row for a clean body, created if new (read and written through Core). (id, created)."""
+    """The id of the text row for a clean body, created if new (through Core): (id, created)."""
     digest = sha256_hex(body.encode("utf-8"))
     session.flush()  # a text added through the ORM and not yet written is seen by the Core read below
     text_id: int | None = session.execute(_TEXT_ID_BY_SHA, {"digest": digest}).scalar()
@@ -385,8 +389,8 @@ def match_row(
         excerpt_text = text_x if excerpt_of_x else text_y
         side = "a" if excerpt_text == a else "b"
     return {
-        "text_a": a, "text_b": b, "relation": relation, "score": score, "excerpt_side": side, "evidence": evidence,
-        "verifier_version": verifier_version,
+        "text_a": a, "text_b": b, "relation": relation, "score": score, "excerpt_side": side,
+        "evidence": evidence, "verifier_version": verifier_version,
     }
 
 
@@ -427,7 +431,7 @@ def captures_of_texts(session: Session, text_ids: Iterable[int]) -> list[Capture
 
 
 def lineage_members(session: Session, text_ids: Iterable[int]) -> list[Row[Any]]:
-    """The captures of these texts, by id, with the columns lineage needs (`_LINEAGE_MEMBER_COLUMNS`, `words`)."""
+    """The captures of these texts, by id, with what lineage needs (`_LINEAGE_MEMBER_COLUMNS`, `words`)."""
     session.flush()
     ids = sorted(set(text_ids))
     out: list[Row[Any]] = []
@@ -464,7 +468,7 @@ EdgeValues = tuple[int, str, float, list[str]]  # a lineage edge's parent, relat
 
 
 def edges_replace(session: Session, capture_ids: Iterable[int], edges: dict[int, EdgeValues]) -> None:
-    """Make these captures' lineage edges (as children) the given ones: child -> (parent, relation, score, evidence).
+    """Make these captures' lineage edges (as children) these: child -> (parent, relation, score, evidence).
 
     Rows already as given are left alone; only the edges that changed are deleted, updated or inserted.
     """
@@ -530,11 +534,15 @@ class _HolderQueries:
 
 
 def _holder_queries(exclude: bool) -> _HolderQueries:
-    keyed = (_SITE.c.site == bindparam("site"), _SITE.c.paragraph_hash.in_(bindparam("keys", expanding=True)))
-    one = (_SITE.c.site == bindparam("site"), _SITE.c.paragraph_hash == bindparam("key"))
+    keyed: list[ColumnElement[bool]] = [
+        _SITE.c.site == bindparam("site"), _SITE.c.paragraph_hash.in_(bindparam("keys", expanding=True))
+    ]
+    one: list[ColumnElement[bool]] = [
+        _SITE.c.site == bindparam("site"), _SITE.c.paragraph_hash == bindparam("key")
+    ]
     if exclude:
-        keyed += (_SITE.c.capture_id != bindparam("exclude"),)
-        one += (_SITE.c.capture_id != bindparam("exclude"),)
+        keyed.append(_SITE.c.capture_id != bindparam("exclude"))
+        one.append(_SITE.c.capture_id != bindparam("exclude"))
     return _HolderQueries(
         counts=select(_SITE.c.paragraph_hash, func.count()).where(*keyed).group_by(_SITE.c.paragraph_hash),
         # all columns descending: the (site, key, other stories, capture) index read backwards, no sort
@@ -562,9 +570,9 @@ def site_holders_first(
     are absent.
 
     Counted first (the index alone); the keys held `limit` times or fewer are then read whole in one query,
-    the others (a site's footer on hundreds of stories) one `site_holders` page each. On aeb-dev copies
-    (40 keys, 20 holders each, SQLite) that is 0.4 ms where one window query ranking holders per key took
-    1.2 ms, and a footer's hundreds of holders are counted, not ranked.
+    the others (a site's footer on hundreds of stories) one `site_holders` page each. A capture of 40
+    paragraphs each held by 20 copies (aeb-dev, SQLite): 0.42 ms in SQLite, where one window query ranking
+    every holder took 1.25 ms; a footer's hundreds of holders are counted, not ranked.
     """
     unique = sorted(set(keys))
     out: dict[str, list[int]] = {}
@@ -584,14 +592,15 @@ def site_holders_first(
 def site_rows_below(
     session: Session, site: str, keys: Iterable[str], cap: int, exclude: int, skip: Sequence[int] = ()
 ) -> list[tuple[int, str, int]]:
-    """(capture, key, other stories) of the site's other captures holding one of the keys, counted below `cap`.
+    """(capture, key, other stories) of the site's other captures holding one of the keys, below `cap`.
 
     Captures in `skip` (besides `exclude`) are left out.
     """
     unique = sorted(set(keys))
     out: list[tuple[int, str, int]] = []
     for start in range(0, len(unique), 500):
-        params = {"site": site, "keys": unique[start : start + 500], "cap": cap, "exclude": exclude, "skip": skip}
+        chunk = unique[start : start + 500]
+        params = {"site": site, "keys": chunk, "cap": cap, "exclude": exclude, "skip": skip}
         out.extend((c, k, n) for c, k, n in session.execute(_SITE_ROWS_BELOW, params))
     return sorted(out)
 
@@ -600,7 +609,8 @@ def site_count_up(session: Session, capture_id: int, keys: Iterable[str], cap: i
     """One more other story for these paragraphs of a capture (those still below `cap`)."""
     unique = sorted(set(keys))
     for start in range(0, len(unique), 500):
-        session.execute(_SITE_COUNT_UP, {"capture": capture_id, "keys": unique[start : start + 500], "cap": cap})
+        params = {"capture": capture_id, "keys": unique[start : start + 500], "cap": cap}
+        session.execute(_SITE_COUNT_UP, params)
 
 
 def site_rows_of(session: Session, capture_ids: Iterable[int]) -> dict[int, dict[str, tuple[int | None, int]]]:
@@ -608,7 +618,8 @@ def site_rows_of(session: Session, capture_ids: Iterable[int]) -> dict[int, dict
     ids = sorted(set(capture_ids))
     out: dict[int, dict[str, tuple[int | None, int]]] = {i: {} for i in ids}
     for start in range(0, len(ids), 500):
-        for capture_id, key, position, n in session.execute(_SITE_ROWS_OF, {"captures": ids[start : start + 500]}):
+        rows = session.execute(_SITE_ROWS_OF, {"captures": ids[start : start + 500]})
+        for capture_id, key, position, n in rows:
             out[capture_id][key] = (position, n)
     return out
 
