@@ -7,14 +7,60 @@ captures in any order gives the same version numbers.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select
+from typing import Any
+
+from sqlalchemy import BindParameter, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from archiver.diff import word_diff
-from archiver.models import Capture, Page, PageVersion, TextMatch, TextRow
+from archiver.models import Base, Capture, Page, PageVersion, TextMatch, TextRow
 from archiver.store import FAMILY_LIMIT
 from archiver.urls import page_url
 from archiver.versions import Assignment, PageCapture, assign_versions, page_order_key, utc
+
+_PAGE = Base.metadata.tables[Page.__tablename__]
+_CAPTURE = Base.metadata.tables[Capture.__tablename__]
+_PAGE_VERSION = Base.metadata.tables[PageVersion.__tablename__]
+_TEXT = Base.metadata.tables[TextRow.__tablename__]
+# Core statements built once: the writer runs them for every capture, and SQLAlchemy's ORM layer
+# (statement building, coercion, cache keys, autoflush, row loading) costs more than SQLite's work here
+_PAGE_INSERT = insert(_PAGE).returning(_PAGE.c.id)
+_PAGE_ID_BY_URL = select(_PAGE.c.id).where(_PAGE.c.url == bindparam("url"))
+_PAGE_URL = select(_PAGE.c.url).where(_PAGE.c.id == bindparam("page"))
+_PAGE_HEADS = select(_PAGE_VERSION.c.version, _PAGE_VERSION.c.capture_id, _PAGE_VERSION.c.captures).where(
+    _PAGE_VERSION.c.page_id == bindparam("page")
+)
+_PAGE_CAPTURES = select(
+    _CAPTURE.c.id, _CAPTURE.c.text_id, _CAPTURE.c.captured_at, _CAPTURE.c.published, _CAPTURE.c.blob_sha256,
+    _CAPTURE.c.version,
+).where(_CAPTURE.c.page_id == bindparam("page"))
+_PAGE_BODIES = select(_TEXT.c.id, _TEXT.c.body).where(_TEXT.c.id.in_(bindparam("ids", expanding=True)))
+_PAGE_VERSION_COLUMNS = ("capture_id", "captures", "last_captured_at", "words_added", "words_removed")
+_PAGE_VERSION_ROWS = select(
+    _PAGE_VERSION.c.version, *(_PAGE_VERSION.c[k] for k in _PAGE_VERSION_COLUMNS)
+).where(_PAGE_VERSION.c.page_id == bindparam("page"))
+_CAPTURE_VERSION_SET = (
+    update(_CAPTURE).where(_CAPTURE.c.id == bindparam("cid")).values(version=bindparam("new_version"))
+)
+_PAGE_VERSION_DELETE = delete(_PAGE_VERSION).where(
+    _PAGE_VERSION.c.page_id == bindparam("page"), _PAGE_VERSION.c.version == bindparam("old_version")
+)
+_MATCH = Base.metadata.tables[TextMatch.__tablename__]
+_TEXTS: BindParameter[Any] = bindparam("texts", expanding=True)
+_FAMILY_MATCHES = select(
+    _MATCH.c.text_a, _MATCH.c.text_b, _MATCH.c.relation, _MATCH.c.score, _MATCH.c.excerpt_side,
+    _MATCH.c.evidence,
+).where(or_(_MATCH.c.text_a.in_(_TEXTS), _MATCH.c.text_b.in_(_TEXTS)))
+_FAMILY_PAGE_TEXTS = select(_CAPTURE.c.text_id).where(
+    _CAPTURE.c.page_id.in_(select(_CAPTURE.c.page_id).where(_CAPTURE.c.text_id.in_(_TEXTS)).scalar_subquery())
+)
+_PAGE_VERSION_UPDATE = (
+    update(_PAGE_VERSION)
+    .where(_PAGE_VERSION.c.page_id == bindparam("page"), _PAGE_VERSION.c.version == bindparam("old_version"))
+    .values({k: bindparam(f"new_{k}") for k in _PAGE_VERSION_COLUMNS})
+)
 
 
 def page_get_or_create(session: Session, url: str) -> Page:
@@ -38,6 +84,21 @@ def page_attach(session: Session, row: Capture) -> Page | None:
     return page
 
 
+def page_id_for(session: Session, canonical_url: str | None, url: str | None) -> int | None:
+    """The id of the page a capture with these URLs belongs on (created if new); None without an http(s) URL.
+
+    What `page_attach` finds, for a capture not stored yet: it is then inserted on its page at once.
+    """
+    found = page_url(canonical_url, url)
+    if found is None:
+        return None
+    page_id: int | None = session.execute(_PAGE_ID_BY_URL, {"url": found}).scalar()
+    if page_id is None:  # pages are only ever made flushed (page_get_or_create), so Core sees them all
+        page_id = session.execute(_PAGE_INSERT, {"url": found}).scalar_one()
+    return page_id
+
+
+
 def page_captures(session: Session, page_id: int) -> list[Capture]:
     """A page's captures in page order (capture time, published, raw SHA-256)."""
     rows = list(session.scalars(select(Capture).where(Capture.page_id == page_id)))
@@ -45,41 +106,73 @@ def page_captures(session: Session, page_id: int) -> list[Capture]:
 
 
 def page_refresh(session: Session, page_id: int) -> dict[int, Assignment]:
-    """Re-assign the versions of a page's captures and rewrite its page_version rows."""
-    rows = page_captures(session, page_id)
-    bodies = {t.id: t.body for t in session.scalars(select(TextRow).where(TextRow.id.in_({r.text_id for r in rows})))}
+    """Re-assign the versions of a page's captures and rewrite the page_version rows that changed.
+
+    Only what differs is written: re-capturing a known version changes one page_version row (its count
+    and last capture time) and the versions of the captures that moved, not the page's every row.
+    """
+    session.flush()  # the Core reads below see pending captures
+    rows = session.execute(_PAGE_CAPTURES, {"page": page_id}).all()
+    bodies: dict[int, str] = {}
+
+    def body_of(text_id: int) -> str:
+        if not bodies:  # a page's texts are read together, once, and only when versions must be compared
+            ids = sorted({r.text_id for r in rows})
+            bodies.update((i, body) for i, body in session.execute(_PAGE_BODIES, {"ids": ids}))
+        return bodies[text_id]
+
     assignments = assign_versions(
-        [
-            PageCapture(r.id, r.text_id, r.captured_at, r.published, r.blob_sha256, bodies[r.text_id], r.title)
-            for r in rows
-        ]
+        [PageCapture(r.id, r.text_id, r.captured_at, r.published, r.blob_sha256) for r in rows], body_of
     )
     by_id = {r.id: r for r in rows}
-    for a in assignments:
-        by_id[a.capture_id].version = a.version
-    session.execute(delete(PageVersion).where(PageVersion.page_id == page_id))
-    session.flush()
+    moved = [(a.capture_id, a.version) for a in assignments if by_id[a.capture_id].version != a.version]
+    if moved:
+        session.execute(_CAPTURE_VERSION_SET, [{"cid": c, "new_version": v} for c, v in moved])
+        for capture_id, version in moved:  # a capture object this session holds keeps up with the row
+            held = session.identity_map.get(identity_key(Capture, capture_id))
+            if held is not None:
+                set_committed_value(held, "version", version)
+    wanted: dict[int, tuple[object, ...]] = {}
     previous_body: str | None = None
     for a in assignments:
         if not a.first:
             continue
-        head = by_id[a.capture_id]
         members = [by_id[b.capture_id] for b in assignments if b.version == a.version]
-        body = bodies[head.text_id]
-        change = word_diff(previous_body, body) if previous_body is not None else None
-        session.add(
-            PageVersion(
-                page_id=page_id,
-                version=a.version,
-                capture_id=head.id,
-                captures=len(members),
-                last_captured_at=max(utc(m.captured_at) for m in members),
-                words_added=change.words_added if change else None,
-                words_removed=change.words_removed if change else None,
-            )
+        change = None
+        if a.version > 1:
+            body = body_of(by_id[a.capture_id].text_id)
+            change = word_diff(previous_body, body) if previous_body is not None else None
+            previous_body = body
+        elif len(assignments) > len(members):  # a later version is diffed against this one
+            previous_body = body_of(by_id[a.capture_id].text_id)
+        wanted[a.version] = (
+            a.capture_id,
+            len(members),
+            max(utc(m.captured_at) for m in members),
+            change.words_added if change else None,
+            change.words_removed if change else None,
         )
-        previous_body = body
-    session.flush()
+    stored = {
+        r.version: (r.capture_id, r.captures, utc(r.last_captured_at), r.words_added, r.words_removed)
+        for r in session.execute(_PAGE_VERSION_ROWS, {"page": page_id})
+    }
+    gone = [{"page": page_id, "old_version": v} for v in sorted(set(stored) - set(wanted))]
+    if gone:
+        session.execute(_PAGE_VERSION_DELETE, gone)
+    changed = [
+        {"page": page_id, "old_version": v, **{f"new_{k}": x for k, x in zip(_PAGE_VERSION_COLUMNS, row)}}
+        for v, row in sorted(wanted.items())
+        if v in stored and stored[v] != row
+    ]
+    if changed:
+        session.execute(_PAGE_VERSION_UPDATE, changed)
+    fresh = [
+        {"page_id": page_id, "version": v, **dict(zip(_PAGE_VERSION_COLUMNS, row))}
+        for v, row in sorted(wanted.items())
+        if v not in stored
+    ]
+    if fresh:
+        session.execute(insert(_PAGE_VERSION), fresh)
     return {a.capture_id: a for a in assignments}
 
 
@@ -87,37 +180,47 @@ def page_get(session: Session, page_id: int) -> Page | None:
     return session.get(Page, page_id)
 
 
+def page_url_of(session: Session, page_id: int) -> str | None:
+    """A page's normalised URL."""
+    url: str | None = session.execute(_PAGE_URL, {"page": page_id}).scalar()
+    return url
+
+
+def page_heads(session: Session, page_id: int) -> dict[int, tuple[int, int]]:
+    """A page's versions: version -> (first capture showing it, captures showing it)."""
+    rows = session.execute(_PAGE_HEADS, {"page": page_id})
+    return {version: (capture_id, captures) for version, capture_id, captures in rows}
+
+
 def page_versions(session: Session, page_id: int) -> list[PageVersion]:
-    return list(
-        session.scalars(select(PageVersion).where(PageVersion.page_id == page_id).order_by(PageVersion.version))
-    )
+    query = select(PageVersion).where(PageVersion.page_id == page_id).order_by(PageVersion.version)
+    # page_refresh writes these rows through Core: an object this session loaded before is refreshed
+    return list(session.scalars(query.execution_options(populate_existing=True)))
 
 
-def family_of(session: Session, text_id: int) -> tuple[set[int], list[TextMatch]]:
+MatchRow = tuple[int, int, str, float, str | None, dict[str, Any]]  # a text_match row as `family_of` reads it
+
+
+def family_of(session: Session, text_id: int) -> tuple[set[int], list[MatchRow]]:
     """Texts linked to this one by verified matches or by being versions of one page, and the matches.
 
     A revision can share few words with the version before it; the page keeps it in the family. Walked a
-    level at a time (three queries per level, not per text), up to FAMILY_LIMIT texts.
+    level at a time (two queries per level, not per text), up to FAMILY_LIMIT texts. Matches are
+    (text_a, text_b, relation, score, excerpt_side, evidence), ordered by (text_a, text_b).
     """
+    session.flush()  # the Core reads below see pending matches and captures
     seen = {text_id}
     frontier = [text_id]
-    pages_seen: set[int] = set()
-    matches: dict[tuple[int, int], TextMatch] = {}
+    matches: dict[tuple[int, int], MatchRow] = {}
     while frontier and len(seen) < FAMILY_LIMIT:
         linked: set[int] = set()
-        pages: set[int] = set()
         for start in range(0, len(frontier), 500):  # stay under SQLite's bound-parameter limit
             some = frontier[start : start + 500]
-            query = select(TextMatch).where(or_(TextMatch.text_a.in_(some), TextMatch.text_b.in_(some)))
-            for m in session.scalars(query):
-                matches[(m.text_a, m.text_b)] = m
-                linked.update((m.text_a, m.text_b))
-            pages.update(session.scalars(select(Capture.page_id).where(Capture.text_id.in_(some))))
-        new_pages = sorted(p for p in pages - pages_seen if p is not None)
-        pages_seen.update(new_pages)
-        for start in range(0, len(new_pages), 500):
-            some_pages = new_pages[start : start + 500]
-            linked.update(session.scalars(select(Capture.text_id).where(Capture.page_id.in_(some_pages))))
+            for a, b, relation, score, side, evidence in session.execute(_FAMILY_MATCHES, {"texts": some}):
+                matches[(a, b)] = (a, b, relation, score, side, evidence)
+                linked.update((a, b))
+            # the texts on the pages of these texts' captures (a page seen at an earlier level adds none)
+            linked.update(session.scalars(_FAMILY_PAGE_TEXTS, {"texts": some}))
         frontier = sorted(linked - seen)
         seen.update(frontier)
     return seen, [matches[k] for k in sorted(matches)]

@@ -12,18 +12,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from archiver import pagestore, sitechrome, store
 from archiver.clean import CLEANER_VERSION, clean
 from archiver.clean.learned import learned_paragraphs, learned_positions, learned_site
-from archiver.credits import find_credits, load_publishers, origin_publisher, unique_credits
+from archiver.credits import Publishers, find_credits, load_publishers, origin_publisher, unique_credits
 from archiver.db import Archive
 from archiver.errors import ArchiveError, DatabaseError
 from archiver.export import expand_exports
@@ -31,7 +32,7 @@ from archiver.fetch import FetchPolicy
 from archiver.fingerprint import band_keys, band_shingles_of, fingerprint_text
 from archiver.lineage import Edge, Match, Member, derive_edges, family_order
 from archiver.models import Capture as CaptureRow
-from archiver.models import LineageEdge, TextMatch, TextRow
+from archiver.models import TextRow
 from archiver.sources import Failed, iter_captures
 from archiver.types import Article, Capture, Fingerprint
 from archiver.verify import VERSION as VERIFIER_VERSION
@@ -93,7 +94,14 @@ def prepare(capture: Capture) -> Prepared:
 
 def site_publisher(site_name: str | None, url: str | None) -> str | None:
     """The canonical publisher of the site a capture appeared on, when it is a known one."""
-    publishers = load_publishers()
+    return _site_publisher(load_publishers(), site_name, url)
+
+
+# asked for every member of a family at every add to it: each capture's is looked up once. 4,096
+# (name, URL) pairs are a few hundred KB; sized, not tuned. Keyed by the publisher table, so a reloaded
+# table (ARCHIVE_PUBLISHERS) is not answered from the old one.
+@lru_cache(maxsize=4096)
+def _site_publisher(publishers: Publishers, site_name: str | None, url: str | None) -> str | None:
     if site_name:
         name = publishers.canonical(site_name)
         if name:
@@ -111,7 +119,8 @@ def site_of(article: Article, url: str | None) -> str | None:
     return learned_site(site_publisher(article.site_name, where), article.site_name, where)
 
 
-def _member(row: CaptureRow, credits: list[tuple[str, str]], words: int) -> Member:
+def _member(row: Row[Any], credits: list[tuple[str, str]], words: int) -> Member:
+    """What lineage needs of one capture (`store.lineage_members` row)."""
     return Member(
         capture_id=row.id,
         text_id=row.text_id,
@@ -161,7 +170,7 @@ def verify_candidates(session: Session, text_id: int, body: str, bands: dict[str
 
 def _verify_and_store(session: Session, text_id: int, mine: TextScan, others: list[int]) -> list[int]:
     """Compare the text with each of `others` and store the relations found; returns the texts related."""
-    matched: list[int] = []
+    found = []
     rows = store.texts_get(session, others)
     for other_id in others:
         other = rows[other_id]
@@ -169,8 +178,7 @@ def _verify_and_store(session: Session, text_id: int, mine: TextScan, others: li
         if result.relation is None:
             continue
         excerpt_of_new = None if result.excerpt_side is None else result.excerpt_side == "a"
-        store.match_put(
-            session,
+        found.append(store.match_row(
             text_id,
             other.id,
             relation=result.relation,
@@ -178,9 +186,9 @@ def _verify_and_store(session: Session, text_id: int, mine: TextScan, others: li
             excerpt_of_x=excerpt_of_new,
             evidence=_evidence_dict(result),
             verifier_version=VERIFIER_VERSION,
-        )
-        matched.append(other.id)
-    return matched
+        ))
+    store.matches_put(session, found)
+    return [row["text_b"] if row["text_a"] == text_id else row["text_a"] for row in found]
 
 
 def family_origins(session: Session, text_ids: Iterable[int], before: int) -> set[int]:
@@ -197,11 +205,11 @@ def family_origins(session: Session, text_ids: Iterable[int], before: int) -> se
             continue
         family = store.match_family_texts(session, [text_id], before)
         walked |= family
-        rows = store.captures_of_texts(session, family)
+        rows = store.lineage_members(session, family)
         if not rows:
             continue
-        credit_rows = store.credits_of(session, [r.id for r in rows])
-        members = [_member(r, [(c.name, c.kind) for c in credit_rows.get(r.id, [])], 0) for r in rows]
+        credits = store.credit_names_of(session, [r.id for r in rows])
+        members = [_member(r, credits[r.id], r.words) for r in rows]
         origins.add(family_order(members)[0].text_id)
     return origins
 
@@ -213,41 +221,30 @@ def _evidence_dict(result: object) -> dict[str, object]:
 
 
 def rederive_family(
-    session: Session, text_id: int, family: tuple[set[int], list[TextMatch]] | None = None
+    session: Session, text_id: int, family: tuple[set[int], list[pagestore.MatchRow]] | None = None
 ) -> list[Edge]:
     """Recompute the lineage edges of every capture in this text's family (`family`: its walk, if made)."""
     text_ids, match_rows = family if family is not None else pagestore.family_of(session, text_id)
-    rows = store.captures_of_texts(session, text_ids)
-    credit_rows = store.credits_of(session, [r.id for r in rows])
-    words = store.text_words(session, text_ids)
-    members = [
-        _member(r, [(c.name, c.kind) for c in credit_rows.get(r.id, [])], words.get(r.text_id, 0)) for r in rows
-    ]
-    matches = [
-        Match(m.text_a, m.text_b, m.relation, m.score, m.excerpt_side, m.evidence or {}) for m in match_rows
-    ]
+    rows = store.lineage_members(session, text_ids)
+    credits = store.credit_names_of(session, [r.id for r in rows])
+    members = [_member(r, credits[r.id], r.words) for r in rows]
+    matches = [Match(a, b, rel, score, side, ev or {}) for a, b, rel, score, side, ev in match_rows]
     edges = derive_edges(members, matches)
-    store.edges_replace(
-        session,
-        [r.id for r in rows],
-        [
-            LineageEdge(
-                child_id=e.child_id, parent_id=e.parent_id, relation=e.relation, score=e.score, evidence=e.evidence
-            )
-            for e in edges
-        ],
-    )
+    wanted = {e.child_id: (e.parent_id, e.relation, e.score, e.evidence) for e in edges}
+    store.edges_replace(session, [r.id for r in rows], wanted)
     return edges
 
 
 def rederive_families(session: Session, text_ids: Iterable[int]) -> list[Edge]:
-    """Re-derive the lineage of the families of these texts (each family once; texts no longer stored skipped)."""
+    """Re-derive the lineage of the families of these texts (each family once).
+
+    A text no longer stored (removed by a re-clean) is a family without captures: it yields no edge.
+    """
     ids = list(dict.fromkeys(text_ids))
     edges: list[Edge] = []
     done: set[int] = set()
-    existing = set(store.texts_get(session, ids))
     for text_id in ids:
-        if text_id in done or text_id not in existing:
+        if text_id in done:
             continue
         family = pagestore.family_of(session, text_id)
         done |= family[0]
@@ -267,10 +264,11 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     site = site_of(item.article, item.capture.url)
     seen = sitechrome.SiteSeen()
     learned, counts = sitechrome.sitechrome_learn(session, site, item, seen=seen)
-    store.blob_put(session, item.capture.raw)
-    text_row, new_text = store.text_get_or_create(session, learned.article.text)
+    store.blob_put(session, item.capture.raw, item.digest)
+    text_id, new_text = store.text_id_get_or_create(session, learned.article.text)
     if new_text:
-        store.fingerprints_put(session, text_row.id, learned.fingerprints, learned.bands, fresh=True)
+        store.fingerprints_put(session, text_id, learned.fingerprints, learned.bands, fresh=True)
+    page_id = pagestore.page_id_for(session, learned.article.canonical_url, item.capture.url)
     row = store.capture_put(
         session,
         blob_sha256=item.digest,
@@ -279,22 +277,20 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
         content_type=item.capture.content_type,
         captured_at=item.capture.captured_at,
         article=learned.article,
-        text_id=text_row.id,
+        text_id=text_id,
         cleaner_version=CLEANER_VERSION,
         source_publisher=item.source_publisher,
+        page_id=page_id,
     )
-    page_mates = 0
-    if pagestore.page_attach(session, row) is not None:
-        assert row.page_id is not None
-        page_mates = len(pagestore.page_refresh(session, row.page_id)) - 1
+    page_mates = 0 if page_id is None else len(pagestore.page_refresh(session, page_id)) - 1
     sitechrome.sitechrome_record(session, row.id, site, item, counts, fresh=True)
-    matched = verify_candidates(session, text_row.id, text_row.body, learned.bands) if new_text else 0
+    matched = verify_candidates(session, text_id, learned.article.text, learned.bands) if new_text else 0
     grown = sitechrome.sitechrome_spread(session, row.id, site, item, seen=seen)
     recleaned, touched = reclean_captures(session, grown)
     # a new text that matches no other and has no other capture on its page is a family of one capture,
     # which has no lineage edge: nothing to re-derive (texts re-cleaned just now are in `touched`)
     alone = new_text and matched == 0 and page_mates == 0
-    edges = rederive_families(session, [*([] if alone else [text_row.id]), *touched])
+    edges = rederive_families(session, [*([] if alone else [text_id]), *touched])
     own = next((e for e in edges if e.child_id == row.id), None)
     return row, own, recleaned
 
@@ -369,9 +365,9 @@ def add_one(archive: Archive, capture: Capture, prepare_fn: Callable[[Capture], 
     """Archive one capture; never raises for a bad input, reports it instead."""
     label = capture.path or capture.url
     with archive.session() as session:
-        existing = store.capture_by_blob(session, store.sha256_hex(capture.raw))
+        existing = store.capture_known(session, store.sha256_hex(capture.raw))
         if existing is not None:
-            return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
+            return AddResult(label, "duplicate", *existing)
     return store_outcome(archive, capture, prepare_outcome(prepare_fn, capture))
 
 
@@ -399,9 +395,9 @@ def _triage(archive: Archive, captures: Iterable[Capture | Failed]) -> Iterator[
             yield item
             continue
         with archive.session() as session:
-            existing = store.capture_by_blob(session, store.sha256_hex(item.raw))
+            existing = store.capture_known(session, store.sha256_hex(item.raw))
             if existing is not None:
-                yield AddResult(item.path or item.url, "duplicate", existing.id, existing.url, existing.title)
+                yield AddResult(item.path or item.url, "duplicate", *existing)
                 continue
         yield Work(item)
 
@@ -415,9 +411,9 @@ def store_outcome(archive: Archive, capture: Capture, outcome: Prepared | WorkFa
     redirected_from = capture.requested_url if capture.redirects else None
 
     def work(session: Session) -> AddResult:
-        existing = store.capture_by_blob(session, outcome.digest)  # earlier in this batch, or another writer
+        existing = store.capture_known(session, outcome.digest)  # earlier in this batch, or another writer
         if existing is not None:
-            return AddResult(label, "duplicate", existing.id, existing.url, existing.title)
+            return AddResult(label, "duplicate", *existing)
         row, edge, recleaned = store_prepared(session, outcome)
         result = _stored_result(session, label, row, edge, redirected_from)
         return dataclasses.replace(result, recleaned=recleaned) if recleaned else result
@@ -436,17 +432,16 @@ def _stored_result(
     """The result of storing a capture: new, a new version of a known page, or a re-capture of one."""
     status, page_url = "new", None
     if row.page_id is not None and row.version is not None:
-        page = pagestore.page_get(session, row.page_id)
-        page_url = page.url if page else None
-        heads = {v.version: v for v in pagestore.page_versions(session, row.page_id)}
-        head = heads[row.version]
-        if head.capture_id != row.id:  # the text did not change: recorded, reported as the version it shows
-            first = session.get(CaptureRow, head.capture_id)
+        page_url = pagestore.page_url_of(session, row.page_id)
+        heads = pagestore.page_heads(session, row.page_id)
+        head, _ = heads[row.version]
+        if head != row.id:  # the text did not change: recorded, reported as the version it shows
+            found, title = store.capture_title(session, head)
             return AddResult(
-                label, "duplicate", head.capture_id, row.url, first.title if first else row.title,
+                label, "duplicate", head, row.url, title if found else row.title,
                 page=page_url, version=row.version, recapture=row.id, redirected_from=redirected_from,
             )
-        if sum(v.captures for v in heads.values()) > 1:
+        if sum(captures for _, captures in heads.values()) > 1:
             status = "version"
     return AddResult(
         label,

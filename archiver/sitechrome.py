@@ -54,6 +54,10 @@ if TYPE_CHECKING:
 # batch sizes (the answer never depends on them), not tuned on a corpus.
 HOLDERS_FIRST_PAGE = 32
 HOLDERS_LOAD = 8
+# Same-story captures left out of the spread's read by id: with up to 500 paragraph keys a query stays
+# under the 999 bound parameters of older SQLite releases. Any number is exact (the rest are read and
+# skipped); 400 covers a story with 400 copies on its site.
+SPREAD_SKIP_MAX = 400
 
 
 def sitechrome_same_story(mine: Sequence[str], theirs: Sequence[str]) -> bool:
@@ -96,15 +100,25 @@ def sitechrome_paragraphs(session: Session, capture_ids: Iterable[int]) -> dict[
     if not ids:
         return {}
     rows = store.site_rows_of(session, ids)
-    bodies = store.bodies_of_captures(session, ids)
+    texts = store.texts_of_captures(session, ids)
     removed = store.chrome_texts_of(session, ids, LEARNED_REASON)
     out: dict[int, tuple[str, ...]] = {}
+    # copies of a page share their text, and mostly their removed paragraphs and positions: each text is
+    # split once, each (text, removed, positions) ordered once
+    split: dict[int | None, list[str]] = {}
+    orders: dict[tuple[object, ...], tuple[str, ...]] = {}
     for capture_id in ids:
-        texts = [p for p in bodies.get(capture_id, "").split("\n\n") if p] + removed[capture_id]
+        text_id, body = texts.get(capture_id, (None, ""))
+        if text_id not in split:
+            split[text_id] = [p for p in body.split("\n\n") if p]
         recorded = rows[capture_id]
         known = recorded and all(position is not None for position, _ in recorded.values())
         positions = {key: position for key, (position, _) in recorded.items() if position is not None}
-        out[capture_id] = learned_order(texts, positions if known else None)
+        order_key = (text_id, tuple(removed[capture_id]), tuple(sorted(positions.items())) if known else None)
+        if order_key not in orders:
+            texts_before = split[text_id] + removed[capture_id]
+            orders[order_key] = learned_order(texts_before, positions if known else None)
+        out[capture_id] = orders[order_key]
     return out
 
 
@@ -114,6 +128,8 @@ class SiteSeen:
 
     paragraphs: dict[int, tuple[str, ...]] = field(default_factory=dict)
     other_story: dict[int, bool] = field(default_factory=dict)
+    # the verdict is a function of the two captures' paragraphs: copies of one page on a site are judged once
+    by_paragraphs: dict[tuple[str, ...], bool] = field(default_factory=dict)
 
     def load(self, session: Session, capture_ids: Iterable[int]) -> None:
         self.paragraphs.update(sitechrome_paragraphs(session, [i for i in capture_ids if i not in self.paragraphs]))
@@ -121,7 +137,10 @@ class SiteSeen:
     def judge(self, mine: Sequence[str], other: int) -> bool:
         """Whether capture `other` tells another story than `mine` (the capture being added); asked once."""
         if other not in self.other_story:
-            self.other_story[other] = not sitechrome_same_story(mine, self.paragraphs[other])
+            theirs = self.paragraphs[other]
+            if theirs not in self.by_paragraphs:
+                self.by_paragraphs[theirs] = not sitechrome_same_story(mine, theirs)
+            self.other_story[other] = self.by_paragraphs[theirs]
         return self.other_story[other]
 
 
@@ -140,6 +159,9 @@ def sitechrome_learn(
     seen = seen if seen is not None else SiteSeen()
     keys = learned_positions(mine)
     first = store.site_holders_first(session, site, keys, exclude, HOLDERS_FIRST_PAGE)
+    # the count below reads the first HOLDERS_LOAD holders of every paragraph, whatever it finds: read them
+    # for all paragraphs at once (the same captures, in one set of queries instead of one set a paragraph)
+    seen.load(session, sorted({i for ids in first.values() for i in ids[:HOLDERS_LOAD]}))
 
     def holders(key: str) -> Iterator[int]:
         ids = first.get(key, [])
@@ -185,7 +207,11 @@ def sitechrome_spread(
     mine = sitechrome_canonical(item)
     seen = seen if seen is not None else SiteSeen()
     held: dict[int, list[tuple[str, int]]] = {}
-    for other, key, n in store.site_rows_below(session, site, learned_positions(mine), LEARNED_MIN_STORIES, capture_id):
+    # captures already judged to tell this story gain nothing: their rows are not read (a page's copies)
+    same = sorted(other for other, told in seen.other_story.items() if not told)[:SPREAD_SKIP_MAX]
+    keys = learned_positions(mine)
+    below = store.site_rows_below(session, site, keys, LEARNED_MIN_STORIES, capture_id, skip=same)
+    for other, key, n in below:
         held.setdefault(other, []).append((key, n))
     seen.load(session, held)
     grown = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -79,8 +79,6 @@ class PageCapture:
     captured_at: datetime
     published: str | None
     blob_sha256: str
-    body: str
-    title: str | None = None
 
 
 def page_order_key(captured_at: datetime, published: str | None, blob_sha256: str) -> tuple[Any, ...]:
@@ -98,22 +96,31 @@ class Assignment:
     boring_change: bool  # a re-capture whose text differs only in boring ways
 
 
-def assign_versions(captures: Sequence[PageCapture]) -> list[Assignment]:
-    """Version numbers (1, 2, ...) for a page's captures, in page order."""
+def assign_versions(captures: Sequence[PageCapture], body_of: Callable[[int], str]) -> list[Assignment]:
+    """Version numbers (1, 2, ...) for a page's captures, in page order.
+
+    `body_of(text_id)` is asked only for texts that follow or precede another text in page order: a
+    capture with the text of the capture before it shows that capture's form without computing it.
+    """
     ordered = sorted(captures, key=lambda c: page_order_key(c.captured_at, c.published, c.blob_sha256))
+    if len(ordered) == 1:  # a page's only capture is its version 1, whatever its form
+        return [Assignment(ordered[0].capture_id, 1, True, False)]
     out: list[Assignment] = []
-    version, current_form, current_text = 0, None, None
     forms: dict[int, str] = {}  # one text, one form: computed once per text, not per capture
+
+    def form_of(text_id: int) -> str:
+        if text_id not in forms:
+            forms[text_id] = boring_form(body_of(text_id))
+        return forms[text_id]
+
+    version, previous, current_text = 0, None, None
     for c in ordered:
-        if len(ordered) == 1:  # a page's only capture is its version 1, whatever its form
-            return [Assignment(c.capture_id, 1, True, False)]
-        form = forms.get(c.text_id)
-        if form is None:
-            form = forms[c.text_id] = boring_form(c.body)
-        if form != current_form:
+        # the previous capture's form is the current version's: the same text needs no comparison
+        if previous is None or (c.text_id != previous and form_of(c.text_id) != form_of(previous)):
             version += 1
-            current_form, current_text = form, c.text_id
+            current_text = c.text_id
             out.append(Assignment(c.capture_id, version, True, False))
         else:
             out.append(Assignment(c.capture_id, version, False, c.text_id != current_text))
+        previous = c.text_id
     return out
