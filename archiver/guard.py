@@ -10,6 +10,7 @@ kills the workers, reports that one input as failed and starts fresh workers for
 from __future__ import annotations
 
 import ctypes
+import os
 import resource
 import signal
 
@@ -18,13 +19,19 @@ CLEAN_MEMORY_BYTES = 3 * 1024**3  # worker address space: a 50 MB page peaks nea
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def die_with_parent() -> None:
-    """Linux: the kernel kills this process when its parent dies (even by SIGKILL), so none is orphaned."""
+def die_with_parent(parent: int | None = None) -> None:
+    """Linux: the kernel kills this process when its parent dies (even by SIGKILL), so none is orphaned.
+
+    `parent`: the pid this process was forked from. A parent killed after the fork but before the kernel
+    was asked has already gone (this process was re-parented), and no signal will come: exit now.
+    """
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # pragma: no cover - not Linux: EOF on the pipe still ends the worker
         pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
 
 
 def limit_memory(memory: int) -> None:

@@ -57,9 +57,9 @@ def _context() -> Any:
     return multiprocessing.get_context("fork")
 
 
-def _worker_start(memory: int, on_start: Callable[[], None] | None) -> None:
+def _worker_start(parent: int, memory: int, on_start: Callable[[], None] | None) -> None:
     """In each pool worker: death with its parent, the address-space cap (archiver.guard), `on_start`."""
-    guard.die_with_parent()
+    guard.die_with_parent(parent)
     guard.limit_memory(memory)
     if on_start is not None:
         on_start()
@@ -71,7 +71,7 @@ def _new_pool(jobs: int, limits: _Limits) -> ProcessPoolExecutor:
         max_workers=jobs,
         mp_context=_context(),
         initializer=_worker_start,
-        initargs=(limits.memory, limits.on_start),
+        initargs=(os.getpid(), limits.memory, limits.on_start),
     )
 
 

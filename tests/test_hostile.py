@@ -155,6 +155,22 @@ def test_a_page_that_exhausts_memory_fails_alone() -> None:
     assert ok.article  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("gone", [False, True])
+def test_a_worker_whose_parent_went_before_it_was_set_up_exits(gone: bool) -> None:
+    """A worker forked by an `add` that is killed before the worker asks to die with it exits at once."""
+    import os
+
+    from archiver import guard
+
+    pid = os.fork()
+    if pid == 0:  # the worker: told its parent is `parent`; a different pid means that parent has gone
+        parent = os.getppid() + (1 if gone else 0)
+        guard.die_with_parent(parent)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == (1 if gone else 0)
+
+
 def test_add_reports_a_slow_page_and_goes_on(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("archiver.guard.CLEAN_DEADLINE_S", 0.5)
     slow = tmp_path / "slow.html"
