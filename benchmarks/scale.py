@@ -180,14 +180,9 @@ def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int) -
             add_ms.append((time.perf_counter() - t0) * 1000)
             verified.append(calls[0])
             assert result.status == "new", result
-            with archive.session() as session:
-                row = session.get(Capture, result.id)
-                body = session.get(TextRow, row.text_id).body
-                bands, held = {fp.kind: band_keys(fp) for fp in fingerprint_text(body)}, band_shingles(body)
-                t1 = time.perf_counter()
-                found = store.candidates_by_bands(session, row.text_id, bands, held)
-                lookup_ms.append((time.perf_counter() - t1) * 1000)
-                candidates.append(len(found))
+            ms, found = timed_lookup(archive, result.id)
+            lookup_ms.append(ms)
+            candidates.append(found)
             remove_capture(archive, result.id)
     finally:
         pipeline.compare_texts = real
@@ -199,6 +194,17 @@ def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int) -
     }
 
 
+def timed_lookup(archive: Archive, capture_id: int) -> tuple[float, int]:
+    """(ms, count) of the candidate lookup for a stored capture's text, its fingerprints made beforehand."""
+    with archive.session() as session:
+        row = session.get(Capture, capture_id)
+        body = session.get(TextRow, row.text_id).body
+        bands, held = {fp.kind: band_keys(fp) for fp in fingerprint_text(body)}, band_shingles(body)
+        t1 = time.perf_counter()
+        found = store.candidates_by_bands(session, row.text_id, bands, held)
+        return (time.perf_counter() - t1) * 1000, len(found)
+
+
 def measure(archive: Archive, size: int, npr_id: int) -> dict[str, float]:
     add_ms, lookup_ms, lineage_ms, candidates = [], [], [], []
     for k in range(PROBES):
@@ -207,14 +213,9 @@ def measure(archive: Archive, size: int, npr_id: int) -> dict[str, float]:
         result = add_one(archive, cap)
         add_ms.append((time.perf_counter() - t0) * 1000)
         assert result.status == "new" and result.relation in ("copy", "identical"), result
-        with archive.session() as session:
-            row = session.get(Capture, result.id)
-            body = session.get(TextRow, row.text_id).body
-            bands, held = {fp.kind: band_keys(fp) for fp in fingerprint_text(body)}, band_shingles(body)
-            t1 = time.perf_counter()
-            found = store.candidates_by_bands(session, row.text_id, bands, held)
-            lookup_ms.append((time.perf_counter() - t1) * 1000)
-            candidates.append(len(found))
+        ms, found = timed_lookup(archive, result.id)
+        lookup_ms.append(ms)
+        candidates.append(found)
         t2 = time.perf_counter()
         query.lineage(archive, str(npr_id))
         lineage_ms.append((time.perf_counter() - t2) * 1000)
