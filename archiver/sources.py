@@ -7,7 +7,9 @@ input never stops a batch.
 from __future__ import annotations
 
 import fnmatch
+import io
 import os
+import stat
 import sys
 import urllib.error
 from collections.abc import Iterable, Iterator
@@ -45,7 +47,19 @@ def _now() -> datetime:
 
 
 def _read_limited(stream: BinaryIO, label: str) -> bytes:
-    data = stream.read(MAX_INPUT_BYTES + 1)
+    """All of the stream, refused past MAX_INPUT_BYTES.
+
+    A regular file is sized first and read whole: read(limit) would allocate the 50 MB limit for every page
+    (0.14-0.22 ms against 0.04-0.05 ms for a 184 KB aeb-dev page).
+    """
+    try:
+        info = os.fstat(stream.fileno())
+        regular = stat.S_ISREG(info.st_mode)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        regular = False
+    if regular and info.st_size > MAX_INPUT_BYTES:
+        raise ValueError(f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+    data = stream.read() if regular else stream.read(MAX_INPUT_BYTES + 1)
     if len(data) > MAX_INPUT_BYTES:
         raise ValueError(f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
     return data

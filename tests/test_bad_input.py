@@ -60,3 +60,14 @@ def test_deep_nesting_binary_and_no_article_fail_alone(run: Run, tmp_path: Path)
     assert status["deep.html"]["status"] == "error"
     assert status[SEED_FILES[0]]["status"] == "new"
     assert run.json("db", "status")["captures"] == 1
+
+
+def test_a_file_over_the_input_limit_fails_alone(run: Run, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.html"
+    with huge.open("wb") as f:  # sparse: 51 MB on paper, nothing on disk
+        f.write(b"<html><body><p>")
+        f.truncate(51 * 1024 * 1024)
+    code, records = run.add_json(str(huge), str(SEEDS / SEED_FILES[1]))
+    assert code == 1
+    assert records[0]["status"] == "error" and "larger than 50 MB" in records[0]["error"], records[0]
+    assert records[1]["status"] == "new"
