@@ -176,10 +176,6 @@ def page_refresh(session: Session, page_id: int) -> dict[int, Assignment]:
     return {a.capture_id: a for a in assignments}
 
 
-def page_get(session: Session, page_id: int) -> Page | None:
-    return session.get(Page, page_id)
-
-
 def page_url_of(session: Session, page_id: int) -> str | None:
     """A page's normalised URL."""
     url: str | None = session.execute(_PAGE_URL, {"page": page_id}).scalar()
