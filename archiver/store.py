@@ -418,13 +418,6 @@ def band_lookup(
     return BandHits({t: keys for t, keys in shared.items() if len(keys) >= CANDIDATE_MIN_EVIDENCE}, hot)
 
 
-def band_hits(
-    session: Session, text_id: int, bands: dict[str, list[bytes]]
-) -> dict[int, set[tuple[str, bytes]]]:
-    """Other texts sharing at least CANDIDATE_MIN_EVIDENCE LSH band keys with this one, and the shared keys."""
-    return band_lookup(session, text_id, bands).shared
-
-
 def band_shared_with(
     session: Session, bands: dict[str, list[bytes]], text_ids: Iterable[int]
 ) -> dict[int, set[tuple[str, bytes]]]:
@@ -449,7 +442,7 @@ def candidates_of_hits(
     bands: dict[str, list[bytes]],
     shingles: Callable[[list[str]], dict[str, list[tuple[int, ...]]]],
 ) -> list[int]:
-    """The texts of `band_hits` whose shared keys are set by >= CANDIDATE_MIN_EVIDENCE distinct shingles.
+    """The texts of `band_lookup(...).shared` whose shared keys are set by >= CANDIDATE_MIN_EVIDENCE distinct shingles.
 
     Keys of both kinds are two shingles at least (the kinds hash different n-grams), so this text's
     `band_shingles` are asked for (`shingles(kinds)`) only for the kinds of texts sharing keys of one kind.

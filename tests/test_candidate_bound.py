@@ -131,8 +131,8 @@ def degenerate_texts(n: int) -> list[str]:
         rnd = random.Random(i)
         sentences = []
         for _ in range(rnd.randint(12, 24)):
-            n = rnd.randint(8, 20)
-            words = [stock[min(int(rnd.paretovariate(1.1)) - 1, len(stock) - 1)] for _ in range(n)]
+            length = rnd.randint(8, 20)
+            words = [stock[min(int(rnd.paretovariate(1.1)) - 1, len(stock) - 1)] for _ in range(length)]
             sentences.append(" ".join(words).capitalize() + ".")
         texts.append(" ".join(sentences))
     return texts

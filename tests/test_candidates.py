@@ -76,7 +76,7 @@ def test_one_shared_shingle_is_no_candidate_but_a_copy_is(run: Run, tmp_path: Pa
         for name, other in (("b.txt", "a.txt"), ("a.txt", "b.txt")):
             body = session.get(TextRow, ids[name]).body
             bands, held = _signature(body)
-            assert ids[other] in store.band_hits(session, ids[name], bands)  # two keys in the band table
+            assert ids[other] in store.band_lookup(session, ids[name], bands).shared  # two keys in the table
             assert ids[other] not in store.candidates_by_bands(session, ids[name], bands, held)
         bands, held = _signature(session.get(TextRow, ids["c.txt"]).body)
         assert ids["a.txt"] in store.candidates_by_bands(session, ids["c.txt"], bands, held)
