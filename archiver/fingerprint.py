@@ -249,7 +249,7 @@ def shingles(tokens: Sequence[str], n: int) -> set[str]:
 
 
 def _hash32(items: Iterable[str]) -> np.ndarray:
-    """The first 4 bytes of each item's blake2b, big-endian, as uint64 (one buffer: 0.35 vs 0.51 ms a text)."""
+    """Each item's blake2b, first 4 bytes big-endian, as uint64 (one buffer: 0.35 vs 0.51 ms a text)."""
     digest = hashlib.blake2b
     joined = b"".join([digest(s.encode("utf-8"), digest_size=4).digest() for s in items])
     return np.frombuffer(joined, dtype=">u4").astype(np.uint64)

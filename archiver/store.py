@@ -442,7 +442,8 @@ def candidates_of_hits(
     bands: dict[str, list[bytes]],
     shingles: Callable[[list[str]], dict[str, list[tuple[int, ...]]]],
 ) -> list[int]:
-    """The texts of `band_lookup(...).shared` whose shared keys are set by >= CANDIDATE_MIN_EVIDENCE distinct shingles.
+    """The texts of `band_lookup(...).shared` whose shared keys are set by >= CANDIDATE_MIN_EVIDENCE
+    distinct shingles.
 
     Keys of both kinds are two shingles at least (the kinds hash different n-grams), so this text's
     `band_shingles` are asked for (`shingles(kinds)`) only for the kinds of texts sharing keys of one kind.

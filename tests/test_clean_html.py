@@ -256,11 +256,13 @@ _META_FIELDS = ("title", "author", "url", "hostname", "date", "sitename", "filed
 _MARKUP_FOR_META = [
     # meta tags and JSON-LD
     '<html><head><title>Storm hits coast | Daily Item</title><meta name="author" content="Jane Roe">'
-    '<meta property="og:site_name" content="dailyitem"><link rel="canonical" href="https://www.dailyitem.com/a/1">'
+    '<meta property="og:site_name" content="dailyitem">'
+    '<link rel="canonical" href="https://www.dailyitem.com/a/1">'
     '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-03-02T10:00:00Z"}'
     "</script></head><body><article><p>Body text of the story.</p></article></body></html>",
     # nothing in the head: author, date and site name from the page itself
-    "<html><body><h1>Council votes</h1><p class='byline'>By John Doe</p><time datetime='2023-05-06'>May 6</time>"
+    "<html><body><h1>Council votes</h1><p class='byline'>By John Doe</p>"
+    "<time datetime='2023-05-06'>May 6</time>"
     "<article><p>The council voted on Tuesday.</p></article><footer>(c) Town Crier</footer></body></html>",
 ]
 
@@ -294,6 +296,7 @@ def test_html_metadata_falls_back_to_trafilatura_when_a_step_is_gone(monkeypatch
         return full(tree, url)
 
     monkeypatch.setattr(html_module, "html_metadata_full", spy)
-    article = clean_html(_MARKUP_FOR_META[0].replace("Body text of the story.", "Body text of the story. " * 5))
+    markup = _MARKUP_FOR_META[0].replace("Body text of the story.", "Body text of the story. " * 5)
+    article = clean_html(markup)
     assert (article.byline, article.published) == ("Jane Roe", "2024-03-02")
     assert calls == [None]

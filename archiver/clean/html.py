@@ -39,7 +39,7 @@ _SETTINGS: dict[str, Any] = dict(
     images=False,
     tables=True,
     dedup=False,
-    with_metadata=True,  # as a whole-page extraction (benchmarks' baseline); `_extract` leaves it to html_metadata
+    with_metadata=True,  # whole-page extraction (the benchmarks' baseline); `_extract` turns it off
 )
 
 # Elements that are present in the markup but not shown to a reader: hover cards, tooltips, pop-ups
@@ -350,8 +350,8 @@ def html_metadata(tree: Any, url: str | None) -> Any:
 _METADATA_STEPS_FOUND = all(
     hasattr(trafilatura_metadata, name)
     for name in (
-        "examine_meta", "extract_meta_json", "extract_title", "extract_author", "extract_url", "extract_domain",
-        "find_date", "extract_sitename", "META_URL",
+        "examine_meta", "extract_meta_json", "extract_title", "extract_author", "extract_url",
+        "extract_domain", "find_date", "extract_sitename", "META_URL",
     )
 )
 # the date settings trafilatura's extraction passes to htmldate (its configured EXTENSIVE_DATE_SEARCH)
