@@ -9,7 +9,6 @@ the file's own integrity and foreign-key checks.
 from __future__ import annotations
 
 import hashlib
-import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -31,6 +30,7 @@ from archiver.models import (
     TextMatch,
     TextRow,
 )
+from archiver.store import BLOB_CORRUPT, blob_decompress
 from archiver.types import Fingerprint
 
 CHECK_BATCH = 200  # rows read per round trip: keeps memory flat on archives of 100k+ pages (blobs ~ 50 KB)
@@ -148,12 +148,13 @@ def check_blobs(session: Session, out: list[Problem]) -> None:
     for batch in _batches(session, query):
         for digest, size, compression, data in batch:
             try:
-                raw = zlib.decompress(data) if compression == "zlib" else bytes(data)
-            except zlib.error as e:
+                raw = blob_decompress(compression, data)
+            except ValueError:
+                found.add(f"blob {digest}: unknown compression {compression!r}")
+                continue
+            except BLOB_CORRUPT as e:
                 found.add(f"blob {digest}: does not decompress ({e})")
                 continue
-            if compression not in ("zlib", "none"):
-                found.add(f"blob {digest}: unknown compression {compression!r}")
             if hashlib.sha256(raw).hexdigest() != digest:
                 found.add(f"blob {digest}: bytes hash to {hashlib.sha256(raw).hexdigest()}")
             elif len(raw) != size:

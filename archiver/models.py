@@ -48,7 +48,9 @@ class Blob(Base):
         String(64), primary_key=True, doc="SHA-256 of the uncompressed raw bytes (hex)"
     )
     size: Mapped[int] = mapped_column(Integer, doc="uncompressed length in bytes")
-    compression: Mapped[str] = mapped_column(String(16), doc="how `data` is compressed: \"zlib\"")
+    compression: Mapped[str] = mapped_column(
+        String(16), doc="how `data` is compressed: \"zstd\" (Zstandard); \"zlib\" in blobs stored before zstd"
+    )
     data: Mapped[bytes] = mapped_column(LargeBinary, doc="the raw captured bytes, compressed")
 
 

@@ -70,6 +70,7 @@ class Prepared:
     fingerprints: list[Fingerprint]
     bands: dict[str, list[bytes]]
     source_publisher: str | None
+    blob: bytes | None = None  # the raw bytes compressed for storing (`store.blob_compress`), if made
 
 
 def prepare(capture: Capture) -> Prepared:
@@ -264,7 +265,7 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     site = site_of(item.article, item.capture.url)
     seen = sitechrome.SiteSeen()
     learned, counts = sitechrome.sitechrome_learn(session, site, item, seen=seen)
-    store.blob_put(session, item.capture.raw, item.digest)
+    store.blob_put(session, item.capture.raw, item.digest, compressed=item.blob)
     text_id, new_text = store.text_id_get_or_create(session, learned.article.text)
     if new_text:
         store.fingerprints_put(session, text_id, learned.fingerprints, learned.bands, fresh=True)
@@ -382,8 +383,10 @@ def prepare_outcome(prepare_fn: Callable[[Capture], Prepared], capture: Capture)
 
 
 def prepare_lean(capture: Capture) -> Prepared:
-    """`prepare` for a worker process: the result travels back without the raw bytes the parent holds."""
+    """`prepare` for a worker process: the raw bytes compressed for storing, here rather than in the one
+    writer; the result travels back without the raw bytes the parent holds."""
     item = prepare(capture)
+    item.blob = store.blob_compress(capture.raw)
     item.capture = dataclasses.replace(capture, raw=b"")
     return item
 

@@ -114,8 +114,8 @@ def bulk_load(archive: Archive, start: int, stop: int, vocab: list[str], jobs: i
                     i = lo + k
                     raw = body.encode()
                     digest = hashlib.sha256(raw).hexdigest()
-                    session.execute(insert(Blob), [{"sha256": digest, "size": len(raw), "compression": "zlib",
-                                                    "data": zlib.compress(raw)}])
+                    session.execute(insert(Blob), [{"sha256": digest, "size": len(raw), "compression": BLOB_COMPRESSION,
+                                                    "data": blob_compress(raw)}])
                     text = TextRow(sha256=digest, body=body, chars=len(body), words=len(body.split()))
                     session.add(text)
                     session.flush()

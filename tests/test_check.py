@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, text
@@ -12,7 +13,8 @@ from sqlalchemy import delete, select, text
 from archiver.config import database_url
 from archiver.db import Archive
 from archiver.fingerprint import band_keys
-from archiver.models import FingerprintBand, FingerprintRow
+from archiver.models import Blob, FingerprintBand, FingerprintRow
+from archiver.store import blob_compress, blob_decompress
 from archiver.types import Fingerprint
 from conftest import SEED_FILES, SEEDS, Run
 
@@ -61,10 +63,13 @@ def scalar(db: str, sql: str) -> object:
 CASES = {
     "blob": lambda db: [(
         "UPDATE blob SET data = :d WHERE sha256 = (SELECT MIN(sha256) FROM blob)",
-        {"d": zlib.compress(b"<html>tampered</html>")},
+        {"d": blob_compress(b"<html>tampered</html>")},
     )],
     "blob-undecompressable": lambda db: [(
-        "UPDATE blob SET data = :d WHERE sha256 = (SELECT MIN(sha256) FROM blob)", {"d": b"not zlib"},
+        "UPDATE blob SET data = :d WHERE sha256 = (SELECT MIN(sha256) FROM blob)", {"d": b"not zstd"},
+    )],
+    "blob-unknown-codec": lambda db: [(
+        "UPDATE blob SET compression = 'brotli' WHERE sha256 = (SELECT MIN(sha256) FROM blob)", {},
     )],
     "text": lambda db: [("UPDATE text SET body = body || ' tampered' WHERE id = 1", {})],
     "fingerprint": lambda db: [(
@@ -106,3 +111,23 @@ def test_stale_fingerprint_versions_are_notes_not_damage(run: Run) -> None:
     assert code == 0, problems
     assert problems and {p["check"] for p in problems} == {"fingerprint-stale"}
     assert all(p["severity"] == "info" for p in problems)
+
+
+def test_blobs_stored_with_zlib_before_zstd_still_read(run: Run, tmp_path: Path) -> None:
+    """An archive whose blobs an earlier release stored with zlib: checked, exported and re-cleaned as before."""
+    seeded(run)
+    exported = tmp_path / "before.jsonl"
+    assert run("export", "-o", str(exported)).exit_code == 0
+    with Archive(database_url(str(run.db))) as archive, archive.session() as session:
+        assert set(session.scalars(select(Blob.compression))) == {"zstd"}
+        for blob in session.scalars(select(Blob)):
+            raw = blob_decompress(blob.compression, blob.data)
+            blob.compression, blob.data = "zlib", zlib.compress(raw, 2)
+        session.commit()
+    code, problems = check(run)
+    assert code == 0, problems
+    again = tmp_path / "after.jsonl"
+    assert run("export", "-o", str(again)).exit_code == 0
+    assert again.read_text() == exported.read_text()
+    assert run("reprocess").exit_code == 0
+
