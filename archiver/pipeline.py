@@ -253,17 +253,20 @@ def rederive_families(session: Session, text_ids: Iterable[int]) -> list[Edge]:
     return edges
 
 
-def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge | None, list[int]]:
+def store_prepared(
+    session: Session, item: Prepared, site_cache: sitechrome.SiteCache | None = None
+) -> tuple[CaptureRow, Edge | None, list[int]]:
     """Write one prepared capture and re-derive its family's lineage (caller commits).
 
-    Returns the stored capture, its lineage edge, and the earlier captures it had re-cleaned.
+    Returns the stored capture, its lineage edge, and the earlier captures it had re-cleaned. `site_cache`:
+    what the adds of one batch have read of their sites (`sitechrome.SiteCache`).
 
     The site's learned template is removed from it first (`sitechrome.sitechrome_learn`), its paragraphs
     are recorded with their counts, and the earlier captures of the site for which it makes a paragraph
     template are re-cleaned in the same transaction, so texts and lineage do not depend on the add order.
     """
     site = site_of(item.article, item.capture.url)
-    seen = sitechrome.SiteSeen()
+    seen = sitechrome.SiteSeen(cache=site_cache)
     learned, counts = sitechrome.sitechrome_learn(session, site, item, seen=seen)
     store.blob_put(session, item.capture.raw, item.digest, compressed=item.blob)
     text_id, new_text = store.text_id_get_or_create(session, learned.article.text)
@@ -288,6 +291,8 @@ def store_prepared(session: Session, item: Prepared) -> tuple[CaptureRow, Edge |
     matched = verify_candidates(session, text_id, learned.article.text, learned.bands) if new_text else 0
     grown = sitechrome.sitechrome_spread(session, row.id, site, item, seen=seen)
     recleaned, touched = reclean_captures(session, grown)
+    if site_cache is not None:
+        site_cache.forget(recleaned)
     # a new text that matches no other and has no other capture on its page is a family of one capture,
     # which has no lineage edge: nothing to re-derive (texts re-cleaned just now are in `touched`)
     alone = new_text and matched == 0 and page_mates == 0
@@ -405,7 +410,10 @@ def _triage(archive: Archive, captures: Iterable[Capture | Failed]) -> Iterator[
         yield Work(item)
 
 
-def store_outcome(archive: Archive, capture: Capture, outcome: Prepared | WorkFailed) -> AddResult:
+def store_outcome(
+    archive: Archive, capture: Capture, outcome: Prepared | WorkFailed,
+    site_cache: sitechrome.SiteCache | None = None,
+) -> AddResult:
     """Store one prepared capture in one locked write transaction, or report why it could not be prepared."""
     label = capture.path or capture.url
     if isinstance(outcome, WorkFailed):
@@ -417,7 +425,7 @@ def store_outcome(archive: Archive, capture: Capture, outcome: Prepared | WorkFa
         existing = store.capture_known(session, outcome.digest)  # earlier in this batch, or another writer
         if existing is not None:
             return AddResult(label, "duplicate", *existing)
-        row, edge, recleaned = store_prepared(session, outcome)
+        row, edge, recleaned = store_prepared(session, outcome, site_cache)
         result = _stored_result(session, label, row, edge, redirected_from)
         return dataclasses.replace(result, recleaned=recleaned) if recleaned else result
 
@@ -501,15 +509,18 @@ def add(
     )
     pending = _triage(archive, captures)
     drop_connections = lambda: archive.engine.dispose(close=False)
+    site_cache = sitechrome.SiteCache()
     for item, outcome in prepare_ordered(prepare_lean, pending, jobs, on_start=drop_connections):
-        yield _finish(archive, item, outcome)
+        yield _finish(archive, item, outcome, site_cache)
 
 
-def _finish(archive: Archive, item: object, outcome: Prepared | WorkFailed | None) -> AddResult:
+def _finish(
+    archive: Archive, item: object, outcome: Prepared | WorkFailed | None, site_cache: sitechrome.SiteCache
+) -> AddResult:
     """The result for one triaged item: a read failure, a known capture, or a prepared one to store."""
     if isinstance(item, Failed):
         return AddResult(item.path, "error", error=item.error)
     if isinstance(item, AddResult):
         return item
     assert isinstance(item, Work) and outcome is not None
-    return store_outcome(archive, item.item, outcome)
+    return store_outcome(archive, item.item, outcome, site_cache)

@@ -134,7 +134,7 @@ _CHROME_TEXTS_OF = (
     .order_by(_CHROME.c.capture_id, _CHROME.c.position)
 )
 _TEXTS_OF_CAPTURES = (
-    select(_CAPTURE.c.id, _TEXT.c.id, _TEXT.c.body)
+    select(_CAPTURE.c.id, _TEXT.c.id, _TEXT.c.body, _CAPTURE.c.cleaner_version)
     .join(_TEXT, _TEXT.c.id == _CAPTURE.c.text_id)
     .where(_CAPTURE.c.id.in_(bindparam("captures", expanding=True)))
 )
@@ -790,14 +790,14 @@ def chrome_texts_of(session: Session, capture_ids: Iterable[int], reason: str) -
     return out
 
 
-def texts_of_captures(session: Session, capture_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
-    """Per capture: its text's id and clean body."""
+def texts_of_captures(session: Session, capture_ids: Iterable[int]) -> dict[int, tuple[int, str, int]]:
+    """Per capture: its text's id, its clean body, and the version of the cleaner that made it."""
     session.flush()  # a capture pointed at another text and not yet written
     ids = sorted(set(capture_ids))
-    out: dict[int, tuple[int, str]] = {}
+    out: dict[int, tuple[int, str, int]] = {}
     for start in range(0, len(ids), 500):
         rows = session.execute(_TEXTS_OF_CAPTURES, {"captures": ids[start : start + 500]})
-        out.update((capture_id, (text_id, body)) for capture_id, text_id, body in rows)
+        out.update((capture_id, (text_id, body, version)) for capture_id, text_id, body, version in rows)
     return out
 
 

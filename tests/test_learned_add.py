@@ -275,3 +275,55 @@ def test_random_orders_of_a_mixed_site_give_one_archive(new_db_factory, tmp_path
         assert_reprocess_changes_nothing(run)
         states.append(got)
     assert all(s == states[0] for s in states[1:])
+
+
+def test_a_batch_reads_each_captures_paragraphs_once_and_stores_what_single_adds_store(
+    new_db_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """Re-captures of a page are the holders of its paragraphs at every later add of it: one batch reads each
+    once (`SiteCache`), except a capture an older cleaner made, which a re-clean may change; the archive is
+    the one single adds make."""
+    from archiver import sitechrome
+
+    others = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in (1, 2, 3)]
+    copies = [
+        write(tmp_path / "pages", f"copy{k}.txt", story_page(0) + f"\n<!-- capture {k} -->\n", 1_628_500_000 + k)
+        for k in range(8)
+    ]
+    single = Run(new_db_factory("single.db"))
+    for path in [*others, *copies]:
+        add_all(single, [path])
+
+    batch = Run(new_db_factory("batch.db"))
+    add_all(batch, others)
+    add_all(batch, copies[:2])
+    # as if an older cleaner had made the first copy: its paragraphs are read at every add that needs them
+    execute(batch, "UPDATE capture SET cleaner_version = cleaner_version - 1 WHERE path LIKE '%copy0.txt'")
+    read: list[int] = []
+    real = sitechrome.sitechrome_paragraphs
+    monkeypatch.setattr(sitechrome, "sitechrome_paragraphs", lambda s, ids, *a: read.extend(ids) or real(s, ids, *a))
+    add_all(batch, copies[2:])
+    old = next(cid for (cid,) in batch.sql("SELECT id FROM capture WHERE path LIKE '%copy0.txt'"))
+    others_read = [cid for cid in read if cid != old]
+    assert len(others_read) == len(set(others_read)), sorted(others_read)  # every other capture read once
+    assert read.count(old) == len(copies) - 2  # the older cleaner's capture: at each of the 6 adds
+    execute(batch, f"UPDATE capture SET cleaner_version = cleaner_version + 1 WHERE id = {old}")
+    assert without_added_at(dump(batch)) == without_added_at(dump(single))
+
+
+def execute(run: Run, statement: str) -> None:
+    from sqlalchemy import text
+
+    from archiver.config import database_url
+    from archiver.db import Archive
+
+    with Archive(database_url(str(run.db))) as archive, archive.engine.begin() as conn:
+        conn.execute(text(statement))
+
+
+def without_added_at(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """A dump with the time each capture was added left out (two archives made at different times)."""
+    from archiver.models import Capture
+
+    at = [c.name for c in Capture.__table__.columns].index("added_at")
+    return {**tables, "capture": [row[:at] + row[at + 1 :] for row in tables["capture"]]}
