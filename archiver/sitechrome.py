@@ -144,14 +144,17 @@ class SiteCache:
     `reclean_captures` may re-record the paragraphs of one an older cleaner made.
     """
 
-    # captures' paragraphs held: ~1 MB per 200 (aeb-dev stories, ~5 KB of text each); 1,024 hold every copy
-    # of the stories a batch is adding when ~50 stories of one site recur 20 times each. Sized, not tuned.
-    PARAGRAPHS_HELD = 1024
-    # verdicts held (a pair of paragraph tuples already held above, and a bool): sized, not tuned
+    # captures' paragraphs held. Copies with the same paragraphs share one tuple (`_shared`), so what is held
+    # grows with the distinct stories: at most ~10 MB (2,048 distinct aeb-dev stories, ~5 KB of text each).
+    # 2,048 hold every earlier copy of a story when ~100 stories of one site recur 20 times in a batch (the
+    # 2,000 pages of benchmarks/ingest_throughput.py: at 1,024 each add re-read half its copies). Sized.
+    PARAGRAPHS_HELD = 2048
+    # verdicts held (a pair of paragraph tuples held above, and a bool): sized, not tuned
     VERDICTS_HELD = 8192
 
     def __init__(self) -> None:
         self._paragraphs: OrderedDict[int, tuple[str, ...]] = OrderedDict()
+        self._shared: dict[tuple[str, ...], tuple[tuple[str, ...], int]] = {}  # paragraphs -> (them, holders)
         self._verdicts: OrderedDict[tuple[tuple[str, ...], tuple[str, ...]], bool] = OrderedDict()
 
     def paragraphs(self, session: Session, capture_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
@@ -167,9 +170,11 @@ class SiteCache:
         lasting: set[int] = set()
         read = sitechrome_paragraphs(session, missing, lasting)
         for capture_id in sorted(lasting):
-            self._paragraphs[capture_id] = read[capture_id]
+            shared, holders = self._shared.get(read[capture_id], (read[capture_id], 0))
+            self._shared[shared] = (shared, holders + 1)
+            self._paragraphs[capture_id] = shared
         while len(self._paragraphs) > self.PARAGRAPHS_HELD:
-            self._paragraphs.popitem(last=False)
+            self._drop(self._paragraphs.popitem(last=False)[1])
         out.update(read)
         return out
 
@@ -187,7 +192,15 @@ class SiteCache:
 
     def forget(self, capture_ids: Iterable[int]) -> None:
         for capture_id in capture_ids:
-            self._paragraphs.pop(capture_id, None)
+            if capture_id in self._paragraphs:
+                self._drop(self._paragraphs.pop(capture_id))
+
+    def _drop(self, paragraphs: tuple[str, ...]) -> None:
+        shared, holders = self._shared[paragraphs]
+        if holders == 1:
+            del self._shared[paragraphs]
+        else:
+            self._shared[paragraphs] = (shared, holders - 1)
 
 
 @dataclass

@@ -377,6 +377,39 @@ def test_interrupted_batch_rerun_adds_only_the_missing(tmp_path: Path) -> None:
     assert status["captures"] == total
 
 
+def test_a_rerun_looks_captures_up_a_few_at_a_time_and_reports_them_in_input_order(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Known, new, repeated and unreadable inputs interleaved: each reported in its place, a known one naming
+    the capture that holds its bytes; the archive is asked about them TRIAGE_BATCH at a time."""
+    from archiver import pipeline, store
+
+    folder = pages_dir(tmp_path, copies=5)  # 25 inputs
+    files = sorted(folder.iterdir())
+    code, first = run.add_json(*map(str, files[::2]))
+    assert code == 0
+    id_of = {r["path"]: r.get("recapture", r["id"]) for r in first}
+    repeated = folder / f"{files[0].stem}-again{files[0].suffix}"  # a known input's bytes under another name
+    repeated.write_bytes(files[0].read_bytes())
+    inputs = [*map(str, files), str(folder / "missing.html"), str(repeated)]
+    lookups: list[int] = []
+    monkeypatch.setattr(pipeline, "TRIAGE_WAIT_S", 60.0)  # however slow this machine reads the files
+    real = store.captures_known
+    monkeypatch.setattr(store, "captures_known", lambda s, d: lookups.append(len(d)) or real(s, d))
+    code, records = run.add_json(*inputs)
+    assert code == 1  # the missing file
+    assert [r["path"] for r in records] == inputs
+    for k, r in enumerate(records[: len(files)]):
+        if k % 2 == 0:
+            assert r["status"] == "duplicate" and r["id"] == id_of[r["path"]], r
+        else:
+            assert r["status"] != "error" and r["path"] not in id_of, r
+    assert records[-2]["status"] == "error" and "missing.html" in records[-2]["path"]
+    again = records[-1]
+    assert again["status"] == "duplicate" and again["id"] == id_of[str(files[0])]
+    assert len(lookups) == -(-len(inputs) // pipeline.TRIAGE_BATCH), lookups
+
+
 # --- progress --------------------------------------------------------------------------------------
 
 
