@@ -212,6 +212,7 @@ class SiteSeen:
     # the verdict is a function of the two captures' paragraphs: copies of one page on a site are judged once
     by_paragraphs: dict[tuple[str, ...], bool] = field(default_factory=dict)
     cache: SiteCache | None = None  # the batch's, when the add is one of a batch
+    holders: store.SiteHolders | None = None  # what `sitechrome_learn` read of the holders of its keys
 
     def load(self, session: Session, capture_ids: Iterable[int]) -> None:
         missing = [i for i in capture_ids if i not in self.paragraphs]
@@ -248,7 +249,8 @@ def sitechrome_learn(
     mine = sitechrome_canonical(item)
     seen = seen if seen is not None else SiteSeen()
     keys = learned_positions(mine)
-    first = store.site_holders_first(session, site, keys, exclude, HOLDERS_FIRST_PAGE)
+    seen.holders = store.site_holders_first(session, site, keys, exclude, HOLDERS_FIRST_PAGE)
+    first = seen.holders.first
     # the count below reads the first HOLDERS_LOAD holders of every paragraph, whatever it finds: read them
     # for all paragraphs at once (the same captures, in one set of queries instead of one set a paragraph)
     seen.load(session, sorted({i for ids in first.values() for i in ids[:HOLDERS_LOAD]}))
@@ -300,8 +302,18 @@ def sitechrome_spread(
     # captures already judged to tell this story gain nothing: their rows are not read (a page's copies)
     same = sorted(other for other, told in seen.other_story.items() if not told)[:SPREAD_SKIP_MAX]
     keys = learned_positions(mine)
-    below = store.site_rows_below(session, site, keys, LEARNED_MIN_STORIES, capture_id, skip=same)
-    for other, key, n in below:
+    # the keys whose every holder `sitechrome_learn` read: their rows are as it read them (nothing in between
+    # changed another capture's counts); the other keys' rows below the threshold are read now
+    read = seen.holders if seen.holders is not None else store.SiteHolders({}, [], set())
+    skipped = set(same)
+    below = [
+        (other, key, n) for other, key, n in read.rows
+        if n < LEARNED_MIN_STORIES and other != capture_id and other not in skipped
+    ]
+    rest = [key for key in keys if key not in read.whole]
+    if rest:
+        below += store.site_rows_below(session, site, rest, LEARNED_MIN_STORIES, capture_id, skip=same)
+    for other, key, n in sorted(below):
         held.setdefault(other, []).append((key, n))
     seen.load(session, held)
     grown = []

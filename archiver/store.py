@@ -697,7 +697,7 @@ class _HolderQueries:
     """The holder reads, built once per variant (with or without an excluded capture)."""
 
     counts: Select[str, int]  # holders per key
-    every: Select[str, int]  # (key, capture) of every holder, keys descending, each key's in holder order
+    every: Select[str, int, int]  # (key, capture, other stories) of every holder, keys descending, holder order
     page: Select[int]  # one page of one key's holders, in holder order
 
 
@@ -714,7 +714,7 @@ def _holder_queries(exclude: bool) -> _HolderQueries:
     return _HolderQueries(
         counts=select(_SITE.c.paragraph_hash, func.count()).where(*keyed).group_by(_SITE.c.paragraph_hash),
         # all columns descending: the (site, key, other stories, capture) index read backwards, no sort
-        every=select(_SITE.c.paragraph_hash, _SITE.c.capture_id).where(*keyed).order_by(
+        every=select(_SITE.c.paragraph_hash, _SITE.c.capture_id, _SITE.c.other_stories).where(*keyed).order_by(
             _SITE.c.paragraph_hash.desc(), *_HOLDER_ORDER
         ),
         page=select(_SITE.c.capture_id).where(*one).order_by(*_HOLDER_ORDER)
@@ -731,29 +731,40 @@ def site_holders(session: Session, site: str, key: str, exclude: int | None, off
     return list(session.scalars(_HOLDERS[exclude is not None].page, params))
 
 
+@dataclass
+class SiteHolders:
+    """What `site_holders_first` read of the holders of a capture's paragraph keys."""
+
+    first: dict[str, list[int]]  # key -> its first holders, in `site_holders` order; keys none holds absent
+    rows: list[tuple[int, str, int]]  # (capture, key, other stories) of every holder of the keys in `whole`
+    whole: set[str]  # the keys whose every holder is in `rows` (those no other capture holds included)
+
+
 def site_holders_first(
     session: Session, site: str, keys: Iterable[str], exclude: int | None, limit: int
-) -> dict[str, list[int]]:
-    """The first `limit` holders of each paragraph key, in `site_holders` order. Keys no other capture holds
-    are absent.
+) -> SiteHolders:
+    """The first `limit` holders of each paragraph key, in `site_holders` order, with what was read whole.
 
     Counted first (the index alone); the keys held `limit` times or fewer are then read whole in one query,
     the others (a site's footer on hundreds of stories) one `site_holders` page each. A capture of 40
     paragraphs each held by 20 copies (aeb-dev, SQLite): 0.42 ms in SQLite, where one window query ranking
-    every holder took 1.25 ms; a footer's hundreds of holders are counted, not ranked.
+    every holder took 1.25 ms; a footer's hundreds of holders are counted, not ranked. The rows read whole
+    also serve `sitechrome_spread` of the same add, which then reads only the keys held more often.
     """
     unique = sorted(set(keys))
-    out: dict[str, list[int]] = {}
+    out = SiteHolders({}, [], set(unique))
     queries = _HOLDERS[exclude is not None]
     for start in range(0, len(unique), 500):
         params = {"site": site, "keys": unique[start : start + 500], "exclude": exclude}
         held = {key: n for key, n in session.execute(queries.counts, params)}
         few = sorted(k for k, n in held.items() if n <= limit)
         if few:
-            for key, capture_id in session.execute(queries.every, {**params, "keys": few}):
-                out.setdefault(key, []).append(capture_id)
+            for key, capture_id, n in session.execute(queries.every, {**params, "keys": few}):
+                out.first.setdefault(key, []).append(capture_id)
+                out.rows.append((capture_id, key, n))
         for key in sorted(k for k, n in held.items() if n > limit):
-            out[key] = site_holders(session, site, key, exclude, 0, limit)
+            out.first[key] = site_holders(session, site, key, exclude, 0, limit)
+            out.whole.discard(key)
     return out
 
 

@@ -8,6 +8,10 @@ Prints pages/s for:
   - `archive add --jobs 1` on a WARC written with warcio from the same N pages;
 the ratios against the baseline, and the peak RSS of `archive add` at a small and a large batch.
 
+Also, in the same run, the ceiling this machine sets on `--jobs 2 / --jobs 1`: bare trafilatura in two
+processes at once against one (independent work, no writer), and the share of CPU time the hypervisor
+took from this machine during each run (`steal` in /proc/stat), which slows two busy cores more than one.
+
     python benchmarks/ingest_throughput.py [--pages 2000] [--small 1000] [--large 10000] [--skip-memory]
 """
 
@@ -75,6 +79,43 @@ def bare_rate(pages: list[bytes]) -> float:
     return len(pages) / (time.perf_counter() - started)
 
 
+def two_processes_at_once(pages: list[bytes]) -> float:
+    """Pages/s of bare trafilatura in two processes at once over pages/s in one: what 2 cores give here."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    rates = []
+    for n in (1, 2):
+        with ProcessPoolExecutor(n, mp_context=context) as pool:
+            list(pool.map(bare_rate, [pages[:5]] * n))  # started and warm
+            started = time.perf_counter()
+            list(pool.map(bare_rate, [pages] * n))
+            rates.append(n * len(pages) / (time.perf_counter() - started))
+    return rates[1] / rates[0]
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """(stolen, all) CPU ticks of this machine so far (Linux /proc/stat); (0, 0) elsewhere."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0, 0
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+STOLEN: dict[str, float] = {}  # share of the machine's CPU time the hypervisor took during each run
+
+
+def stolen_during(name: str, fn, *args):  # type: ignore[no-untyped-def]
+    """fn(*args), noting in STOLEN[name] the share of CPU time stolen while it ran."""
+    s0, a0 = _cpu_ticks()
+    out = fn(*args)
+    s1, a1 = _cpu_ticks()
+    STOLEN[name] = (s1 - s0) / (a1 - a0) if a1 > a0 else 0.0
+    return out
+
+
 CPU: dict[str, float] = {}  # CPU seconds (user + system, all processes) of each `archive add` run
 
 
@@ -105,12 +146,13 @@ def main() -> None:
         write_warc(pages, work / "pages.warc.gz")
         print(f"{args.pages} pages ({len(originals)} aeb-dev pages repeated), {os.cpu_count()} cores")
         cpu0 = time.process_time()
-        bare = bare_rate(pages)
+        bare = stolen_during("bare", bare_rate, pages)
         bare_cpu = time.process_time() - cpu0
-        t1, s1 = archive_add(["--jobs", "1", str(work / "pages")], work / "j1.db")
-        t2, s2 = archive_add(["--jobs", "2", str(work / "pages")], work / "j2.db")
+        t1, s1 = stolen_during("jobs 1", archive_add, ["--jobs", "1", str(work / "pages")], work / "j1.db")
+        t2, s2 = stolen_during("jobs 2", archive_add, ["--jobs", "2", str(work / "pages")], work / "j2.db")
         tw, sw = archive_add(["--jobs", "1", str(work / "pages.warc.gz")], work / "warc.db")
         tw2, sw2 = archive_add(["--jobs", "2", str(work / "pages.warc.gz")], work / "warc2.db")
+        ceiling = stolen_during("ceiling", two_processes_at_once, pages[: min(len(pages), 400)])
         rates = {"bare trafilatura": bare, "archive add --jobs 1": args.pages / t1,
                  "archive add --jobs 2": args.pages / t2, "archive add --jobs 1 (WARC)": args.pages / tw,
                  "archive add --jobs 2 (WARC)": args.pages / tw2}
@@ -122,6 +164,8 @@ def main() -> None:
         print(f"  CPU ms per page: bare {1000 * bare_cpu / args.pages:.1f}, "
               f"--jobs 1 {1000 * CPU['j1'] / args.pages:.1f}, --jobs 2 {1000 * CPU['j2'] / args.pages:.1f}")
         print(f"  --jobs 2 / --jobs 1:  {t1 / t2:.2f}x   (target >= 1.7 on 2 free cores)")
+        print(f"  this machine's ceiling: bare trafilatura in 2 processes at once / 1 process: {ceiling:.2f}x")
+        print("  CPU time stolen by the hypervisor: " + ", ".join(f"{k} {100 * v:.0f}%" for k, v in STOLEN.items()))
         for line in (s1, s2, sw, sw2):
             print(f"  summary: {line}")
         if not args.skip_memory:

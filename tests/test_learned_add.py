@@ -327,3 +327,30 @@ def without_added_at(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
 
     at = [c.name for c in Capture.__table__.columns].index("added_at")
     return {**tables, "capture": [row[:at] + row[at + 1 :] for row in tables["capture"]]}
+
+
+def test_the_spread_reads_only_keys_the_count_did_not_read_whole(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sitechrome_spread` takes the rows `sitechrome_learn` read of the same add; it queries only the keys
+    held by more than a first page of captures (the footer, here), and stores what a query for all would."""
+    from archiver import sitechrome, store
+
+    monkeypatch.setattr(sitechrome, "HOLDERS_FIRST_PAGE", 4)
+    pages = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in range(5)]
+    copies = [
+        write(tmp_path / "pages", f"copy{k}.txt", story_page(0) + f"\nCopy {k}.\n", 1_628_500_000 + k)
+        for k in range(2)
+    ]
+    add_all(run, pages)
+    asked: list[list[str]] = []
+    real = store.site_rows_below
+    monkeypatch.setattr(store, "site_rows_below", lambda s, site, keys, *a, **k: asked.append(sorted(keys)) or real(
+        s, site, keys, *a, **k))
+    ids = add_all(run, copies)
+    from archiver.clean.learned import learned_key
+
+    footer = learned_key(SITE_FOOTER)
+    assert asked == [[footer], [footer]]  # each copy: the footer (5 holders), not its story's paragraphs
+    assert SITE_FOOTER not in run.json("show", str(ids["copy1.txt"]))["text"]  # type: ignore[index]
+    assert_reprocess_changes_nothing(run)
