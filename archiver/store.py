@@ -149,16 +149,11 @@ _BLOB_INSERT = insert(_BLOB)
 _TEXT_INSERT = insert(_TEXT).returning(_TEXT.c.id)
 _CAPTURE_INSERT = insert(_CAPTURE).returning(_CAPTURE.c.id)
 _BLOB_KNOWN = select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("digest"))
-_CAPTURE_KNOWN = (
-    select(_CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title)
-    .where(_CAPTURE.c.blob_sha256 == bindparam("digest"))
-    .order_by(_CAPTURE.c.id)
-    .limit(1)
+_CAPTURE_KNOWN = select(_CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title).where(
+    _CAPTURE.c.blob_sha256 == bindparam("digest")  # unique: one capture per raw bytes
 )
-_CAPTURES_KNOWN = (
-    select(_CAPTURE.c.blob_sha256, _CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title)
-    .where(_CAPTURE.c.blob_sha256.in_(bindparam("digests", expanding=True)))
-    .order_by(_CAPTURE.c.id.desc())
+_CAPTURES_KNOWN = select(_CAPTURE.c.blob_sha256, _CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title).where(
+    _CAPTURE.c.blob_sha256.in_(bindparam("digests", expanding=True))
 )
 
 
@@ -231,7 +226,7 @@ def captures_known(session: Session, digests: Iterable[str]) -> dict[str, tuple[
     out: dict[str, tuple[int, str | None, str | None]] = {}
     for start in range(0, len(wanted), 500):
         for digest, capture_id, url, title in session.execute(_CAPTURES_KNOWN, {"digests": wanted[start : start + 500]}):
-            out[digest] = (capture_id, url, title)  # ids descending: the first capture of the bytes is kept
+            out[digest] = (capture_id, url, title)
     return out
 
 
