@@ -99,7 +99,8 @@ def sitechrome_apply(item: Prepared, templates: set[str]) -> Prepared:
 def sitechrome_paragraphs(
     session: Session, capture_ids: Iterable[int], lasting: set[int] | None = None
 ) -> dict[int, tuple[str, ...]]:
-    """Stored captures' paragraphs before learned removal, in `learned_order`: text, removed template, positions.
+    """Stored captures' paragraphs before learned removal, in `learned_order`: from their text, removed
+    template paragraphs and recorded positions.
 
     `lasting`, if given, receives the captures whose paragraphs cannot change while this cleaner version
     writes the archive (`SiteCache`): made by this cleaner version, every position recorded. Re-cleaning
@@ -218,8 +219,10 @@ class SiteSeen:
         missing = [i for i in capture_ids if i not in self.paragraphs]
         if not missing:
             return
-        read = self.cache.paragraphs(session, missing) if self.cache else sitechrome_paragraphs(session, missing)
-        self.paragraphs.update(read)
+        if self.cache is not None:
+            self.paragraphs.update(self.cache.paragraphs(session, missing))
+        else:
+            self.paragraphs.update(sitechrome_paragraphs(session, missing))
 
     def judge(self, mine: Sequence[str], other: int) -> bool:
         """Whether capture `other` tells another story than `mine` (the capture being added); asked once."""

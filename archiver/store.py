@@ -225,8 +225,8 @@ def captures_known(session: Session, digests: Iterable[str]) -> dict[str, tuple[
     wanted = sorted(set(digests))
     out: dict[str, tuple[int, str | None, str | None]] = {}
     for start in range(0, len(wanted), 500):
-        for digest, capture_id, url, title in session.execute(_CAPTURES_KNOWN, {"digests": wanted[start : start + 500]}):
-            out[digest] = (capture_id, url, title)
+        rows = session.execute(_CAPTURES_KNOWN, {"digests": wanted[start : start + 500]})
+        out.update((digest, (capture_id, url, title)) for digest, capture_id, url, title in rows)
     return out
 
 
@@ -692,7 +692,7 @@ class _HolderQueries:
     """The holder reads, built once per variant (with or without an excluded capture)."""
 
     counts: Select[str, int]  # holders per key
-    every: Select[str, int, int]  # (key, capture, other stories) of every holder, keys descending, holder order
+    every: Select[str, int, int]  # (key, capture, other stories) per holder; keys descending, holder order
     page: Select[int]  # one page of one key's holders, in holder order
 
 
@@ -709,9 +709,9 @@ def _holder_queries(exclude: bool) -> _HolderQueries:
     return _HolderQueries(
         counts=select(_SITE.c.paragraph_hash, func.count()).where(*keyed).group_by(_SITE.c.paragraph_hash),
         # all columns descending: the (site, key, other stories, capture) index read backwards, no sort
-        every=select(_SITE.c.paragraph_hash, _SITE.c.capture_id, _SITE.c.other_stories).where(*keyed).order_by(
-            _SITE.c.paragraph_hash.desc(), *_HOLDER_ORDER
-        ),
+        every=select(_SITE.c.paragraph_hash, _SITE.c.capture_id, _SITE.c.other_stories)
+        .where(*keyed)
+        .order_by(_SITE.c.paragraph_hash.desc(), *_HOLDER_ORDER),
         page=select(_SITE.c.capture_id).where(*one).order_by(*_HOLDER_ORDER)
         .offset(bindparam("offset")).limit(bindparam("limit")),
     )

@@ -13,6 +13,7 @@ processes at once against one (independent work, no writer), and the share of CP
 took from this machine during each run (`steal` in /proc/stat), which slows two busy cores more than one.
 
     python benchmarks/ingest_throughput.py [--pages 2000] [--small 1000] [--large 10000] [--skip-memory]
+                                           [--rounds 3]
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import io
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -136,6 +138,8 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=500, help="small batch for peak memory (default 500)")
     parser.add_argument("--large", type=int, default=2000, help="large batch for peak memory (default 2000)")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds of bare / --jobs 1 / --jobs 2, alternating in order; medians printed")
     args = parser.parse_args()
 
     originals = load_pages(args.data)
@@ -145,28 +149,33 @@ def main() -> None:
         write_folder(pages, work / "pages")
         write_warc(pages, work / "pages.warc.gz")
         print(f"{args.pages} pages ({len(originals)} aeb-dev pages repeated), {os.cpu_count()} cores")
-        cpu0 = time.process_time()
-        bare = stolen_during("bare", bare_rate, pages)
-        bare_cpu = time.process_time() - cpu0
-        t1, s1 = stolen_during("jobs 1", archive_add, ["--jobs", "1", str(work / "pages")], work / "j1.db")
-        t2, s2 = stolen_during("jobs 2", archive_add, ["--jobs", "2", str(work / "pages")], work / "j2.db")
+        rounds = [_round(k, pages, work) for k in range(args.rounds)]
         tw, sw = archive_add(["--jobs", "1", str(work / "pages.warc.gz")], work / "warc.db")
         tw2, sw2 = archive_add(["--jobs", "2", str(work / "pages.warc.gz")], work / "warc2.db")
-        ceiling = stolen_during("ceiling", two_processes_at_once, pages[: min(len(pages), 400)])
-        rates = {"bare trafilatura": bare, "archive add --jobs 1": args.pages / t1,
-                 "archive add --jobs 2": args.pages / t2, "archive add --jobs 1 (WARC)": args.pages / tw,
-                 "archive add --jobs 2 (WARC)": args.pages / tw2}
-        for name, rate in rates.items():
-            print(f"  {name:30s} {rate:7.1f} pages/s")
-        print(f"  --jobs 1 / bare:  {rates['archive add --jobs 1'] / bare:.2f}x   (target >= 0.8)")
+        for k, r in enumerate(rounds):
+            print(f"  round {k + 1}: bare trafilatura {r['bare']:.1f}, --jobs 1 {r['jobs 1']:.1f}, --jobs 2 "
+                  f"{r['jobs 2']:.1f} pages/s; CPU ms per page: bare {r['bare cpu']:.1f}, --jobs 1 "
+                  f"{r['jobs 1 cpu']:.1f}, --jobs 2 {r['jobs 2 cpu']:.1f}; ceiling {r['ceiling']:.2f}x; "
+                  "stolen "
+                  + ", ".join(f"{name} {100 * v:.0f}%" for name, v in r["stolen"].items()))
+        figures = [key for key in rounds[0] if key not in ("stolen", "summaries")]
+        median = {key: statistics.median(r[key] for r in rounds) for key in figures}
+        if len(rounds) > 1:
+            print(f"  medians of {len(rounds)} rounds:")
+        for name, key in (("bare trafilatura", "bare"), ("archive add --jobs 1", "jobs 1"),
+                          ("archive add --jobs 2", "jobs 2")):
+            print(f"  {name:30s} {median[key]:7.1f} pages/s")
+        print(f"  {'archive add --jobs 1 (WARC)':30s} {args.pages / tw:7.1f} pages/s")
+        print(f"  {'archive add --jobs 2 (WARC)':30s} {args.pages / tw2:7.1f} pages/s")
+        print(f"  --jobs 1 / bare:  {median['j1/bare']:.2f}x   (target >= 0.8)")
         # --jobs 1 is one cleaning worker plus the writer, which stores while the worker cleans ahead:
         # the CPU time shows the work per page, whatever the overlap
-        print(f"  CPU ms per page: bare {1000 * bare_cpu / args.pages:.1f}, "
-              f"--jobs 1 {1000 * CPU['j1'] / args.pages:.1f}, --jobs 2 {1000 * CPU['j2'] / args.pages:.1f}")
-        print(f"  --jobs 2 / --jobs 1:  {t1 / t2:.2f}x   (target >= 1.7 on 2 free cores)")
-        print(f"  this machine's ceiling: bare trafilatura in 2 processes at once / 1 process: {ceiling:.2f}x")
-        print("  CPU time stolen by the hypervisor: " + ", ".join(f"{k} {100 * v:.0f}%" for k, v in STOLEN.items()))
-        for line in (s1, s2, sw, sw2):
+        print(f"  CPU ms per page: bare {median['bare cpu']:.1f}, --jobs 1 {median['jobs 1 cpu']:.1f}, "
+              f"--jobs 2 {median['jobs 2 cpu']:.1f}")
+        print(f"  --jobs 2 / --jobs 1:  {median['j2/j1']:.2f}x   (target >= 1.7 on 2 free cores)")
+        print("  this machine's ceiling: bare trafilatura in 2 processes at once / 1 process: "
+              f"{median['ceiling']:.2f}x")
+        for line in (rounds[-1]["summaries"][0], rounds[-1]["summaries"][1], sw, sw2):
             print(f"  summary: {line}")
         if not args.skip_memory:
             for n in (args.small, args.large):
@@ -176,6 +185,37 @@ def main() -> None:
                 print(f"  peak RSS, {n:6d} pages, --jobs 1: {peak:5d} MB  ({n / seconds:.1f} pages/s)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _round(k: int, pages: list[bytes], work: Path) -> dict:  # type: ignore[type-arg]
+    """One round of the compared runs: bare, --jobs 1, --jobs 2 (in turn first or last), the ceiling.
+
+    This machine's speed drifts by tens of percent from minute to minute (other tenants of the host), so
+    several rounds in alternating order and their medians compare better than one run of each.
+    """
+    out: dict = {"stolen": {}}  # type: ignore[type-arg]
+    folder = str(work / "pages")
+
+    def bare() -> None:
+        cpu0 = time.process_time()
+        out["bare"] = stolen_during("bare", bare_rate, pages)
+        out["bare cpu"] = 1000 * (time.process_time() - cpu0) / len(pages)
+
+    def jobs(n: int) -> None:
+        args = ["--jobs", str(n), folder]
+        seconds, summary = stolen_during(f"jobs {n}", archive_add, args, work / f"r{k}j{n}.db")
+        out[f"jobs {n}"] = len(pages) / seconds
+        out[f"jobs {n} cpu"] = 1000 * CPU[f"r{k}j{n}"] / len(pages)
+        out.setdefault("summaries", {})[n - 1] = summary
+
+    steps = [bare, lambda: jobs(1), lambda: jobs(2)]
+    for step in steps if k % 2 == 0 else steps[::-1]:
+        step()
+    out["ceiling"] = stolen_during("ceiling", two_processes_at_once, pages[: min(len(pages), 400)])
+    out["stolen"] = dict(STOLEN)
+    out["j1/bare"] = out["jobs 1"] / out["bare"]
+    out["j2/j1"] = out["jobs 2"] / out["jobs 1"]
+    return out
 
 
 def _peak_of(args: list[str], db: Path) -> tuple[float, int]:

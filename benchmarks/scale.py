@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +48,7 @@ from archiver.db import Archive  # noqa: E402
 from archiver.fingerprint import band_keys, band_shingles, fingerprint_text  # noqa: E402
 from archiver.models import Blob, Capture, FingerprintBand, FingerprintRow, TextRow  # noqa: E402
 from archiver.pipeline import add_one  # noqa: E402
+from archiver.store import BLOB_COMPRESSION, blob_compress  # noqa: E402
 from archiver.types import Capture as InputCapture  # noqa: E402
 
 SEEDS = ROOT / "examples" / "seeds"
@@ -114,8 +114,8 @@ def bulk_load(archive: Archive, start: int, stop: int, vocab: list[str], jobs: i
                     i = lo + k
                     raw = body.encode()
                     digest = hashlib.sha256(raw).hexdigest()
-                    session.execute(insert(Blob), [{"sha256": digest, "size": len(raw), "compression": BLOB_COMPRESSION,
-                                                    "data": blob_compress(raw)}])
+                    blob = {"sha256": digest, "size": len(raw), "compression": BLOB_COMPRESSION}
+                    session.execute(insert(Blob), [{**blob, "data": blob_compress(raw)}])
                     text = TextRow(sha256=digest, body=body, chars=len(body), words=len(body.split()))
                     session.add(text)
                     session.flush()

@@ -114,7 +114,7 @@ def test_stale_fingerprint_versions_are_notes_not_damage(run: Run) -> None:
 
 
 def test_blobs_stored_with_zlib_before_zstd_still_read(run: Run, tmp_path: Path) -> None:
-    """An archive whose blobs an earlier release stored with zlib: checked, exported and re-cleaned as before."""
+    """An archive whose blobs an earlier release stored with zlib: checked, exported, re-cleaned as before."""
     seeded(run)
     exported = tmp_path / "before.jsonl"
     assert run("export", "-o", str(exported)).exit_code == 0

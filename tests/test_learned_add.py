@@ -287,7 +287,7 @@ def test_a_batch_reads_each_captures_paragraphs_once_and_stores_what_single_adds
 
     others = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in (1, 2, 3)]
     copies = [
-        write(tmp_path / "pages", f"copy{k}.txt", story_page(0) + f"\n<!-- capture {k} -->\n", 1_628_500_000 + k)
+        write(tmp_path / "pages", f"copy{k}.txt", f"{story_page(0)}\n<!-- {k} -->\n", 1_628_500_000 + k)
         for k in range(8)
     ]
     single = Run(new_db_factory("single.db"))
@@ -301,7 +301,9 @@ def test_a_batch_reads_each_captures_paragraphs_once_and_stores_what_single_adds
     execute(batch, "UPDATE capture SET cleaner_version = cleaner_version - 1 WHERE path LIKE '%copy0.txt'")
     read: list[int] = []
     real = sitechrome.sitechrome_paragraphs
-    monkeypatch.setattr(sitechrome, "sitechrome_paragraphs", lambda s, ids, *a: read.extend(ids) or real(s, ids, *a))
+    monkeypatch.setattr(
+        sitechrome, "sitechrome_paragraphs", lambda s, ids, *a: read.extend(ids) or real(s, ids, *a)
+    )
     add_all(batch, copies[2:])
     old = next(cid for (cid,) in batch.sql("SELECT id FROM capture WHERE path LIKE '%copy0.txt'"))
     others_read = [cid for cid in read if cid != old]
@@ -345,8 +347,12 @@ def test_the_spread_reads_only_keys_the_count_did_not_read_whole(
     add_all(run, pages)
     asked: list[list[str]] = []
     real = store.site_rows_below
-    monkeypatch.setattr(store, "site_rows_below", lambda s, site, keys, *a, **k: asked.append(sorted(keys)) or real(
-        s, site, keys, *a, **k))
+
+    def rows_below(session, site, keys, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(sorted(keys))
+        return real(session, site, keys, *args, **kwargs)
+
+    monkeypatch.setattr(store, "site_rows_below", rows_below)
     ids = add_all(run, copies)
     from archiver.clean.learned import learned_key
 
