@@ -150,8 +150,10 @@ class SiteCache:
     # 2,048 hold every earlier copy of a story when ~100 stories of one site recur 20 times in a batch (the
     # 2,000 pages of benchmarks/ingest_throughput.py: at 1,024 each add re-read half its copies). Sized.
     PARAGRAPHS_HELD = 2048
-    # verdicts held (a pair of paragraph tuples held above, and a bool): sized, not tuned
-    VERDICTS_HELD = 8192
+    # verdicts held: a pair of paragraph tuples and a bool. The pairs hold the added captures' own tuples
+    # too, so at most ~20 MB (2,048 pairs of distinct ~5 KB stories); the copies of a story, the case it
+    # serves, make one pair per holder story. Sized, not tuned.
+    VERDICTS_HELD = 2048
 
     def __init__(self) -> None:
         self._paragraphs: OrderedDict[int, tuple[str, ...]] = OrderedDict()
