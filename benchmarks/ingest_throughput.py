@@ -158,7 +158,7 @@ def main() -> None:
                   f"{r['jobs 1 cpu']:.1f}, --jobs 2 {r['jobs 2 cpu']:.1f}; ceiling {r['ceiling']:.2f}x; "
                   "stolen "
                   + ", ".join(f"{name} {100 * v:.0f}%" for name, v in r["stolen"].items()))
-        figures = [key for key in rounds[0] if key not in ("stolen", "summaries")]
+        figures = [key for key, value in rounds[0].items() if isinstance(value, float)]
         median = {key: statistics.median(r[key] for r in rounds) for key in figures}
         if len(rounds) > 1:
             print(f"  medians of {len(rounds)} rounds:")
@@ -175,7 +175,7 @@ def main() -> None:
         print(f"  --jobs 2 / --jobs 1:  {median['j2/j1']:.2f}x   (target >= 1.7 on 2 free cores)")
         print("  this machine's ceiling: bare trafilatura in 2 processes at once / 1 process: "
               f"{median['ceiling']:.2f}x")
-        for line in (rounds[-1]["summaries"][0], rounds[-1]["summaries"][1], sw, sw2):
+        for line in (rounds[-1]["summary 1"], rounds[-1]["summary 2"], sw, sw2):
             print(f"  summary: {line}")
         if not args.skip_memory:
             for n in (args.small, args.large):
@@ -193,7 +193,7 @@ def _round(k: int, pages: list[bytes], work: Path) -> dict:  # type: ignore[type
     This machine's speed drifts by tens of percent from minute to minute (other tenants of the host), so
     several rounds in alternating order and their medians compare better than one run of each.
     """
-    out: dict = {"stolen": {}}  # type: ignore[type-arg]
+    out: dict = {}  # type: ignore[type-arg]
     folder = str(work / "pages")
 
     def bare() -> None:
@@ -203,10 +203,11 @@ def _round(k: int, pages: list[bytes], work: Path) -> dict:  # type: ignore[type
 
     def jobs(n: int) -> None:
         args = ["--jobs", str(n), folder]
-        seconds, summary = stolen_during(f"jobs {n}", archive_add, args, work / f"r{k}j{n}.db")
+        db = work / f"r{k}j{n}.db"
+        seconds, out[f"summary {n}"] = stolen_during(f"jobs {n}", archive_add, args, db)
+        db.unlink()  # each round's archives would otherwise pile up in the work folder (~100 MB each)
         out[f"jobs {n}"] = len(pages) / seconds
-        out[f"jobs {n} cpu"] = 1000 * CPU[f"r{k}j{n}"] / len(pages)
-        out.setdefault("summaries", {})[n - 1] = summary
+        out[f"jobs {n} cpu"] = 1000 * CPU[db.stem] / len(pages)
 
     steps = [bare, lambda: jobs(1), lambda: jobs(2)]
     for step in steps if k % 2 == 0 else steps[::-1]:
