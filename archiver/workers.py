@@ -22,8 +22,12 @@ from archiver import guard
 T = TypeVar("T")
 R = TypeVar("R")
 
-WINDOW_PER_JOB = 4  # items in flight per worker: keeps 2 workers busy on aeb-dev pages (25-40 ms each)
-
+# Items sent to a worker in one task, while every worker has work: each task costs the parent a round of
+# executor bookkeeping in two helper threads and a wake-up of its own (~0.6 ms of the writer's process a
+# page, one item a task, on aeb-dev pages with 2 workers; see benchmarks/ingest_throughput.py). A source
+# slower than the workers (URLs being fetched) sends each item on at once: a worker is waiting for it.
+TASK_ITEMS = 4
+WINDOW_PER_JOB = 2 * TASK_ITEMS  # items in flight per worker: one task cleaning, the next queued behind it
 
 @dataclass(frozen=True)
 class Work(Generic[T]):
@@ -128,21 +132,60 @@ class _Limits:
     on_start: Callable[[], None] | None
 
 
+@dataclass
+class _Task:
+    """Work items sent to one worker together; `future` is set when sent, and gives their results in order."""
+
+    items: list[Any]
+    future: Future[list[Any]] | None = None
+
+
+def _run_all(fn: Callable[[Any], R], items: list[Any]) -> list[R | WorkFailed]:
+    """Call fn on each item of a task in the worker; an error fails its own item only."""
+    return [_run(fn, item) for item in items]
+
+
+_Slot = tuple[Any, "_Task | None", int]  # an item in flight: its task (None: not work) and place in it
+
+
 def _pooled(
     fn: Callable[[Any], R], stream: Iterator[Any], jobs: int, window: int, limits: _Limits
 ) -> Iterator[tuple[Any, R | WorkFailed | None]]:
     pool: ProcessPoolExecutor | None = None
-    flight: deque[tuple[Any, Future[Any] | None]] = deque()
+    flight: deque[_Slot] = deque()
+    filling: _Task | None = None  # the task being filled, not yet sent
+
+    def send(task: _Task) -> None:
+        nonlocal pool
+        pool = pool or _new_pool(jobs, limits)
+        task.future = pool.submit(_run_all, fn, task.items)
+
+    def busy() -> int:
+        """Tasks sent and not finished."""
+        return len({id(t) for _, t, _ in flight if t is not None and t.future is not None and not t.future.done()})
+
     try:
         for item in stream:
-            future = None
             if isinstance(item, Work):
-                pool = pool or _new_pool(jobs, limits)
-                future = pool.submit(_run, fn, item.item)
-            flight.append((item, future))
-            while len(flight) >= window or (flight and (flight[0][1] is None or flight[0][1].done())):
+                filling = filling or _Task([])
+                flight.append((item, filling, len(filling.items)))
+                filling.items.append(item.item)
+                if len(filling.items) >= TASK_ITEMS or busy() < jobs:
+                    send(filling)
+                    filling = None
+            else:
+                flight.append((item, None, 0))
+            while flight and (len(flight) >= window or _ready(flight[0])):
+                head = flight[0][1]
+                if head is not None and head.future is None:  # the window is full of the task being filled
+                    send(head)
+                    filling = None
                 pool, done = _pop(fn, flight, pool, jobs, limits)
+                if filling is not None and filling.future is not None:  # settled by _pop's recovery
+                    filling = None
                 yield done
+        if filling is not None:
+            send(filling)
         while flight:
             pool, done = _pop(fn, flight, pool, jobs, limits)
             yield done
@@ -151,46 +194,65 @@ def _pooled(
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _ready(slot: _Slot) -> bool:
+    """The item's result is there to take (not work, or its task finished)."""
+    task = slot[1]
+    return task is None or (task.future is not None and task.future.done())
+
+
 def _pop(
-    fn: Callable[[Any], R], flight: deque[tuple[Any, Future[Any] | None]], pool: ProcessPoolExecutor | None,
-    jobs: int, limits: _Limits,
+    fn: Callable[[Any], R], flight: deque[_Slot], pool: ProcessPoolExecutor | None, jobs: int, limits: _Limits,
 ) -> tuple[ProcessPoolExecutor | None, tuple[Any, Any]]:
     """The oldest item's result (waiting for it); a pool broken by a dying worker is replaced."""
-    item, future = flight.popleft()
-    if future is None:
+    item, task, position = flight[0]
+    if task is None:
+        flight.popleft()
         return pool, (item, None)
-    assert pool is not None  # a future comes from the pool
+    assert pool is not None and task.future is not None  # the oldest item's task was sent
     try:
-        return pool, (item, future.result(timeout=limits.deadline))
+        # the task's items run one after another: each has the deadline
+        results = task.future.result(timeout=limits.deadline * len(task.items))
+        flight.popleft()
+        return pool, (item, results[position])
     except BrokenProcessPool:
         lost: WorkFailed | None = None
     except TimeoutError:
-        lost = WorkFailed(f"page took longer than {limits.deadline:g} s to clean (skipped)")
+        # which item of a task overran is not known: each is tried again alone, under its own deadline
+        alone = len(task.items) == 1
+        lost = WorkFailed(f"page took longer than {limits.deadline:g} s to clean (skipped)") if alone else None
         _kill(pool)
     # A worker died (killed, out of memory, a crash in C code) or overran: every item in flight lost its
     # result. Redo them one at a time in fresh pools, so only the item that kills a worker fails.
     pool.shutdown(wait=False, cancel_futures=True)
-    pending = ([] if lost else [item]) + [x for x, _ in flight]
+    slots = list(flight)
     flight.clear()
-    results: list[tuple[Any, Any]] = [(item, lost)] if lost else []
-    for x in pending:
-        if not isinstance(x, Work):
-            results.append((x, None))
+    redone: dict[int, Any] = {}  # slot index -> result
+    for k, (x, t, _) in enumerate(slots):
+        if t is None:
+            continue
+        if k == 0 and lost is not None:
+            redone[k] = lost
             continue
         single = _new_pool(1, limits)
         try:
-            results.append((x, single.submit(_run, fn, x.item).result(timeout=limits.deadline)))
+            redone[k] = single.submit(_run, fn, x.item).result(timeout=limits.deadline)
         except BrokenProcessPool:
-            results.append((x, WorkFailed("worker process died while preparing this input")))
+            redone[k] = WorkFailed("worker process died while preparing this input")
         except TimeoutError:
-            results.append((x, WorkFailed(f"page took longer than {limits.deadline:g} s to clean (skipped)")))
+            redone[k] = WorkFailed(f"page took longer than {limits.deadline:g} s to clean (skipped)")
             _kill(single)
         finally:
             single.shutdown(wait=True)
-    first = results.pop(0)
-    pool = _new_pool(jobs, limits)
-    for x, r in results:  # already finished: queue them as completed futures in their place
-        done: Future[Any] = Future()
-        done.set_result(r)
-        flight.append((x, done if isinstance(x, Work) else None))
-    return pool, first
+    first = (slots[0][0], redone[0])
+    for k, (x, t, _) in enumerate(slots[1:], start=1):  # already finished: in their place, as finished tasks
+        if t is None:
+            flight.append((x, None, 0))
+            continue
+        done: Future[list[Any]] = Future()
+        done.set_result([redone[k]])
+        flight.append((x, _Task([x.item], done), 0))
+    for _, t, _ in slots:  # a task still being filled is settled too: its caller starts a new one
+        if t is not None and t.future is None:
+            t.future = Future()
+            t.future.set_result([])
+    return _new_pool(jobs, limits), first

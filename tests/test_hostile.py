@@ -143,6 +143,40 @@ def test_a_page_over_its_deadline_fails_alone_and_the_next_is_cleaned() -> None:
     assert after.article.title  # type: ignore[attr-defined]  # fresh workers took over
 
 
+def fussy(item: str) -> str:
+    """A worker's job that dies on "die", overruns on "slow" and fails on "bad"; otherwise answers."""
+    import os
+
+    if item == "die":
+        os._exit(1)  # as a crash in C code would
+    if item == "slow":
+        time.sleep(30)
+    if item == "bad":
+        raise ValueError("bad item")
+    return item.upper()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_items_sent_together_fail_alone_and_come_back_in_input_order(jobs: int) -> None:
+    """Workers take several items at once (`workers.TASK_ITEMS`): an item that kills its worker, overruns its
+    deadline or raises fails alone, and every other item of its task and the rest keeps its own result."""
+    from archiver import workers
+
+    assert workers.TASK_ITEMS > 1
+    items: list[object] = [f"p{k}" for k in range(14)]
+    items[3], items[6], items[9] = "die", "bad", "slow"
+    items[4] = "not work"  # passes through in its place
+    t0 = time.perf_counter()
+    got = list(prepare_ordered(fussy, [x if x == "not work" else Work(x) for x in items], jobs, deadline=1.0))
+    assert time.perf_counter() - t0 < 20  # the slow item is given up on, not waited for
+    assert [item if isinstance(item, str) else item.item for item, _ in got] == items
+    results = [r.error if isinstance(r, WorkFailed) else r for _, r in got]
+    assert results[3] == "worker process died while preparing this input"
+    assert results[4] is None and results[6] == "bad item"
+    assert isinstance(results[9], str) and "longer than 1 s" in results[9]
+    assert all(results[k] == f"P{k}" for k in range(14) if k not in (3, 4, 6, 9))
+
+
 def greedy(_capture: Capture) -> object:
     return bytearray(2 * 1024**3)  # as a decompression or parser bomb would
 
