@@ -449,20 +449,27 @@ def store_outcome(
     outcome.capture = capture
     redirected_from = capture.requested_url if capture.redirects else None
 
+    stored: list[int] = []  # the capture this transaction stored (a retried transaction starts again)
+
     def work(session: Session) -> AddResult:
+        stored.clear()
         existing = store.capture_known(session, outcome.digest)  # earlier in this batch, or another writer
         if existing is not None:
             return AddResult(label, "duplicate", *existing)
         row, edge, recleaned = store_prepared(session, outcome, site_cache)
+        stored.append(row.id)
         result = _stored_result(session, label, row, edge, redirected_from)
         return dataclasses.replace(result, recleaned=recleaned) if recleaned else result
 
     try:
-        return archive.write(work)
+        result = archive.write(work)
     except DatabaseError as e:
         if isinstance(e.__cause__, sa_exc.DataError):  # this capture's data, not the archive: it fails alone
             return AddResult(label, "error", url=capture.url, error=f"cannot store: {e.__cause__.orig}")
         raise
+    if site_cache is not None and stored and site_of(outcome.article, capture.url) is not None:
+        site_cache.stored(stored[0], outcome)  # committed: the batch's later adds of its site hold it
+    return result
 
 
 def _stored_result(

@@ -173,13 +173,27 @@ class SiteCache:
         lasting: set[int] = set()
         read = sitechrome_paragraphs(session, missing, lasting)
         for capture_id in sorted(lasting):
-            shared, holders = self._shared.get(read[capture_id], (read[capture_id], 0))
-            self._shared[shared] = (shared, holders + 1)
-            self._paragraphs[capture_id] = shared
-        while len(self._paragraphs) > self.PARAGRAPHS_HELD:
-            self._drop(self._paragraphs.popitem(last=False)[1])
+            self._hold(capture_id, read[capture_id])
         out.update(read)
         return out
+
+    def stored(self, capture_id: int, item: Prepared) -> None:
+        """A capture the batch has just stored (its transaction committed), as reading it back would give it.
+
+        Its paragraphs are `sitechrome_canonical(item)`, which `sitechrome_paragraphs` rebuilds from the
+        store (tests/test_learned_add.py checks that they agree); this cleaner version made it and recorded
+        every position, so they last. The next add of its site then need not read it back.
+        """
+        self._hold(capture_id, sitechrome_canonical(item))
+
+    def _hold(self, capture_id: int, paragraphs: tuple[str, ...]) -> None:
+        if capture_id in self._paragraphs:
+            self._drop(self._paragraphs.pop(capture_id))
+        shared, holders = self._shared.get(paragraphs, (paragraphs, 0))
+        self._shared[shared] = (shared, holders + 1)
+        self._paragraphs[capture_id] = shared
+        while len(self._paragraphs) > self.PARAGRAPHS_HELD:
+            self._drop(self._paragraphs.popitem(last=False)[1])
 
     def same_story(self, mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
         """`sitechrome_same_story`, each pair of paragraph tuples judged once."""

@@ -281,8 +281,8 @@ def test_a_batch_reads_each_captures_paragraphs_once_and_stores_what_single_adds
     new_db_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
     """Re-captures of a page are the holders of its paragraphs at every later add of it: one batch reads each
-    once (`SiteCache`), except a capture an older cleaner made, which a re-clean may change; the archive is
-    the one single adds make."""
+    once (`SiteCache`) and those it stores not at all, except a capture an older cleaner made, which a
+    re-clean may change; the archive is the one single adds make."""
     from archiver import sitechrome
 
     others = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in (1, 2, 3)]
@@ -309,6 +309,8 @@ def test_a_batch_reads_each_captures_paragraphs_once_and_stores_what_single_adds
     others_read = [cid for cid in read if cid != old]
     assert len(others_read) == len(set(others_read)), sorted(others_read)  # every other capture read once
     assert read.count(old) == len(copies) - 2  # the older cleaner's capture: at each of the 6 adds
+    batch_made = {cid for (cid,) in batch.sql("SELECT id FROM capture ORDER BY id DESC LIMIT 6")}
+    assert not batch_made & set(read)  # what the batch itself stored is held as stored, never read back
     execute(batch, f"UPDATE capture SET cleaner_version = cleaner_version + 1 WHERE id = {old}")
     assert without_added_at(dump(batch)) == without_added_at(dump(single))
 
