@@ -143,6 +143,8 @@ def main() -> None:
     args = parser.parse_args()
 
     originals = load_pages(args.data)
+    if not originals:
+        parser.error(f"no *.html.gz pages in {args.data} (aeb-dev's html folder): name it with --data")
     pages = page_copies(originals, args.pages)
     work = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
     try:
