@@ -139,7 +139,8 @@ class SiteCache:
 
     - Captures' paragraphs before learned removal, for those that cannot change while this cleaner
       version writes (`sitechrome_paragraphs`' `lasting`): syndicated copies and re-captures of a page are
-      the holders of its paragraphs at every add of another copy, each read once instead of at each add.
+      the holders of its paragraphs at every add of another copy, each read once instead of at each add,
+      and those the batch stores not read at all (`stored`).
     - Same-story verdicts, a pure function of the two captures' paragraphs.
     Both least recently used first out. The batch forgets the captures it re-cleans (`forget`), as
     `reclean_captures` may re-record the paragraphs of one an older cleaner made.

@@ -3,7 +3,8 @@
 `prepare_ordered` maps a function over a stream of items with at most `window` items in flight, so memory
 stays flat however long the stream is, and yields the results in the order the items came in: the single
 writer in the parent stores them in that order, so `--jobs N` stores exactly what `--jobs 1` stores.
-Items that are not work (already known, failed to read) pass through in their place.
+Items that are not work (already known, failed to read) pass through in their place. While every worker
+has work, items go to a worker a few at a time (TASK_ITEMS); each still fails alone.
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ from archiver import guard
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Items sent to a worker in one task, while every worker has work: each task costs the parent a round of
-# executor bookkeeping in two helper threads and a wake-up of its own (~0.6 ms of the writer's process a
-# page, one item a task, on aeb-dev pages with 2 workers; see benchmarks/ingest_throughput.py). A source
-# slower than the workers (URLs being fetched) sends each item on at once: a worker is waiting for it.
+# Items sent to a worker in one task, while every worker has work: each task costs a round of executor
+# bookkeeping in the parent's two helper threads. On 1,000 aeb-dev pages (`add --jobs 2`) those threads
+# took 0.62 s with one item a task and 0.40 s with 4, the writer's main thread the same. A source slower
+# than the workers (URLs being fetched) sends each item on at once: a worker is waiting for it.
 TASK_ITEMS = 4
-WINDOW_PER_JOB = 2 * TASK_ITEMS  # items in flight per worker: one task cleaning, the next queued behind it
+# items in flight per worker: one task cleaning, the next queued behind it. Twice that (32 for 2 workers)
+# left the workers no idle gaps but took as long on 2 cores: the writer's process fills those gaps.
+WINDOW_PER_JOB = 2 * TASK_ITEMS
+
 
 @dataclass(frozen=True)
 class Work(Generic[T]):
