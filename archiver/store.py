@@ -18,12 +18,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from archiver.errors import NotFoundError
-
 try:  # Python 3.14 has Zstandard in the standard library; before it, the backport of that module
     from compression import zstd  # type: ignore[import-not-found]
 except ImportError:
     from backports import zstd  # type: ignore[import-not-found,no-redef]
+
+from archiver.errors import NotFoundError
 from archiver.fingerprint import shared_evidence
 from archiver.models import (
     Base,
