@@ -188,8 +188,7 @@ class SiteCache:
         self._hold(capture_id, sitechrome_canonical(item))
 
     def _hold(self, capture_id: int, paragraphs: tuple[str, ...]) -> None:
-        if capture_id in self._paragraphs:
-            self._drop(self._paragraphs.pop(capture_id))
+        self.forget((capture_id,))
         shared, holders = self._shared.get(paragraphs, (paragraphs, 0))
         self._shared[shared] = (shared, holders + 1)
         self._paragraphs[capture_id] = shared
