@@ -125,6 +125,9 @@ _SITE_COUNT_UP = (
 _SITE_ROWS_OF = select(
     _SITE.c.capture_id, _SITE.c.paragraph_hash, _SITE.c.position, _SITE.c.other_stories
 ).where(_SITE.c.capture_id.in_(bindparam("captures", expanding=True)))
+_SITE_COUNTS_AT = select(_SITE.c.paragraph_hash, _SITE.c.other_stories).where(
+    _SITE.c.capture_id == bindparam("capture"), _SITE.c.site == bindparam("site")
+)
 _CHROME_TEXTS_OF = (
     select(_CHROME.c.capture_id, _CHROME.c.text)
     .where(
@@ -796,6 +799,12 @@ def site_rows_of(session: Session, capture_ids: Iterable[int]) -> dict[int, dict
         for capture_id, key, position, n in rows:
             out[capture_id][key] = (position, n)
     return out
+
+
+def site_counts_of(session: Session, capture_id: int, site: str) -> dict[str, int]:
+    """A capture's paragraph keys recorded under this site -> their other stories; empty if none are."""
+    rows = session.execute(_SITE_COUNTS_AT, {"capture": capture_id, "site": site})
+    return {key: n for key, n in rows}
 
 
 def site_of_capture(session: Session, capture_id: int) -> str | None:

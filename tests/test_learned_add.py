@@ -342,8 +342,10 @@ def test_the_spread_reads_only_keys_the_count_did_not_read_whole(
 
     monkeypatch.setattr(sitechrome, "HOLDERS_FIRST_PAGE", 4)
     pages = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in range(5)]
+    # the copies differ by a paragraph, so neither takes the other's counts (`_counts_of_twin`)
     copies = [
-        write(tmp_path / "pages", f"copy{k}.txt", story_page(0) + f"\nCopy {k}.\n", 1_628_500_000 + k)
+        write(tmp_path / "pages", f"copy{k}.txt", story_page(0) + f"\nFiled from desk {k} of the newsroom today.\n",
+              1_628_500_000 + k)
         for k in range(2)
     ]
     add_all(run, pages)
@@ -362,3 +364,41 @@ def test_the_spread_reads_only_keys_the_count_did_not_read_whole(
     assert asked == [[footer], [footer]]  # each copy: the footer (5 holders), not its story's paragraphs
     assert SITE_FOOTER not in run.json("show", str(ids["copy1.txt"]))["text"]  # type: ignore[index]
     assert_reprocess_changes_nothing(run)
+
+
+def test_a_recapture_takes_the_counts_of_its_twin_and_stores_what_single_adds_store(
+    new_db_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """Captures of one story with the same paragraphs on one site (re-captures: a different ad line, here)
+    have the same counts: in one batch each after the first reads its twin's counts, not every holder's."""
+    from archiver import sitechrome, store
+
+    others = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in (1, 2, 3)]
+    recaptures = [
+        write(tmp_path / "pages", f"copy{k}.txt", story_page(0) + f"\nCopy {k}.\n", 1_628_500_000 + k)
+        for k in range(5)
+    ]
+    single = Run(new_db_factory("single.db"))
+    for path in [*others, *recaptures]:
+        add_all(single, [path])
+
+    batch = Run(new_db_factory("batch.db"))
+    add_all(batch, others)
+    counted: list[int] = []  # adds that read the holders of their paragraphs
+    real = store.site_holders_first
+    monkeypatch.setattr(store, "site_holders_first", lambda *a, **k: counted.append(1) or real(*a, **k))
+    twins: list[int] = []  # adds that took a twin's counts
+    real_twin = sitechrome._counts_of_twin
+
+    def counts_of_twin(*args):  # type: ignore[no-untyped-def]
+        got = real_twin(*args)
+        twins.extend([] if got is None else [1])
+        return got
+
+    monkeypatch.setattr(sitechrome, "_counts_of_twin", counts_of_twin)
+    ids = add_all(batch, recaptures)
+    assert (len(counted), len(twins)) == (1, len(recaptures) - 1)
+    assert without_added_at(dump(batch)) == without_added_at(dump(single))
+    text = batch.json("show", str(ids["copy4.txt"]))["text"]  # type: ignore[index]
+    assert SITE_FOOTER not in text and all(p in text for p in STORIES[0][1])
+    assert_reprocess_changes_nothing(batch)
