@@ -248,6 +248,7 @@ class SiteSeen:
     by_paragraphs: dict[tuple[str, ...], bool] = field(default_factory=dict)
     cache: SiteCache | None = None  # the batch's, when the add is one of a batch
     holders: store.SiteHolders | None = None  # what `sitechrome_learn` read of the holders of its keys
+    counts: dict[str, int] | None = None  # what `sitechrome_learn` counted for the capture (not excluding one)
 
     def load(self, session: Session, capture_ids: Iterable[int]) -> None:
         missing = [i for i in capture_ids if i not in self.paragraphs]
@@ -288,6 +289,7 @@ def sitechrome_learn(
     keys = learned_positions(mine)
     twin = _counts_of_twin(session, site, mine, keys, seen) if exclude is None else None
     if twin is not None:
+        seen.counts = twin
         return sitechrome_apply(item, learned_template_keys(twin)), twin
     seen.holders = store.site_holders_first(session, site, keys, exclude, HOLDERS_FIRST_PAGE)
     first = seen.holders.first
@@ -309,6 +311,7 @@ def sitechrome_learn(
             ids = store.site_holders(session, site, key, exclude, offset, size)
 
     counts = learned_counts(keys, holders, lambda other: seen.judge(mine, other))
+    seen.counts = counts if exclude is None else None
     return sitechrome_apply(item, learned_template_keys(counts)), counts
 
 
@@ -367,14 +370,17 @@ def sitechrome_spread(
     held: dict[int, list[tuple[str, int]]] = {}
     # captures already judged to tell this story gain nothing: their rows are not read (a page's copies)
     same = sorted(other for other, told in seen.other_story.items() if not told)[:SPREAD_SKIP_MAX]
-    keys = learned_positions(mine)
+    # a paragraph the count found no other story holding (0) is held by captures of this story only: they
+    # gain nothing, and their rows (a copied story's body, on each of its copies) are not read
+    counted = seen.counts
+    keys = [key for key in learned_positions(mine) if counted is None or counted.get(key) != 0]
     # the keys whose every holder `sitechrome_learn` read: their rows are as it read them (nothing in between
     # changed another capture's counts); the other keys' rows below the threshold are read now
     read = seen.holders if seen.holders is not None else store.SiteHolders({}, [], set())
-    skipped = set(same)
+    skipped, wanted = set(same), set(keys)
     below = [
         (other, key, n) for other, key, n in read.rows
-        if n < LEARNED_MIN_STORIES and other != capture_id and other not in skipped
+        if n < LEARNED_MIN_STORIES and other != capture_id and other not in skipped and key in wanted
     ]
     rest = [key for key in keys if key not in read.whole]
     if rest:

@@ -286,8 +286,10 @@ def test_a_batch_reads_each_captures_paragraphs_once_and_stores_what_single_adds
     from archiver import sitechrome
 
     others = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in (1, 2, 3)]
+    # copies with a paragraph of their own each: no copy takes another's counts (`_counts_of_twin`)
     copies = [
-        write(tmp_path / "pages", f"copy{k}.txt", f"{story_page(0)}\n<!-- {k} -->\n", 1_628_500_000 + k)
+        write(tmp_path / "pages", f"copy{k}.txt", f"{story_page(0)}\nFiled from desk {k} of the newsroom today.\n",
+              1_628_500_000 + k)
         for k in range(8)
     ]
     single = Run(new_db_factory("single.db"))
@@ -396,8 +398,17 @@ def test_a_recapture_takes_the_counts_of_its_twin_and_stores_what_single_adds_st
         return got
 
     monkeypatch.setattr(sitechrome, "_counts_of_twin", counts_of_twin)
+    asked: list[list[str]] = []  # the keys each spread read rows of
+    real_below = store.site_rows_below
+    monkeypatch.setattr(
+        store, "site_rows_below", lambda s, site, keys, *a, **k: asked.append(sorted(keys)) or real_below(s, site, keys, *a, **k)
+    )
     ids = add_all(batch, recaptures)
     assert (len(counted), len(twins)) == (1, len(recaptures) - 1)
+    from archiver.clean.learned import learned_key
+
+    # the story's own paragraphs count no other story: their holders are its captures, whose rows are not read
+    assert asked == [[learned_key(SITE_FOOTER)]] * (len(recaptures) - 1), asked  # the first read all it holds
     assert without_added_at(dump(batch)) == without_added_at(dump(single))
     text = batch.json("show", str(ids["copy4.txt"]))["text"]  # type: ignore[index]
     assert SITE_FOOTER not in text and all(p in text for p in STORIES[0][1])
