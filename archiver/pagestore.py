@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from archiver.diff import word_diff
+from archiver.driversql import DriverStatement
 from archiver.models import Base, Capture, Page, PageVersion, TextMatch, TextRow
 from archiver.store import FAMILY_LIMIT
 from archiver.urls import page_url
@@ -25,38 +26,44 @@ _CAPTURE = Base.metadata.tables[Capture.__tablename__]
 _PAGE_VERSION = Base.metadata.tables[PageVersion.__tablename__]
 _TEXT = Base.metadata.tables[TextRow.__tablename__]
 # Core statements built once: the writer runs them for every capture, and SQLAlchemy's ORM layer
-# (statement building, coercion, cache keys, autoflush, row loading) costs more than SQLite's work here
+# (statement building, coercion, cache keys, autoflush, row loading) costs more than SQLite's work here;
+# the hottest run on the driver's cursor (archiver.driversql)
 _PAGE_INSERT = insert(_PAGE).returning(_PAGE.c.id)
-_PAGE_ID_BY_URL = select(_PAGE.c.id).where(_PAGE.c.url == bindparam("url"))
-_PAGE_URL = select(_PAGE.c.url).where(_PAGE.c.id == bindparam("page"))
-_PAGE_HEADS = select(_PAGE_VERSION.c.version, _PAGE_VERSION.c.capture_id, _PAGE_VERSION.c.captures).where(
-    _PAGE_VERSION.c.page_id == bindparam("page")
-)
-_PAGE_CAPTURES = select(
+_PAGE_ID_BY_URL = DriverStatement(select(_PAGE.c.id).where(_PAGE.c.url == bindparam("url")))
+_PAGE_URL = DriverStatement(select(_PAGE.c.url).where(_PAGE.c.id == bindparam("page")))
+_PAGE_HEADS = DriverStatement(select(
+    _PAGE_VERSION.c.version, _PAGE_VERSION.c.capture_id, _PAGE_VERSION.c.captures
+).where(_PAGE_VERSION.c.page_id == bindparam("page")))
+_PAGE_CAPTURES = DriverStatement(select(
     _CAPTURE.c.id, _CAPTURE.c.text_id, _CAPTURE.c.captured_at, _CAPTURE.c.published, _CAPTURE.c.blob_sha256,
     _CAPTURE.c.version,
-).where(_CAPTURE.c.page_id == bindparam("page"))
-_PAGE_BODIES = select(_TEXT.c.id, _TEXT.c.body).where(_TEXT.c.id.in_(bindparam("ids", expanding=True)))
+).where(_CAPTURE.c.page_id == bindparam("page")), named=True)
+_PAGE_BODIES = DriverStatement(
+    select(_TEXT.c.id, _TEXT.c.body).where(_TEXT.c.id.in_(bindparam("ids", expanding=True))), lists=("ids",)
+)
 _PAGE_VERSION_COLUMNS = ("capture_id", "captures", "last_captured_at", "words_added", "words_removed")
-_PAGE_VERSION_ROWS = select(
+_PAGE_VERSION_ROWS = DriverStatement(select(
     _PAGE_VERSION.c.version, *(_PAGE_VERSION.c[k] for k in _PAGE_VERSION_COLUMNS)
-).where(_PAGE_VERSION.c.page_id == bindparam("page"))
-_CAPTURE_VERSION_SET = (
+).where(_PAGE_VERSION.c.page_id == bindparam("page")), named=True)
+_CAPTURE_VERSION_SET = DriverStatement(
     update(_CAPTURE).where(_CAPTURE.c.id == bindparam("cid")).values(version=bindparam("new_version"))
 )
-_PAGE_VERSION_DELETE = delete(_PAGE_VERSION).where(
+_PAGE_VERSION_DELETE = DriverStatement(delete(_PAGE_VERSION).where(
     _PAGE_VERSION.c.page_id == bindparam("page"), _PAGE_VERSION.c.version == bindparam("old_version")
-)
+))
+_PAGE_VERSION_INSERT = DriverStatement(insert(_PAGE_VERSION).values({
+    k: bindparam(k) for k in ("page_id", "version", *_PAGE_VERSION_COLUMNS)
+}))
 _MATCH = Base.metadata.tables[TextMatch.__tablename__]
 _TEXTS: BindParameter[Any] = bindparam("texts", expanding=True)
-_FAMILY_MATCHES = select(
+_FAMILY_MATCHES = DriverStatement(select(
     _MATCH.c.text_a, _MATCH.c.text_b, _MATCH.c.relation, _MATCH.c.score, _MATCH.c.excerpt_side,
     _MATCH.c.evidence,
-).where(or_(_MATCH.c.text_a.in_(_TEXTS), _MATCH.c.text_b.in_(_TEXTS)))
-_FAMILY_PAGE_TEXTS = select(_CAPTURE.c.text_id).where(
+).where(or_(_MATCH.c.text_a.in_(_TEXTS), _MATCH.c.text_b.in_(_TEXTS))), lists=("texts",))
+_FAMILY_PAGE_TEXTS = DriverStatement(select(_CAPTURE.c.text_id).where(
     _CAPTURE.c.page_id.in_(select(_CAPTURE.c.page_id).where(_CAPTURE.c.text_id.in_(_TEXTS)).scalar_subquery())
-)
-_PAGE_VERSION_UPDATE = (
+), lists=("texts",))
+_PAGE_VERSION_UPDATE = DriverStatement(
     update(_PAGE_VERSION)
     .where(_PAGE_VERSION.c.page_id == bindparam("page"), _PAGE_VERSION.c.version == bindparam("old_version"))
     .values({k: bindparam(f"new_{k}") for k in _PAGE_VERSION_COLUMNS})
@@ -92,7 +99,7 @@ def page_id_for(session: Session, canonical_url: str | None, url: str | None) ->
     found = page_url(canonical_url, url)
     if found is None:
         return None
-    page_id: int | None = session.execute(_PAGE_ID_BY_URL, {"url": found}).scalar()
+    page_id: int | None = _PAGE_ID_BY_URL.scalar(session, {"url": found})
     if page_id is None:  # pages are only ever made flushed (page_get_or_create), so Core sees them all
         page_id = session.execute(_PAGE_INSERT, {"url": found}).scalar_one()
     return page_id
@@ -112,13 +119,13 @@ def page_refresh(session: Session, page_id: int) -> dict[int, Assignment]:
     and last capture time) and the versions of the captures that moved, not the page's every row.
     """
     session.flush()  # the Core reads below see pending captures
-    rows = session.execute(_PAGE_CAPTURES, {"page": page_id}).all()
+    rows = _PAGE_CAPTURES.rows(session, {"page": page_id})
     bodies: dict[int, str] = {}
 
     def body_of(text_id: int) -> str:
         if not bodies:  # a page's texts are read together, once, and only when versions must be compared
             ids = sorted({r.text_id for r in rows})
-            bodies.update((i, body) for i, body in session.execute(_PAGE_BODIES, {"ids": ids}))
+            bodies.update(_PAGE_BODIES.rows(session, {"ids": ids}))
         return bodies[text_id]
 
     assignments = assign_versions(
@@ -127,7 +134,7 @@ def page_refresh(session: Session, page_id: int) -> dict[int, Assignment]:
     by_id = {r.id: r for r in rows}
     moved = [(a.capture_id, a.version) for a in assignments if by_id[a.capture_id].version != a.version]
     if moved:
-        session.execute(_CAPTURE_VERSION_SET, [{"cid": c, "new_version": v} for c, v in moved])
+        _CAPTURE_VERSION_SET.run_many(session, [{"cid": c, "new_version": v} for c, v in moved])
         for capture_id, version in moved:  # a capture object this session holds keeps up with the row
             held = session.identity_map.get(identity_key(Capture, capture_id))
             if held is not None:
@@ -154,37 +161,37 @@ def page_refresh(session: Session, page_id: int) -> dict[int, Assignment]:
         )
     stored = {
         r.version: (r.capture_id, r.captures, utc(r.last_captured_at), r.words_added, r.words_removed)
-        for r in session.execute(_PAGE_VERSION_ROWS, {"page": page_id})
+        for r in _PAGE_VERSION_ROWS.rows(session, {"page": page_id})
     }
     gone = [{"page": page_id, "old_version": v} for v in sorted(set(stored) - set(wanted))]
     if gone:
-        session.execute(_PAGE_VERSION_DELETE, gone)
+        _PAGE_VERSION_DELETE.run_many(session, gone)
     changed = [
         {"page": page_id, "old_version": v, **{f"new_{k}": x for k, x in zip(_PAGE_VERSION_COLUMNS, row)}}
         for v, row in sorted(wanted.items())
         if v in stored and stored[v] != row
     ]
     if changed:
-        session.execute(_PAGE_VERSION_UPDATE, changed)
+        _PAGE_VERSION_UPDATE.run_many(session, changed)
     fresh = [
         {"page_id": page_id, "version": v, **dict(zip(_PAGE_VERSION_COLUMNS, row))}
         for v, row in sorted(wanted.items())
         if v not in stored
     ]
     if fresh:
-        session.execute(insert(_PAGE_VERSION), fresh)
+        _PAGE_VERSION_INSERT.run_many(session, fresh)
     return {a.capture_id: a for a in assignments}
 
 
 def page_url_of(session: Session, page_id: int) -> str | None:
     """A page's normalised URL."""
-    url: str | None = session.execute(_PAGE_URL, {"page": page_id}).scalar()
+    url: str | None = _PAGE_URL.scalar(session, {"page": page_id})
     return url
 
 
 def page_heads(session: Session, page_id: int) -> dict[int, tuple[int, int]]:
     """A page's versions: version -> (first capture showing it, captures showing it)."""
-    rows = session.execute(_PAGE_HEADS, {"page": page_id})
+    rows = _PAGE_HEADS.rows(session, {"page": page_id})
     return {version: (capture_id, captures) for version, capture_id, captures in rows}
 
 
@@ -212,11 +219,11 @@ def family_of(session: Session, text_id: int) -> tuple[set[int], list[MatchRow]]
         linked: set[int] = set()
         for start in range(0, len(frontier), 500):  # stay under SQLite's bound-parameter limit
             some = frontier[start : start + 500]
-            for a, b, relation, score, side, evidence in session.execute(_FAMILY_MATCHES, {"texts": some}):
+            for a, b, relation, score, side, evidence in _FAMILY_MATCHES.rows(session, {"texts": some}):
                 matches[(a, b)] = (a, b, relation, score, side, evidence)
                 linked.update((a, b))
             # the texts on the pages of these texts' captures (a page seen at an earlier level adds none)
-            linked.update(session.scalars(_FAMILY_PAGE_TEXTS, {"texts": some}))
+            linked.update(text_id for (text_id,) in _FAMILY_PAGE_TEXTS.rows(session, {"texts": some}))
         frontier = sorted(linked - seen)
         seen.update(frontier)
     return seen, [matches[k] for k in sorted(matches)]

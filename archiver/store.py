@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement, Row, Select, TextClause, bindparam, delete, func, insert, or_, select, text, update,
+    ColumnElement, Row, TextClause, bindparam, delete, func, insert, or_, select, text, update,
 )
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -23,6 +23,7 @@ try:  # Python 3.14 has Zstandard in the standard library; before it, the backpo
 except ImportError:
     from backports import zstd  # type: ignore[import-not-found,no-redef]
 
+from archiver.driversql import DriverStatement
 from archiver.errors import NotFoundError
 from archiver.fingerprint import shared_evidence
 from archiver.models import (
@@ -80,21 +81,27 @@ _LINEAGE_MEMBER_COLUMNS = (
     "id", "text_id", "published", "captured_at", "blob_sha256", "source_publisher", "site_name",
     "canonical_url", "url", "page_id", "version",
 )
-_LINEAGE_MEMBERS = (
+# the hottest are run on the driver's cursor (archiver.driversql: SQLAlchemy's work per execution was a
+# third of the writer's time)
+_LINEAGE_MEMBERS = DriverStatement(
     select(*(_CAPTURE.c[k] for k in _LINEAGE_MEMBER_COLUMNS), _TEXT.c.words)
     .join(_TEXT, _TEXT.c.id == _CAPTURE.c.text_id)
-    .where(_CAPTURE.c.text_id.in_(bindparam("texts", expanding=True)))
+    .where(_CAPTURE.c.text_id.in_(bindparam("texts", expanding=True))),
+    lists=("texts",), named=True,
 )
-_CREDIT_NAMES = (
+_CREDIT_NAMES = DriverStatement(
     select(_CREDIT.c.capture_id, _CREDIT.c.name, _CREDIT.c.kind)
     .where(_CREDIT.c.capture_id.in_(bindparam("captures", expanding=True)))
-    .order_by(_CREDIT.c.capture_id, _CREDIT.c.position)
+    .order_by(_CREDIT.c.capture_id, _CREDIT.c.position),
+    lists=("captures",),
 )
-_EDGES_OF = select(
+_EDGES_OF = DriverStatement(select(
     _EDGE.c.child_id, _EDGE.c.parent_id, _EDGE.c.relation, _EDGE.c.score, _EDGE.c.evidence
-).where(_EDGE.c.child_id.in_(bindparam("children", expanding=True)))
-_EDGES_DELETE = delete(_EDGE).where(_EDGE.c.child_id.in_(bindparam("children", expanding=True)))
-_EDGE_UPDATE = (
+).where(_EDGE.c.child_id.in_(bindparam("children", expanding=True))), lists=("children",))
+_EDGES_DELETE = DriverStatement(
+    delete(_EDGE).where(_EDGE.c.child_id.in_(bindparam("children", expanding=True))), lists=("children",)
+)
+_EDGE_UPDATE = DriverStatement(
     update(_EDGE)
     .where(_EDGE.c.child_id == bindparam("child"))
     .values(
@@ -102,59 +109,81 @@ _EDGE_UPDATE = (
         evidence=bindparam("new_evidence"),
     )
 )
+_EDGE_INSERT = DriverStatement(insert(_EDGE).values({
+    k: bindparam(k) for k in ("child_id", "parent_id", "relation", "score", "evidence")
+}))
 _SITE = Base.metadata.tables[SiteParagraph.__tablename__]
 # The order a paragraph's holders are read in by both holder queries (a first page, then further pages)
 _HOLDER_ORDER = (_SITE.c.other_stories.desc(), _SITE.c.capture_id.desc())
 _SITE_ROWS_DELETE = delete(_SITE).where(_SITE.c.capture_id == bindparam("capture"))
-_SITE_ROWS_BELOW = select(_SITE.c.capture_id, _SITE.c.paragraph_hash, _SITE.c.other_stories).where(
+_SITE_ROWS_BELOW = DriverStatement(select(_SITE.c.capture_id, _SITE.c.paragraph_hash, _SITE.c.other_stories).where(
     _SITE.c.site == bindparam("site"),
     _SITE.c.paragraph_hash.in_(bindparam("keys", expanding=True)),
     _SITE.c.other_stories < bindparam("cap"),
     _SITE.c.capture_id != bindparam("exclude"),
     _SITE.c.capture_id.not_in(bindparam("skip", expanding=True)),
-)
-_SITE_COUNT_UP = (
+), lists=("keys", "skip"))
+_SITE_COUNT_UP = DriverStatement(
     update(_SITE)
     .where(
         _SITE.c.capture_id == bindparam("capture"),
         _SITE.c.paragraph_hash.in_(bindparam("keys", expanding=True)),
         _SITE.c.other_stories < bindparam("cap"),
     )
-    .values(other_stories=_SITE.c.other_stories + 1)
+    .values(other_stories=_SITE.c.other_stories + 1),
+    lists=("keys",),
 )
-_SITE_ROWS_OF = select(
+_SITE_INSERT = DriverStatement(insert(_SITE).values({
+    k: bindparam(k) for k in ("capture_id", "paragraph_hash", "site", "position", "other_stories")
+}))
+_SITE_ROWS_OF = DriverStatement(select(
     _SITE.c.capture_id, _SITE.c.paragraph_hash, _SITE.c.position, _SITE.c.other_stories
-).where(_SITE.c.capture_id.in_(bindparam("captures", expanding=True)))
-_SITE_COUNTS_AT = select(_SITE.c.paragraph_hash, _SITE.c.other_stories).where(
+).where(_SITE.c.capture_id.in_(bindparam("captures", expanding=True))), lists=("captures",))
+_SITE_COUNTS_AT = DriverStatement(select(_SITE.c.paragraph_hash, _SITE.c.other_stories).where(
     _SITE.c.capture_id == bindparam("capture"), _SITE.c.site == bindparam("site")
-)
-_CHROME_TEXTS_OF = (
+))
+_CHROME_TEXTS_OF = DriverStatement(
     select(_CHROME.c.capture_id, _CHROME.c.text)
     .where(
         _CHROME.c.capture_id.in_(bindparam("captures", expanding=True)),
         _CHROME.c.reason == bindparam("reason"),
     )
-    .order_by(_CHROME.c.capture_id, _CHROME.c.position)
+    .order_by(_CHROME.c.capture_id, _CHROME.c.position),
+    lists=("captures",),
 )
-_TEXTS_OF_CAPTURES = (
+_TEXTS_OF_CAPTURES = DriverStatement(
     select(_CAPTURE.c.id, _TEXT.c.id, _TEXT.c.body, _CAPTURE.c.cleaner_version)
     .join(_TEXT, _TEXT.c.id == _CAPTURE.c.text_id)
-    .where(_CAPTURE.c.id.in_(bindparam("captures", expanding=True)))
+    .where(_CAPTURE.c.id.in_(bindparam("captures", expanding=True))),
+    lists=("captures",),
 )
-_TEXT_ID_BY_SHA = select(_TEXT.c.id).where(_TEXT.c.sha256 == bindparam("digest"))
-_CAPTURE_TITLE = select(_CAPTURE.c.title).where(_CAPTURE.c.id == bindparam("capture"))
+_TEXT_ID_BY_SHA = DriverStatement(select(_TEXT.c.id).where(_TEXT.c.sha256 == bindparam("digest")))
+_CAPTURE_TITLE = DriverStatement(select(_CAPTURE.c.title).where(_CAPTURE.c.id == bindparam("capture")))
 _FINGERPRINT = Base.metadata.tables[FingerprintRow.__tablename__]
 _BAND = Base.metadata.tables[FingerprintBand.__tablename__]
 _MATCH = Base.metadata.tables[TextMatch.__tablename__]
 _MATCH_DELETE = delete(_MATCH).where(_MATCH.c.text_a == bindparam("a"), _MATCH.c.text_b == bindparam("b"))
-# inserts of one row, given their values at execution (`.values()` would build the statement again each time)
-_BLOB_INSERT = insert(_BLOB)
-_TEXT_INSERT = insert(_TEXT).returning(_TEXT.c.id)
-_CAPTURE_INSERT = insert(_CAPTURE).returning(_CAPTURE.c.id)
-_BLOB_KNOWN = select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("digest"))
-_CAPTURE_KNOWN = select(_CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title).where(
-    _CAPTURE.c.blob_sha256 == bindparam("digest")  # unique: one capture per raw bytes
+# inserts naming every column they write (a driver statement applies no default), values given at execution
+_BLOB_INSERT = DriverStatement(insert(_BLOB).values({k: bindparam(k) for k in ("sha256", "size", "compression", "data")}))
+_TEXT_INSERT = DriverStatement(
+    insert(_TEXT).values({k: bindparam(k) for k in ("sha256", "body", "chars", "words")}).returning(_TEXT.c.id)
 )
+_CAPTURE_INSERT_COLUMNS = (
+    "blob_sha256", "path", "url", "canonical_url", "content_type", "captured_at", "added_at", "title", "byline",
+    "site_name", "published", "language", "extractor", "cleaner_version", "source_publisher", "text_id", "page_id",
+    "version",
+)
+_CAPTURE_INSERT = DriverStatement(
+    insert(_CAPTURE).values({k: bindparam(k) for k in _CAPTURE_INSERT_COLUMNS}).returning(_CAPTURE.c.id)
+)
+_CHROME_INSERT = DriverStatement(insert(_CHROME).values({k: bindparam(k) for k in ("capture_id", "position", "reason", "text")}))
+_CREDIT_INSERT = DriverStatement(
+    insert(_CREDIT).values({k: bindparam(k) for k in ("capture_id", "position", "name", "kind", "evidence")})
+)
+_BLOB_KNOWN = DriverStatement(select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("digest")))
+_CAPTURE_KNOWN = DriverStatement(select(_CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title).where(
+    _CAPTURE.c.blob_sha256 == bindparam("digest")  # unique: one capture per raw bytes
+))
 _CAPTURES_KNOWN = select(_CAPTURE.c.blob_sha256, _CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title).where(
     _CAPTURE.c.blob_sha256.in_(bindparam("digests", expanding=True))
 )
@@ -199,10 +228,10 @@ def blob_put(session: Session, raw: bytes, digest: str | None = None, compressed
     """
     digest = digest or sha256_hex(raw)
     session.flush()  # a blob added through the ORM and not yet written is seen by the Core read below
-    if session.execute(_BLOB_KNOWN, {"digest": digest}).first() is None:
+    if not _BLOB_KNOWN.rows(session, {"digest": digest}):
         data = blob_compress(raw) if compressed is None else compressed
         values = {"sha256": digest, "size": len(raw), "compression": BLOB_COMPRESSION, "data": data}
-        session.execute(_BLOB_INSERT, values)
+        _BLOB_INSERT.run(session, values)
     return digest
 
 
@@ -219,8 +248,8 @@ def blob_get(session: Session, digest: str) -> bytes:
 def capture_known(session: Session, digest: str) -> tuple[int, str | None, str | None] | None:
     """(id, url, title) of the capture of these raw bytes, if stored: what a `duplicate` result names."""
     session.flush()
-    row = session.execute(_CAPTURE_KNOWN, {"digest": digest}).first()
-    return None if row is None else (row.id, row.url, row.title)
+    rows = _CAPTURE_KNOWN.rows(session, {"digest": digest})
+    return rows[0] if rows else None
 
 
 def captures_known(session: Session, digests: Iterable[str]) -> dict[str, tuple[int, str | None, str | None]]:
@@ -265,17 +294,17 @@ def text_id_get_or_create(session: Session, body: str) -> tuple[int, bool]:
     """The id of the text row for a clean body, created if new (through Core): (id, created)."""
     digest = sha256_hex(body.encode("utf-8"))
     session.flush()  # a text added through the ORM and not yet written is seen by the Core read below
-    text_id: int | None = session.execute(_TEXT_ID_BY_SHA, {"digest": digest}).scalar()
+    text_id: int | None = _TEXT_ID_BY_SHA.scalar(session, {"digest": digest})
     if text_id is not None:
         return text_id, False
     values = {"sha256": digest, "body": body, "chars": len(body), "words": len(body.split())}
-    return session.execute(_TEXT_INSERT, values).scalar_one(), True
+    return _TEXT_INSERT.scalar(session, values), True
 
 
 def capture_title(session: Session, capture_id: int) -> tuple[bool, str | None]:
     """(found, title) of a capture."""
-    row = session.execute(_CAPTURE_TITLE, {"capture": capture_id}).first()
-    return (False, None) if row is None else (True, row.title)
+    rows = _CAPTURE_TITLE.rows(session, {"capture": capture_id})
+    return (False, None) if not rows else (True, rows[0][0])
 
 
 def fingerprints_put(
@@ -339,7 +368,8 @@ def capture_put(
         page_id=page_id,
         version=None,
     )
-    capture_id = session.execute(_CAPTURE_INSERT, values).scalar_one()
+    assert values.keys() == set(_CAPTURE_INSERT_COLUMNS)
+    capture_id = _CAPTURE_INSERT.scalar(session, values)
     row = Capture(id=capture_id, **values)
     make_transient_to_detached(row)
     session.add(row)
@@ -354,12 +384,12 @@ def article_parts_put(session: Session, capture_id: int, article: Article, *, fr
         session.execute(delete(CreditRow).where(CreditRow.capture_id == capture_id))
     # Core executemany: the rows are new and nothing reads them back as objects in this transaction
     if article.chrome:
-        session.execute(insert(_CHROME), [
+        _CHROME_INSERT.run_many(session, [
             {"capture_id": capture_id, "position": i, "reason": c.reason, "text": c.text}
             for i, c in enumerate(article.chrome)
         ])
     if article.credits:
-        session.execute(insert(_CREDIT), [
+        _CREDIT_INSERT.run_many(session, [
             {"capture_id": capture_id, "position": i, "name": c.name, "kind": c.kind, "evidence": c.evidence}
             for i, c in enumerate(article.credits)
         ])
@@ -602,7 +632,7 @@ def lineage_members(session: Session, text_ids: Iterable[int]) -> list[Row[Any]]
     ids = sorted(set(text_ids))
     out: list[Row[Any]] = []
     for start in range(0, len(ids), 500):
-        out.extend(session.execute(_LINEAGE_MEMBERS, {"texts": ids[start : start + 500]}))
+        out.extend(_LINEAGE_MEMBERS.rows(session, {"texts": ids[start : start + 500]}))
     return sorted(out, key=lambda r: r.id)
 
 
@@ -611,7 +641,7 @@ def credit_names_of(session: Session, capture_ids: Iterable[int]) -> dict[int, l
     ids = sorted(set(capture_ids))
     out: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
-        for capture_id, name, kind in session.execute(_CREDIT_NAMES, {"captures": ids[start : start + 500]}):
+        for capture_id, name, kind in _CREDIT_NAMES.rows(session, {"captures": ids[start : start + 500]}):
             out[capture_id].append((name, kind))
     return out
 
@@ -641,27 +671,27 @@ def edges_replace(session: Session, capture_ids: Iterable[int], edges: dict[int,
     ids = sorted(set(capture_ids))
     stored: dict[int, EdgeValues] = {}
     for start in range(0, len(ids), 500):
-        for child, parent, relation, score, evidence in session.execute(
-            _EDGES_OF, {"children": ids[start : start + 500]}
+        for child, parent, relation, score, evidence in _EDGES_OF.rows(
+            session, {"children": ids[start : start + 500]}
         ):
             stored[child] = (parent, relation, score, evidence)
     gone = sorted(set(stored) - set(edges))
     for start in range(0, len(gone), 500):
-        session.execute(_EDGES_DELETE, {"children": gone[start : start + 500]})
+        _EDGES_DELETE.run(session, {"children": gone[start : start + 500]})
     changed = [
         {"child": c, "new_parent": p, "new_relation": r, "new_score": x, "new_evidence": e}
         for c, (p, r, x, e) in sorted(edges.items())
         if c in stored and stored[c] != (p, r, x, e)
     ]
     if changed:
-        session.execute(_EDGE_UPDATE, changed)
+        _EDGE_UPDATE.run_many(session, changed)
     fresh = [
         {"child_id": c, "parent_id": p, "relation": r, "score": x, "evidence": e}
         for c, (p, r, x, e) in sorted(edges.items())
         if c not in stored
     ]
     if fresh:
-        session.execute(insert(_EDGE), fresh)
+        _EDGE_INSERT.run_many(session, fresh)
 
 
 # --- site paragraphs (learned site chrome) -----------------------------------------------------
@@ -687,16 +717,16 @@ def site_paragraphs_put(
         for key, position, n in sorted(rows, key=lambda r: r[0])
     ]
     if values:
-        session.execute(insert(_SITE), values)
+        _SITE_INSERT.run_many(session, values)
 
 
 @dataclass(frozen=True)
 class _HolderQueries:
     """The holder reads, built once per variant (with or without an excluded capture)."""
 
-    counts: Select[str, int]  # holders per key
-    every: Select[str, int, int]  # (key, capture, other stories) per holder; keys descending, holder order
-    page: Select[int]  # one page of one key's holders, in holder order
+    counts: DriverStatement  # holders per key
+    every: DriverStatement  # (key, capture, other stories) per holder; keys descending, holder order
+    page: DriverStatement  # one page of one key's holders, in holder order
 
 
 def _holder_queries(exclude: bool) -> _HolderQueries:
@@ -710,13 +740,21 @@ def _holder_queries(exclude: bool) -> _HolderQueries:
         keyed.append(_SITE.c.capture_id != bindparam("exclude"))
         one.append(_SITE.c.capture_id != bindparam("exclude"))
     return _HolderQueries(
-        counts=select(_SITE.c.paragraph_hash, func.count()).where(*keyed).group_by(_SITE.c.paragraph_hash),
+        counts=DriverStatement(
+            select(_SITE.c.paragraph_hash, func.count()).where(*keyed).group_by(_SITE.c.paragraph_hash),
+            lists=("keys",),
+        ),
         # all columns descending: the (site, key, other stories, capture) index read backwards, no sort
-        every=select(_SITE.c.paragraph_hash, _SITE.c.capture_id, _SITE.c.other_stories)
-        .where(*keyed)
-        .order_by(_SITE.c.paragraph_hash.desc(), *_HOLDER_ORDER),
-        page=select(_SITE.c.capture_id).where(*one).order_by(*_HOLDER_ORDER)
-        .offset(bindparam("offset")).limit(bindparam("limit")),
+        every=DriverStatement(
+            select(_SITE.c.paragraph_hash, _SITE.c.capture_id, _SITE.c.other_stories)
+            .where(*keyed)
+            .order_by(_SITE.c.paragraph_hash.desc(), *_HOLDER_ORDER),
+            lists=("keys",),
+        ),
+        page=DriverStatement(
+            select(_SITE.c.capture_id).where(*one).order_by(*_HOLDER_ORDER)
+            .offset(bindparam("offset")).limit(bindparam("limit"))
+        ),
     )
 
 
@@ -726,7 +764,7 @@ _HOLDERS = {False: _holder_queries(False), True: _holder_queries(True)}
 def site_holders(session: Session, site: str, key: str, exclude: int | None, offset: int, limit: int) -> list[int]:
     """One page of the site's captures holding a paragraph: those counting most other stories first."""
     params = {"site": site, "key": key, "exclude": exclude, "offset": offset, "limit": limit}
-    return list(session.scalars(_HOLDERS[exclude is not None].page, params))
+    return [capture_id for (capture_id,) in _HOLDERS[exclude is not None].page.rows(session, params)]
 
 
 @dataclass
@@ -754,10 +792,10 @@ def site_holders_first(
     queries = _HOLDERS[exclude is not None]
     for start in range(0, len(unique), 500):
         params = {"site": site, "keys": unique[start : start + 500], "exclude": exclude}
-        held = {key: n for key, n in session.execute(queries.counts, params)}
+        held = dict(queries.counts.rows(session, params))
         few = sorted(k for k, n in held.items() if n <= limit)
         if few:
-            for key, capture_id, n in session.execute(queries.every, {**params, "keys": few}):
+            for key, capture_id, n in queries.every.rows(session, {**params, "keys": few}):
                 out.first.setdefault(key, []).append(capture_id)
                 out.rows.append((capture_id, key, n))
         for key in sorted(k for k, n in held.items() if n > limit):
@@ -778,7 +816,7 @@ def site_rows_below(
     for start in range(0, len(unique), 500):
         chunk = unique[start : start + 500]
         params = {"site": site, "keys": chunk, "cap": cap, "exclude": exclude, "skip": skip}
-        out.extend((c, k, n) for c, k, n in session.execute(_SITE_ROWS_BELOW, params))
+        out.extend(_SITE_ROWS_BELOW.rows(session, params))
     return sorted(out)
 
 
@@ -787,7 +825,7 @@ def site_count_up(session: Session, capture_id: int, keys: Iterable[str], cap: i
     unique = sorted(set(keys))
     for start in range(0, len(unique), 500):
         params = {"capture": capture_id, "keys": unique[start : start + 500], "cap": cap}
-        session.execute(_SITE_COUNT_UP, params)
+        _SITE_COUNT_UP.run(session, params)
 
 
 def site_rows_of(session: Session, capture_ids: Iterable[int]) -> dict[int, dict[str, tuple[int | None, int]]]:
@@ -795,7 +833,7 @@ def site_rows_of(session: Session, capture_ids: Iterable[int]) -> dict[int, dict
     ids = sorted(set(capture_ids))
     out: dict[int, dict[str, tuple[int | None, int]]] = {i: {} for i in ids}
     for start in range(0, len(ids), 500):
-        rows = session.execute(_SITE_ROWS_OF, {"captures": ids[start : start + 500]})
+        rows = _SITE_ROWS_OF.rows(session, {"captures": ids[start : start + 500]})
         for capture_id, key, position, n in rows:
             out[capture_id][key] = (position, n)
     return out
@@ -803,8 +841,7 @@ def site_rows_of(session: Session, capture_ids: Iterable[int]) -> dict[int, dict
 
 def site_counts_of(session: Session, capture_id: int, site: str) -> dict[str, int]:
     """A capture's paragraph keys recorded under this site -> their other stories; empty if none are."""
-    rows = session.execute(_SITE_COUNTS_AT, {"capture": capture_id, "site": site})
-    return {key: n for key, n in rows}
+    return {key: n for key, n in _SITE_COUNTS_AT.rows(session, {"capture": capture_id, "site": site})}
 
 
 def site_of_capture(session: Session, capture_id: int) -> str | None:
@@ -818,7 +855,7 @@ def chrome_texts_of(session: Session, capture_ids: Iterable[int], reason: str) -
     out: dict[int, list[str]] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
         params = {"captures": ids[start : start + 500], "reason": reason}
-        for capture_id, chrome_text in session.execute(_CHROME_TEXTS_OF, params):
+        for capture_id, chrome_text in _CHROME_TEXTS_OF.rows(session, params):
             out[capture_id].append(chrome_text)
     return out
 
@@ -829,7 +866,7 @@ def texts_of_captures(session: Session, capture_ids: Iterable[int]) -> dict[int,
     ids = sorted(set(capture_ids))
     out: dict[int, tuple[int, str, int]] = {}
     for start in range(0, len(ids), 500):
-        rows = session.execute(_TEXTS_OF_CAPTURES, {"captures": ids[start : start + 500]})
+        rows = _TEXTS_OF_CAPTURES.rows(session, {"captures": ids[start : start + 500]})
         out.update((capture_id, (text_id, body, version)) for capture_id, text_id, body, version in rows)
     return out
 
