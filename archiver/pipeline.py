@@ -292,8 +292,11 @@ def store_prepared(
     matched = verify_candidates(session, text_id, learned.article.text, learned.bands) if new_text else 0
     grown = sitechrome.sitechrome_spread(session, row.id, site, item, seen=seen)
     recleaned, touched = reclean_captures(session, grown)
-    if site_cache is not None:
+    if site_cache is not None and recleaned:
         site_cache.forget(recleaned)
+        # a capture an older cleaner made is re-recorded by its re-clean without counting for the others
+        # (`reclean_captures`): a twin's counts may then miss it, where counting its holders would not
+        site_cache.forget_twins()
     # a new text that matches no other and has no other capture on its page is a family of one capture,
     # which has no lineage edge: nothing to re-derive (texts re-cleaned just now are in `touched`)
     alone = new_text and matched == 0 and page_mates == 0

@@ -225,6 +225,11 @@ class SiteCache:
             if capture_id in self._paragraphs:
                 self._drop(capture_id, self._paragraphs.pop(capture_id))
 
+    def forget_twins(self) -> None:
+        """No capture is anyone's twin any more (their paragraphs are still held)."""
+        self._twins.clear()
+        self._twin_of.clear()
+
     def _drop(self, capture_id: int, paragraphs: tuple[str, ...]) -> None:
         shared, holders = self._shared[paragraphs]
         if holders == 1:
@@ -324,8 +329,9 @@ def _counts_of_twin(
     site. Each paragraph's other holders are then the same for both, but for the twin itself, which tells
     the same story (checked) and so counts for neither; and each other holder tells another story than
     both or than neither, the verdict being a function of the paragraphs. The twin's stored counts are
-    exact (each later capture's spread counts for it, under the write lock), so they are this capture's
-    own: one read of the twin's rows instead of every holder's (on the 2,000 pages of
+    exact (each later capture's spread counts for it, under the write lock; the batch forgets its twins
+    when a re-clean may have re-recorded a capture without that, `forget_twins`), so they are this
+    capture's own: one read of the twin's rows instead of every holder's (on the 2,000 pages of
     benchmarks/ingest_throughput.py, ~200 rows an add). Twins tell the same story: the spread skips them.
     """
     cache = seen.cache

@@ -413,3 +413,30 @@ def test_a_recapture_takes_the_counts_of_its_twin_and_stores_what_single_adds_st
     text = batch.json("show", str(ids["copy4.txt"]))["text"]  # type: ignore[index]
     assert SITE_FOOTER not in text and all(p in text for p in STORIES[0][1])
     assert_reprocess_changes_nothing(batch)
+
+
+def test_a_recapture_after_its_twins_were_re_cleaned_counts_afresh(
+    new_db_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """Twins re-cleaned in the batch are forgotten: a later re-capture of theirs counts its holders, and the
+    archive is the one single adds make."""
+    from archiver import sitechrome, store
+
+    def recapture(k: int) -> Path:
+        return write(tmp_path / "pages", f"copy{k}.txt", story_page(0) + f"\nCopy {k}.\n", 1_628_500_000 + k)
+
+    stories = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in (1, 2, 3)]
+    # the third other story makes the footer template in the first two re-captures: they are re-cleaned
+    order = [recapture(0), recapture(1), *stories, recapture(2)]
+    single = Run(new_db_factory("single.db"))
+    for path in order:
+        add_all(single, [path])
+
+    batch = Run(new_db_factory("batch.db"))
+    counted: list[int] = []
+    real = store.site_holders_first
+    monkeypatch.setattr(store, "site_holders_first", lambda *a, **k: counted.append(1) or real(*a, **k))
+    rows = batch.add_json(*map(str, order))[1]
+    assert any(r.get("recleaned") for r in rows), rows  # the re-clean happened in the batch
+    assert len(counted) == len(order) - 1  # only copy1 took a twin's counts: copy2's were re-cleaned
+    assert without_added_at(dump(batch)) == without_added_at(dump(single))
