@@ -12,7 +12,8 @@ repeating their last value, which IN and NOT IN read alike; an empty one as SQLA
 through that dialect's own processors for its type, so values are read and written exactly as
 `session.execute` would; it runs on the session's connection, inside its transaction; a driver error is
 raised as SQLAlchemy's (`DBAPIError.instance`), which the callers' error handling expects. Statements are
-given every value they write: no column default is applied here (refused when built).
+given every value they write: no column default is applied here (refused when built). SQLAlchemy's
+statement log (`echo`) and cursor events do not see them.
 """
 
 from __future__ import annotations
