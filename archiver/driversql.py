@@ -133,19 +133,12 @@ class DriverStatement:
         """Every row, as `session.execute(statement, params).all()` gives them (tuples or named tuples)."""
         params = params or {}
         driver, dialect, compiled, values = self._prepare(session, params)
-        cursor = driver.cursor()
-        try:
-            cursor.execute(compiled.sql, values)
-            rows = cursor.fetchall()
-            if compiled.results is None:
-                compiled.results = [
-                    col.type.dialect_impl(dialect).result_processor(dialect, description[1])
-                    for col, description in zip(self.columns, cursor.description)
-                ]
-        except dialect.loaded_dbapi.Error as e:
-            raise _wrapped(compiled.sql, values, e, dialect) from e
-        finally:
-            cursor.close()
+        rows, description = _on_cursor(driver, dialect, compiled.sql, values, lambda c: (c.fetchall(), c.description))
+        if compiled.results is None:
+            compiled.results = [
+                col.type.dialect_impl(dialect).result_processor(dialect, described[1])
+                for col, described in zip(self.columns, description)
+            ]
         processors = compiled.results
         if any(processors):
             rows = [tuple(v if p is None else p(v) for p, v in zip(processors, row)) for row in rows]
@@ -163,13 +156,7 @@ class DriverStatement:
         """Execute a statement that returns no rows (insert, update, delete)."""
         params = params or {}
         driver, dialect, compiled, values = self._prepare(session, params)
-        cursor = driver.cursor()
-        try:
-            cursor.execute(compiled.sql, values)
-        except dialect.loaded_dbapi.Error as e:
-            raise _wrapped(compiled.sql, values, e, dialect) from e
-        finally:
-            cursor.close()
+        _on_cursor(driver, dialect, compiled.sql, values)
 
     def run_many(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
         """Execute a statement without IN lists once for each set of values (the DBAPI's executemany)."""
@@ -178,13 +165,26 @@ class DriverStatement:
         assert not self.lists
         driver, dialect, compiled, first = self._prepare(session, rows[0])
         values = [first, *(self._values(compiled, r) for r in rows[1:])]
-        cursor = driver.cursor()
-        try:
-            cursor.executemany(compiled.sql, values)
-        except dialect.loaded_dbapi.Error as e:
-            raise _wrapped(compiled.sql, values, e, dialect) from e
-        finally:
-            cursor.close()
+        _on_cursor(driver, dialect, compiled.sql, values, many=True)
+
+
+def _on_cursor(
+    driver: Any, dialect: Dialect, sql: str, values: Any, read: Callable[[Any], Any] | None = None, many: bool = False
+) -> Any:
+    """Execute on a new cursor of the driver's connection; `read(cursor)` after it, if given. A driver error is
+    raised as SQLAlchemy's (IntegrityError, OperationalError, DataError...)."""
+    cursor = driver.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, values)
+        else:
+            cursor.execute(sql, values)
+        return read(cursor) if read is not None else None
+    except dialect.loaded_dbapi.Error as e:
+        wrapped = sa_exc.DBAPIError.instance(sql, values, e, dialect.loaded_dbapi.Error, dialect=dialect)
+        raise wrapped from e
+    finally:
+        cursor.close()
 
 
 def _with_values(statement: Any, values: Mapping[str, Any]) -> Any:
@@ -196,11 +196,4 @@ def _with_values(statement: Any, values: Mapping[str, Any]) -> Any:
             bind.value, bind.required = values[bind.key], False
 
     return visitors.cloned_traverse(statement, {}, {"bindparam": given})
-
-
-def _wrapped(sql: str, values: Any, error: Exception, dialect: Dialect) -> sa_exc.DBAPIError:
-    """The driver's error as SQLAlchemy raises it (IntegrityError, OperationalError, DataError...)."""
-    wrapped = sa_exc.DBAPIError.instance(sql, values, error, dialect.loaded_dbapi.Error, dialect=dialect)
-    assert isinstance(wrapped, sa_exc.DBAPIError)
-    return wrapped
 

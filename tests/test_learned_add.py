@@ -292,9 +292,7 @@ def test_a_batch_reads_each_captures_paragraphs_once_and_stores_what_single_adds
               1_628_500_000 + k)
         for k in range(8)
     ]
-    single = Run(new_db_factory("single.db"))
-    for path in [*others, *copies]:
-        add_all(single, [path])
+    single = single_adds(new_db_factory, [*others, *copies])
 
     batch = Run(new_db_factory("batch.db"))
     add_all(batch, others)
@@ -315,6 +313,14 @@ def test_a_batch_reads_each_captures_paragraphs_once_and_stores_what_single_adds
     assert not batch_made & set(read)  # what the batch itself stored is held as stored, never read back
     execute(batch, f"UPDATE capture SET cleaner_version = cleaner_version + 1 WHERE id = {old}")
     assert without_added_at(dump(batch)) == without_added_at(dump(single))
+
+
+def single_adds(new_db_factory, paths: list[Path]) -> Run:  # type: ignore[no-untyped-def]
+    """A new archive made by one `archive add` per path, in order (each its own batch)."""
+    single = Run(new_db_factory("single.db"))
+    for path in paths:
+        add_all(single, [path])
+    return single
 
 
 def execute(run: Run, statement: str) -> None:
@@ -380,9 +386,7 @@ def test_a_recapture_takes_the_counts_of_its_twin_and_stores_what_single_adds_st
         write(tmp_path / "pages", f"copy{k}.txt", story_page(0) + f"\nCopy {k}.\n", 1_628_500_000 + k)
         for k in range(5)
     ]
-    single = Run(new_db_factory("single.db"))
-    for path in [*others, *recaptures]:
-        add_all(single, [path])
+    single = single_adds(new_db_factory, [*others, *recaptures])
 
     batch = Run(new_db_factory("batch.db"))
     add_all(batch, others)
@@ -428,9 +432,7 @@ def test_a_recapture_after_its_twins_were_re_cleaned_counts_afresh(
     stories = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in (1, 2, 3)]
     # the third other story makes the footer template in the first two re-captures: they are re-cleaned
     order = [recapture(0), recapture(1), *stories, recapture(2)]
-    single = Run(new_db_factory("single.db"))
-    for path in order:
-        add_all(single, [path])
+    single = single_adds(new_db_factory, order)
 
     batch = Run(new_db_factory("batch.db"))
     counted: list[int] = []
