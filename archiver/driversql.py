@@ -142,10 +142,7 @@ class DriverStatement:
         processors = compiled.results
         if any(processors):
             rows = [tuple(v if p is None else p(v) for p, v in zip(processors, row)) for row in rows]
-        return [self._row(row) for row in rows] if self.row_type is not None else rows
-
-    def _row(self, row: tuple[Any, ...]) -> Any:
-        return self.row_type(*row) if self.row_type is not None else row
+        return [self.row_type(*row) for row in rows] if self.row_type is not None else rows
 
     def scalar(self, session: Session, params: Mapping[str, Any] | None = None) -> Any:
         """The first column of the first row, None without a row."""
