@@ -23,11 +23,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam, insert
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Insert, Select, Update, visitors
 from sqlalchemy.sql.base import Executable
+
+_REQUIRED = object()  # the default of a bind the caller must give
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,8 @@ class DriverStatement:
             name: bind.type.dialect_impl(dialect).bind_processor(dialect) for name, bind in plain.binds.items()
         }
         given = {
-            name: (None if bind.required or name in self.lists else bind.value) for name, bind in plain.binds.items()
+            name: (_REQUIRED if bind.required or name in self.lists else bind.value)
+            for name, bind in plain.binds.items()
         }
 
         def bind_of(rendered: str) -> _Bind:
@@ -122,6 +126,8 @@ class DriverStatement:
         values = []
         for _, bind in compiled.binds:
             value = params.get(bind.name, bind.default)
+            if value is _REQUIRED:  # as SQLAlchemy refuses it, rather than writing NULL
+                raise ValueError(f"no value for {bind.name!r} in {self.statement}")
             if bind.index is not None:
                 value = value[min(bind.index, len(value) - 1)]
             values.append(value if bind.process is None else bind.process(value))
@@ -163,6 +169,14 @@ class DriverStatement:
         driver, dialect, compiled, first = self._prepare(session, rows[0])
         values = [first, *(self._values(compiled, r) for r in rows[1:])]
         _on_cursor(driver, dialect, compiled.sql, values, many=True)
+
+
+def insert_every_column(table: Any, returning: Any = None) -> DriverStatement:
+    """An INSERT of one row naming every column of the table but its generated id (each a bind of the
+    column's name), returning `returning` if given."""
+    generated = table.autoincrement_column
+    statement = insert(table).values({c.name: bindparam(c.name) for c in table.columns if c is not generated})
+    return DriverStatement(statement if returning is None else statement.returning(returning))
 
 
 def _on_cursor(

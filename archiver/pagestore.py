@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from archiver.diff import word_diff
-from archiver.driversql import DriverStatement
+from archiver.driversql import DriverStatement, insert_every_column
 from archiver.models import Base, Capture, Page, PageVersion, TextMatch, TextRow
 from archiver.store import FAMILY_LIMIT
 from archiver.urls import page_url
@@ -51,9 +51,7 @@ _CAPTURE_VERSION_SET = DriverStatement(
 _PAGE_VERSION_DELETE = DriverStatement(delete(_PAGE_VERSION).where(
     _PAGE_VERSION.c.page_id == bindparam("page"), _PAGE_VERSION.c.version == bindparam("old_version")
 ))
-_PAGE_VERSION_INSERT = DriverStatement(insert(_PAGE_VERSION).values({
-    k: bindparam(k) for k in ("page_id", "version", *_PAGE_VERSION_COLUMNS)
-}))
+_PAGE_VERSION_INSERT = insert_every_column(_PAGE_VERSION)
 _MATCH = Base.metadata.tables[TextMatch.__tablename__]
 _TEXTS: BindParameter[Any] = bindparam("texts", expanding=True)
 _FAMILY_MATCHES = DriverStatement(select(

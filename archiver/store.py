@@ -23,7 +23,7 @@ try:  # Python 3.14 has Zstandard in the standard library; before it, the backpo
 except ImportError:
     from backports import zstd  # type: ignore[import-not-found,no-redef]
 
-from archiver.driversql import DriverStatement
+from archiver.driversql import DriverStatement, insert_every_column
 from archiver.errors import NotFoundError
 from archiver.fingerprint import shared_evidence
 from archiver.models import (
@@ -109,9 +109,7 @@ _EDGE_UPDATE = DriverStatement(
         evidence=bindparam("new_evidence"),
     )
 )
-_EDGE_INSERT = DriverStatement(insert(_EDGE).values({
-    k: bindparam(k) for k in ("child_id", "parent_id", "relation", "score", "evidence")
-}))
+_EDGE_INSERT = insert_every_column(_EDGE)
 _SITE = Base.metadata.tables[SiteParagraph.__tablename__]
 # The order a paragraph's holders are read in by both holder queries (a first page, then further pages)
 _HOLDER_ORDER = (_SITE.c.other_stories.desc(), _SITE.c.capture_id.desc())
@@ -133,9 +131,7 @@ _SITE_COUNT_UP = DriverStatement(
     .values(other_stories=_SITE.c.other_stories + 1),
     lists=("keys",),
 )
-_SITE_INSERT = DriverStatement(insert(_SITE).values({
-    k: bindparam(k) for k in ("capture_id", "paragraph_hash", "site", "position", "other_stories")
-}))
+_SITE_INSERT = insert_every_column(_SITE)
 _SITE_ROWS_OF = DriverStatement(select(
     _SITE.c.capture_id, _SITE.c.paragraph_hash, _SITE.c.position, _SITE.c.other_stories
 ).where(_SITE.c.capture_id.in_(bindparam("captures", expanding=True))), lists=("captures",))
@@ -164,22 +160,11 @@ _BAND = Base.metadata.tables[FingerprintBand.__tablename__]
 _MATCH = Base.metadata.tables[TextMatch.__tablename__]
 _MATCH_DELETE = delete(_MATCH).where(_MATCH.c.text_a == bindparam("a"), _MATCH.c.text_b == bindparam("b"))
 # inserts naming every column they write (a driver statement applies no default), values given at execution
-_BLOB_INSERT = DriverStatement(insert(_BLOB).values({k: bindparam(k) for k in ("sha256", "size", "compression", "data")}))
-_TEXT_INSERT = DriverStatement(
-    insert(_TEXT).values({k: bindparam(k) for k in ("sha256", "body", "chars", "words")}).returning(_TEXT.c.id)
-)
-_CAPTURE_INSERT_COLUMNS = (
-    "blob_sha256", "path", "url", "canonical_url", "content_type", "captured_at", "added_at", "title", "byline",
-    "site_name", "published", "language", "extractor", "cleaner_version", "source_publisher", "text_id", "page_id",
-    "version",
-)
-_CAPTURE_INSERT = DriverStatement(
-    insert(_CAPTURE).values({k: bindparam(k) for k in _CAPTURE_INSERT_COLUMNS}).returning(_CAPTURE.c.id)
-)
-_CHROME_INSERT = DriverStatement(insert(_CHROME).values({k: bindparam(k) for k in ("capture_id", "position", "reason", "text")}))
-_CREDIT_INSERT = DriverStatement(
-    insert(_CREDIT).values({k: bindparam(k) for k in ("capture_id", "position", "name", "kind", "evidence")})
-)
+_BLOB_INSERT = insert_every_column(_BLOB)
+_TEXT_INSERT = insert_every_column(_TEXT, returning=_TEXT.c.id)
+_CAPTURE_INSERT = insert_every_column(_CAPTURE, returning=_CAPTURE.c.id)
+_CHROME_INSERT = insert_every_column(_CHROME)
+_CREDIT_INSERT = insert_every_column(_CREDIT)
 _BLOB_KNOWN = DriverStatement(select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("digest")))
 _CAPTURE_KNOWN = DriverStatement(select(_CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title).where(
     _CAPTURE.c.blob_sha256 == bindparam("digest")  # unique: one capture per raw bytes
@@ -368,7 +353,6 @@ def capture_put(
         page_id=page_id,
         version=None,
     )
-    assert values.keys() == set(_CAPTURE_INSERT_COLUMNS)
     capture_id = _CAPTURE_INSERT.scalar(session, values)
     row = Capture(id=capture_id, **values)
     make_transient_to_detached(row)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, Run
 from sqlalchemy import Column, Integer, MetaData, Table, bindparam, insert, select
 from sqlalchemy import exc as sa_exc
 
@@ -21,7 +22,6 @@ from archiver.db import Archive
 from archiver.driversql import DriverStatement
 from archiver.models import LineageEdge
 from archiver.versions import utc
-from conftest import ROOT, Run
 
 SEEDS = sorted((ROOT / "examples" / "seeds").glob("0*.txt"))
 
@@ -88,7 +88,7 @@ def test_reads_equal_sqlalchemys_for_every_list_length(seeded: Run) -> None:
 
 def test_writes_read_back_as_sqlalchemy_wrote_them(seeded: Run) -> None:
     """An edge's JSON evidence and a page version's time, written on the driver's cursor, read back through
-    the ORM as written; an integrity error is SQLAlchemy's IntegrityError."""
+    the ORM as written; a value not given is refused; an integrity error is SQLAlchemy's IntegrityError."""
     with Archive(database_url(str(seeded.db))) as archive, archive.session() as session:
         child, parent = session.execute(
             select(store._CAPTURE.c.id).order_by(store._CAPTURE.c.id.desc()).limit(2)
@@ -102,6 +102,9 @@ def test_writes_read_back_as_sqlalchemy_wrote_them(seeded: Run) -> None:
         assert edge is not None and (edge.parent_id, edge.relation, edge.score, edge.evidence) == (
             parent, "copy", 0.875, evidence
         )
+        with pytest.raises(ValueError, match="no value for 'evidence'"):  # refused, as SQLAlchemy does, not NULL
+            store._EDGE_INSERT.run_many(session, [{"child_id": child, "parent_id": parent, "relation": "copy",
+                                                    "score": 1.0}])
         with pytest.raises(sa_exc.IntegrityError):
             store._EDGE_INSERT.run_many(session, [
                 {"child_id": child, "parent_id": parent, "relation": "copy", "score": 1.0, "evidence": []}
