@@ -470,8 +470,7 @@ def store_outcome(
         if isinstance(e.__cause__, sa_exc.DataError):  # this capture's data, not the archive: it fails alone
             return AddResult(label, "error", url=capture.url, error=f"cannot store: {e.__cause__.orig}")
         raise
-    site = site_of(outcome.article, capture.url) if site_cache is not None and stored else None
-    if site_cache is not None and site is not None:
+    if site_cache is not None and stored and (site := site_of(outcome.article, capture.url)) is not None:
         site_cache.stored(stored[0], site, outcome)  # committed: the batch's later adds of its site hold it
     return result
 

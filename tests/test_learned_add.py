@@ -424,7 +424,7 @@ def test_a_recapture_after_its_twins_were_re_cleaned_counts_afresh(
 ) -> None:
     """Twins re-cleaned in the batch are forgotten: a later re-capture of theirs counts its holders, and the
     archive is the one single adds make."""
-    from archiver import sitechrome, store
+    from archiver import store
 
     def recapture(k: int) -> Path:
         return write(tmp_path / "pages", f"copy{k}.txt", story_page(0) + f"\nCopy {k}.\n", 1_628_500_000 + k)
