@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+import random
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -281,6 +282,73 @@ def test_html_metadata_matches_trafilatura(page: str | int, url: str | None) -> 
     assert ours is not None and full is not None
     assert {f: getattr(ours, f) for f in _META_FIELDS} == {f: getattr(full, f) for f in _META_FIELDS}
     assert any(getattr(ours, f) for f in ("title", "author", "date"))
+
+
+# Markup for the author rules: every attribute value each rule tests for, elements pruned around and inside
+# the byline (their tails joined to the text before them), names too short, too long or a link.
+_AUTHOR_TAGS = ("a", "address", "div", "link", "p", "span", "strong", "h3", "h4", "section", "li", "time",
+                "figure", "author", "rel")
+_AUTHOR_ATTRIBUTES = {
+    "class": ("author", "author-name", "AuthorName", "post-authorName", "byline", "Byline-box", "byl", "BBL",
+              "username", "screenname", "writer", "channel-name", "comments", "Comments-box", "commentlist",
+              "title", "date", "sidebar", "quote", "print", "article-share", "meta-date", "story body"),
+    "id": ("author", "Author1", "comments", "comments-2", "comment-list", "ProductReviews", "zuozhe", "main"),
+    "itemprop": ("author name", "author", "name"),
+    "rel": ("author", "me", "nofollow"),
+    "data-testid": ("AuthorCard", "AuthorURL", "Card"),
+    "data-component": ("Byline", "Figure", "Body"),
+}
+_AUTHOR_TEXTS = ("", "By Jane Roe", "Sam Poe", "me", "x", "and", "Updated", "https://example.org/jane",
+                 "Maria de la Cruz Fernández", " ".join(["Longer story text about the council vote"] * 4))
+
+
+def _author_markup(rng: random.Random, depth: int = 0) -> str:
+    tag = rng.choice(_AUTHOR_TAGS)
+    attributes = "".join(
+        f' {name}="{rng.choice(values)}"' for name, values in _AUTHOR_ATTRIBUTES.items() if rng.random() < 0.25
+    )
+    children = "".join(
+        _author_markup(rng, depth + 1) + rng.choice(_AUTHOR_TEXTS)
+        for _ in range(rng.randint(0, 3) if depth < 4 else 0)
+    )
+    return f"<{tag}{attributes}>{rng.choice(_AUTHOR_TEXTS)}{children}</{tag}>"
+
+
+@pytest.mark.parametrize("seed", range(400))
+def test_html_author_matches_trafilatura_on_generated_markup(seed: int) -> None:
+    """`html_author` finds what trafilatura's `extract_author` finds, None included, on random markup."""
+    from trafilatura.metadata import extract_author
+
+    from archiver.clean.html import html_parse
+    from archiver.clean.html_author import XPATHS_UNCHANGED, html_author
+
+    assert XPATHS_UNCHANGED  # the rules were read from the installed trafilatura's XPaths
+    rng = random.Random(seed)
+    body = "".join(_author_markup(rng) + rng.choice(_AUTHOR_TEXTS) for _ in range(rng.randint(1, 6)))
+    tree = html_parse(f"<html><body>{body}</body></html>")
+    assert html_author(tree) == extract_author(tree)
+
+
+@pytest.mark.parametrize("page", sorted(FLOORS))
+def test_html_author_matches_trafilatura_on_real_pages(page: str) -> None:
+    from trafilatura.metadata import extract_author
+
+    from archiver.clean.html import html_parse
+    from archiver.clean.html_author import html_author
+
+    text, _ = decode_capture(capture(gzip.decompress((PAGES / f"{page}.html.gz").read_bytes())))
+    assert html_author(html_parse(text)) == extract_author(html_parse(text))
+
+
+def test_html_author_is_trafilaturas_when_its_xpaths_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trafilatura release with other author XPaths gets its own extract_author, not our reading of old ones."""
+    import archiver.clean.html_author as html_author_module
+
+    calls: list[object] = []
+    monkeypatch.setattr(html_author_module, "XPATHS_UNCHANGED", False)
+    monkeypatch.setattr(html_author_module.trafilatura_metadata, "extract_author", lambda tree: calls.append(tree))
+    tree = object()
+    assert html_author_module.html_author(tree) is None and calls == [tree]
 
 
 def test_html_metadata_falls_back_to_trafilatura_when_a_step_is_gone(monkeypatch: pytest.MonkeyPatch) -> None:
