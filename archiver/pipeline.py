@@ -546,6 +546,9 @@ def add(
         inputs, lambda some: iter_captures(some, url=url, stdin=stdin, globs=globs, policy=policy)
     )
     pending = _triage(archive, captures)
+    # the publisher table's credit patterns take ~0.35 s to compile: compiled here, before the workers
+    # fork, each worker has them from the start instead of compiling its own (a bad table fails here, once)
+    load_publishers()
     drop_connections = lambda: archive.engine.dispose(close=False)
     site_cache = sitechrome.SiteCache()
     for item, outcome in prepare_ordered(prepare_lean, pending, jobs, on_start=drop_connections):
