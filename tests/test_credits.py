@@ -455,3 +455,18 @@ def test_unreadable_user_publishers_file_is_a_clear_error(
     with pytest.raises(ArchiveError) as err:
         load_publishers()
     assert ENV_PUBLISHERS in (err.value.hint or "")
+
+
+def test_add_with_an_unreadable_publishers_file_fails_once_and_adds_nothing(tmp_path: Path) -> None:
+    """`archive add` reads the publisher table before it cleans anything: a bad file is one clear error
+    and a non-zero exit, not one failure per page."""
+    from tests.conftest import run_process
+
+    seeds = Path(__file__).resolve().parent.parent / "examples" / "seeds"
+    db = tmp_path / "a.db"
+    done = run_process(["add", "--db", str(db), str(seeds)], env={ENV_PUBLISHERS: str(tmp_path / "none.json")})
+    assert done.returncode != 0
+    err = done.stderr.decode()
+    assert err.count("cannot read the publishers file") == 1 and ENV_PUBLISHERS in err
+    status = run_process(["db", "status", "--json", "--db", str(db)])
+    assert json.loads(status.stdout)["captures"] == 0
