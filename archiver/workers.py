@@ -4,7 +4,8 @@
 stays flat however long the stream is, and yields the results in the order the items came in: the single
 writer in the parent stores them in that order, so `--jobs N` stores exactly what `--jobs 1` stores.
 Items that are not work (already known, failed to read) pass through in their place. While every worker
-has work, items go to a worker a few at a time (TASK_ITEMS); each still fails alone.
+has work, items go to a worker a few at a time (TASK_ITEMS); each still fails alone. `prepare_runs` hands
+back, at each wait, every result already there: the writer stores such a run in one transaction.
 """
 
 from __future__ import annotations
@@ -119,6 +120,25 @@ def prepare_ordered(
     jobs == 1 the one worker cleans the next pages while the caller stores this one. No process is
     started until the first piece of work arrives.
     """
+    for run in prepare_runs(fn, items, jobs, window, on_start, deadline, memory):
+        yield from run
+
+
+def prepare_runs(
+    fn: Callable[[Any], R],
+    items: Iterable[Any],
+    jobs: int = 1,
+    window: int | None = None,
+    on_start: Callable[[], None] | None = None,
+    deadline: float | None = None,
+    memory: int | None = None,
+) -> Iterator[list[tuple[Any, R | WorkFailed | None]]]:
+    """`prepare_ordered`'s results in runs: the oldest one (waited for) and the ones after it already there.
+
+    A run is never empty and never waits beyond its first result; the runs, joined, are `prepare_ordered`'s
+    results in input order. How they are cut into runs depends on timing (a task's TASK_ITEMS results
+    arrive together), so what a caller makes of a run must not depend on its length.
+    """
     jobs = max(1, jobs)
     window = window or max(2, jobs * WINDOW_PER_JOB)
     limits = _Limits(
@@ -154,7 +174,7 @@ _Slot = tuple[Any, "_Task | None", int]  # an item in flight: its task (None: no
 
 def _pooled(
     fn: Callable[[Any], R], stream: Iterator[Any], jobs: int, window: int, limits: _Limits
-) -> Iterator[tuple[Any, R | WorkFailed | None]]:
+) -> Iterator[list[tuple[Any, R | WorkFailed | None]]]:
     pool: ProcessPoolExecutor | None = None
     flight: deque[_Slot] = deque()
     filling: _Task | None = None  # the task being filled, not yet sent
@@ -187,15 +207,28 @@ def _pooled(
                 pool, done = _pop(fn, flight, pool, jobs, limits)
                 if filling is not None and filling.future is not None:  # settled by _pop's recovery
                     filling = None
-                yield done
+                yield _run_from(done, flight)
         if filling is not None:
             send(filling)
         while flight:
             pool, done = _pop(fn, flight, pool, jobs, limits)
-            yield done
+            yield _run_from(done, flight)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_from(first: tuple[Any, Any], flight: deque[_Slot]) -> list[tuple[Any, Any]]:
+    """`first` and the results after it that are already there, taken from `flight` without waiting."""
+    run = [first]
+    while flight and _ready(flight[0]):
+        task = flight[0][1]
+        future = None if task is None else task.future
+        if future is not None and (future.cancelled() or future.exception() is not None):
+            break  # a worker died: `_pop` recovers its items when the caller comes back for them
+        item, task, position = flight.popleft()
+        run.append((item, None if task is None or task.future is None else task.future.result()[position]))
+    return run
 
 
 def _ready(slot: _Slot) -> bool:
