@@ -184,8 +184,8 @@ class SiteCache:
         return out
 
     def stored(self, capture_id: int, site: str, item: Prepared) -> None:
-        """A capture the batch has just stored on `site` (its transaction committed), as reading it back would
-        give it.
+        """A capture the batch has just stored on `site`, as reading it back would give it. Its write
+        transaction may still store more; if it is rolled back, the writer empties the cache (`clear`).
 
         Its paragraphs are `sitechrome_canonical(item)`, which `sitechrome_paragraphs` rebuilds from the
         store (tests/test_learned_add.py checks that they agree); this cleaner version made it and recorded
@@ -224,6 +224,13 @@ class SiteCache:
         for capture_id in capture_ids:
             if capture_id in self._paragraphs:
                 self._drop(capture_id, self._paragraphs.pop(capture_id))
+
+    def clear(self) -> None:
+        """Hold nothing: what a rolled-back transaction read or stored is gone from the archive."""
+        self._paragraphs.clear()
+        self._shared.clear()
+        self._verdicts.clear()
+        self.forget_twins()
 
     def forget_twins(self) -> None:
         """No capture is anyone's twin any more (their paragraphs are still held)."""

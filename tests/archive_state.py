@@ -15,6 +15,14 @@ def dump(run: Run) -> dict[str, list[tuple]]:
     return {t.name: sorted(run.sql(f'SELECT * FROM "{t.name}"'), key=repr) for t in Base.metadata.sorted_tables}
 
 
+def without_added_at(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """A dump with the time each capture was added left out (two archives made at different times)."""
+    from archiver.models import Capture
+
+    at = [c.name for c in Capture.__table__.columns].index("added_at")
+    return {**tables, "capture": [row[:at] + row[at + 1 :] for row in tables["capture"]]}
+
+
 def state(run: Run, ids: dict[str, int]) -> dict[str, tuple]:
     """Per input name: clean text, chrome, and lineage (parent name, relation, score, origin publisher)."""
     name_of = {i: n for n, i in ids.items()}

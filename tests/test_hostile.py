@@ -177,6 +177,29 @@ def test_items_sent_together_fail_alone_and_come_back_in_input_order(jobs: int) 
     assert all(results[k] == f"P{k}" for k in range(14) if k not in (3, 4, 6, 9))
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_results_come_in_runs_of_those_already_there_with_failures_in_their_place(jobs: int) -> None:
+    """`prepare_runs` hands back each wait's result with the ones after it already there (a task's items
+    finish together): joined, the runs are `prepare_ordered`'s results, a dead worker's items included."""
+    from archiver.workers import prepare_runs
+
+    items: list[object] = [f"p{k}" for k in range(23)]
+    items[5], items[13] = "die", "bad"
+    items[8] = "not work"
+    runs = []
+    for run in prepare_runs(fussy, [x if x == "not work" else Work(x) for x in items], jobs, deadline=5.0):
+        runs.append(run)
+        if len(runs) == 1:  # the workers run ahead meanwhile: a later task's worker dies behind finished ones
+            time.sleep(1.0)
+    assert all(runs) and max(map(len, runs)) > 1
+    got = [pair for run in runs for pair in run]
+    assert [item if isinstance(item, str) else item.item for item, _ in got] == items
+    results = [r.error if isinstance(r, WorkFailed) else r for _, r in got]
+    assert results[5] == "worker process died while preparing this input" and results[13] == "bad item"
+    assert results[8] is None
+    assert all(results[k] == f"P{k}" for k in range(23) if k not in (5, 8, 13))
+
+
 def greedy(_capture: Capture) -> object:
     return bytearray(2 * 1024**3)  # as a decompression or parser bomb would
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_state import add_all, dump, reprocess, state
+from archive_state import add_all, dump, reprocess, state, without_added_at
 from conftest import ROOT, Run
 from learned_stories import SITE_FOOTER, STORIES, story_page, syndicated_copies
 
@@ -331,14 +331,6 @@ def execute(run: Run, statement: str) -> None:
 
     with Archive(database_url(str(run.db))) as archive, archive.engine.begin() as conn:
         conn.execute(text(statement))
-
-
-def without_added_at(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
-    """A dump with the time each capture was added left out (two archives made at different times)."""
-    from archiver.models import Capture
-
-    at = [c.name for c in Capture.__table__.columns].index("added_at")
-    return {**tables, "capture": [row[:at] + row[at + 1 :] for row in tables["capture"]]}
 
 
 def test_the_spread_reads_only_keys_the_count_did_not_read_whole(
