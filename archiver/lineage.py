@@ -227,12 +227,20 @@ def derive_edges(members: list[Member], matches: list[Match]) -> list[Edge]:
     for m in ordered:
         if m.page_id is not None and m.version is not None:
             heads.setdefault((m.page_id, m.version), m)
-    by_text: dict[int, list[Member]] = {}
+    # Of the members before a child that share a text, the earliest is its best parent among them (same
+    # relation and score, the earlier wins the tie), so each child weighs one member per related text: the
+    # first of its own text and of each text it matches. A family of n copies costs O(n), not O(n^2).
+    first_of_text: dict[int, Member] = {}
     for m in ordered:
-        by_text.setdefault(m.text_id, []).append(m)
+        first_of_text.setdefault(m.text_id, m)
     match_of: dict[tuple[int, int], Match] = {}
     for mt in matches:
         match_of[(mt.text_a, mt.text_b)] = mt
+    related: dict[int, list[tuple[int, Match]]] = {}  # text -> (other text, their match)
+    for (a, b), mt in match_of.items():
+        if a < b:  # as stored (text_a < text_b)
+            related.setdefault(a, []).append((b, mt))
+            related.setdefault(b, []).append((a, mt))
 
     edges: list[Edge] = []
     for child in ordered:
@@ -246,28 +254,28 @@ def derive_edges(members: list[Member], matches: list[Match]) -> list[Edge]:
                 edges.append(_version_edge(child, head, previous if head is child else None, match_of.get(key)))
                 continue
         best: tuple[Any, ...] | None = None
-        best_edge: Edge | None = None
-        for parent in ordered[: rank[child.capture_id]]:
-            if parent.text_id == child.text_id:
-                relation, score, match = "identical", 1.0, None
-            else:
-                key = (min(parent.text_id, child.text_id), max(parent.text_id, child.text_id))
-                match = match_of.get(key)
-                if match is None:
-                    continue
-                relation, score = _directed_relation(match, child.text_id)
+        chosen: tuple[Member, str, float, Match | None] | None = None
+        own_first = first_of_text[child.text_id]
+        weighed: list[tuple[Member, str, float, Match | None]] = []
+        if own_first is not child:
+            weighed.append((own_first, "identical", 1.0, None))
+        for other_text, found in related.get(child.text_id, ()):
+            first = first_of_text.get(other_text)
+            if first is not None and rank[first.capture_id] < rank[child.capture_id]:
+                weighed.append((first, *_directed_relation(found, child.text_id), found))
+        for parent, relation, score, match in weighed:
             strength = (RELATION_STRENGTH.get(relation, 0), score, -rank[parent.capture_id])
             if best is None or strength > best:
-                best = strength
-                best_edge = Edge(
-                    child_id=child.capture_id,
-                    parent_id=parent.capture_id,
-                    relation=relation,
-                    score=round(score, 4),
-                    evidence=_evidence(child, parent, match, relation, credited),
-                )
-        if best_edge is not None:
-            edges.append(best_edge)
+                best, chosen = strength, (parent, relation, score, match)
+        if chosen is not None:
+            parent, relation, score, match = chosen
+            edges.append(Edge(
+                child_id=child.capture_id,
+                parent_id=parent.capture_id,
+                relation=relation,
+                score=round(score, 4),
+                evidence=_evidence(child, parent, match, relation, credited),
+            ))
     return edges
 
 

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from archiver.lineage import Match, Member, derive_edges, originality
+from archiver.lineage import (
+    RELATION_STRENGTH,
+    Match,
+    Member,
+    _directed_relation,
+    derive_edges,
+    family_order,
+    originality,
+)
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -74,3 +84,66 @@ def test_evidence_says_how_much_later_and_who_is_credited() -> None:
         "credits NPR, the publisher of #1",
         "#1 is on NPR's own site",
     ]
+
+
+
+def _strongest_earlier(members: list[Member], matches: list[Match]) -> tuple[dict[int, tuple[int, str, float]], set[int]]:
+    """The definition, weighed pair by pair: a capture's parent is the strongest match (relation, then
+    score, then the earlier member) among every member before it in the family order. Also: the page
+    re-captures, whose edge stays inside their page instead."""
+    ordered = family_order(members)
+    match_of = {(m.text_a, m.text_b): m for m in matches}
+    heads = {(m.page_id, m.version): m for m in reversed(ordered) if m.page_id is not None}
+    recaptures = {m.capture_id for m in ordered if m.page_id is not None and heads[(m.page_id, m.version)] is not m}
+    out: dict[int, tuple[int, str, float]] = {}
+    for i, child in enumerate(ordered):
+        if child.capture_id in recaptures:
+            continue
+        best: tuple[Any, ...] | None = None
+        for j, parent in enumerate(ordered[:i]):
+            if parent.text_id == child.text_id:
+                relation, score = "identical", 1.0
+            else:
+                match = match_of.get((min(parent.text_id, child.text_id), max(parent.text_id, child.text_id)))
+                if match is None:
+                    continue
+                relation, score = _directed_relation(match, child.text_id)
+            strength = (RELATION_STRENGTH.get(relation, 0), score, -j)
+            if best is None or strength > best:
+                best, out[child.capture_id] = strength, (parent.capture_id, relation, round(score, 4))
+    return out, recaptures
+
+
+def test_each_capture_gets_the_strongest_earlier_match_in_families_of_every_shape() -> None:
+    rng = random.Random(7)
+    credits = [("AP", "publisher"), ("NPR", "reporting"), ("NPR", "publisher")]
+    for _ in range(400):
+        n = rng.randint(1, 30)
+        texts = rng.sample(range(1, 60), rng.randint(1, min(n, 12)))
+        members = []
+        for cid in range(1, n + 1):
+            page = rng.choice([None, None, 1, 2])  # captures of one page all show its version 1
+            members.append(Member(
+                cid, rng.choice(texts), rng.choice([None, "2024-03-01", "2024-03-02", "2024-03-02T10:00:00Z"]),
+                T0 + timedelta(hours=rng.randint(0, 5)), f"{rng.getrandbits(64):064x}",
+                rng.choice([None, "AP", "NPR"]), rng.choice([None, "AP", "NPR"]),
+                tuple(rng.sample(credits, rng.randint(0, 2))), rng.randint(50, 900), page, page and 1,
+            ))
+        matches = [
+            Match(a, b, rng.choice(["copy", "excerpt", "rewrite"]), rng.choice([0.5, 0.9, round(rng.random(), 3)]),
+                  rng.choice([None, "a", "b"]))
+            for a, b in itertools.combinations(sorted(set(texts)), 2) if rng.random() < 0.5
+        ]
+        wanted, recaptures = _strongest_earlier(members, matches)
+        edges = derive_edges(members, matches)
+        assert {(e.child_id, e.parent_id, e.relation) for e in edges if e.child_id in recaptures} == {
+            (c, heads_parent, "identical") for c, heads_parent in _page_heads(members, recaptures)
+        }
+        assert {e.child_id: (e.parent_id, e.relation, e.score) for e in edges if e.child_id not in recaptures} == wanted
+
+
+def _page_heads(members: list[Member], recaptures: set[int]) -> list[tuple[int, int]]:
+    """(re-capture, the first capture of its page in the family order)."""
+    ordered = family_order(members)
+    return [(m.capture_id, next(h.capture_id for h in ordered if h.page_id == m.page_id))
+            for m in ordered if m.capture_id in recaptures]
