@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import UTC
 from typing import Any, BinaryIO
@@ -73,6 +73,10 @@ class Prepared:
     bands: dict[str, list[bytes]]
     source_publisher: str | None
     blob: bytes | None = None  # the raw bytes compressed for storing (`store.blob_compress`), if made
+    # its paragraphs before learned removal, once worked out (`sitechrome.sitechrome_canonical`: learning,
+    # counting and the batch's cache each ask). Not an argument: `dataclasses.replace` makes a Prepared with
+    # another article, which must not inherit them.
+    canonical: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
 
 def prepare(capture: Capture) -> Prepared:

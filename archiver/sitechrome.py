@@ -83,8 +83,11 @@ def sitechrome_same_story(mine: Sequence[str], theirs: Sequence[str]) -> bool:
 
 
 def sitechrome_canonical(item: Prepared) -> tuple[str, ...]:
-    """A prepared capture's paragraphs before learned removal, in the order captures are compared in."""
-    return learned_order(learned_paragraphs(item.article))
+    """A prepared capture's paragraphs before learned removal, in the order captures are compared in
+    (worked out once per Prepared: `Prepared.canonical`)."""
+    if item.canonical is None:
+        item.canonical = learned_order(learned_paragraphs(item.article))
+    return item.canonical
 
 
 def sitechrome_apply(item: Prepared, templates: set[str]) -> Prepared:
