@@ -122,7 +122,7 @@ def database_error(url: str, error: BaseException, doing: str = "open") -> Datab
     if "readonly" in low or "read-only" in low or "read only" in low or isinstance(orig, PermissionError):
         hint = "The archive (or its folder: a lock file and the WAL sit beside it) is read-only; nothing was written."
     elif "disk is full" in low or "no space" in low or "disk full" in low:
-        hint = "Free some disk space and run the same command again: the failed capture was rolled back."
+        hint = "Free some disk space and run the same command again: what was being stored was rolled back."
     elif "malformed" in low or "not a database" in low or "file is encrypted" in low:
         hint = "The file is damaged. Restore the latest .bak copy or a backup; `archive check` lists the damage."
     elif "could not connect" in low or "connection" in low and "refused" in low:
