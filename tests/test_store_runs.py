@@ -5,14 +5,12 @@ whose data cannot be stored fails alone."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import exc as sa_exc
-
 from archive_state import dump, state, without_added_at
 from conftest import SEED_FILES, SEEDS, Run
 from learned_stories import SITE_FOOTER, STORIES, story_page
+from sqlalchemy import exc as sa_exc
 
 from archiver import pipeline, sitechrome, store
 from archiver.config import database_url
