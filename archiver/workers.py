@@ -1,11 +1,11 @@
 """Preparing captures in worker processes, results handed back in input order.
 
-`prepare_ordered` maps a function over a stream of items with at most `window` items in flight, so memory
-stays flat however long the stream is, and yields the results in the order the items came in: the single
-writer in the parent stores them in that order, so `--jobs N` stores exactly what `--jobs 1` stores.
+`prepare_runs` maps a function over a stream of items with at most `window` items in flight, so memory
+stays flat however long the stream is, and hands the results back in the order the items came in: the
+single writer in the parent stores them in that order, so `--jobs N` stores exactly what `--jobs 1` stores.
 Items that are not work (already known, failed to read) pass through in their place. While every worker
-has work, items go to a worker a few at a time (TASK_ITEMS); each still fails alone. `prepare_runs` hands
-back, at each wait, every result already there: the writer stores such a run in one transaction.
+has work, items go to a worker a few at a time (TASK_ITEMS); each still fails alone. At each wait, every
+result already there comes back with the one waited for: the writer stores such a run in one transaction.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ WINDOW_PER_JOB = 2 * TASK_ITEMS
 
 @dataclass(frozen=True)
 class Work(Generic[T]):
-    """An item to process in a worker; anything else passed to `prepare_ordered` passes through."""
+    """An item to process in a worker; anything else passed to `prepare_runs` passes through."""
 
     item: T
 
@@ -103,27 +103,6 @@ def _run(fn: Callable[[Any], R], item: Any) -> R | WorkFailed:
         return WorkFailed(str(e) or type(e).__name__)
 
 
-def prepare_ordered(
-    fn: Callable[[Any], R],
-    items: Iterable[Any],
-    jobs: int = 1,
-    window: int | None = None,
-    on_start: Callable[[], None] | None = None,
-    deadline: float | None = None,
-    memory: int | None = None,
-) -> Iterator[tuple[Any, R | WorkFailed | None]]:
-    """(item, result) for every item in input order; result is None for items that are not `Work`.
-
-    Every piece of work runs in one of `jobs` worker processes, under a time limit per item (`deadline`,
-    default guard.CLEAN_DEADLINE_S) and an address-space cap per worker (`memory`, default
-    guard.CLEAN_MEMORY_BYTES). The workers run ahead of the caller by up to `window` items, so with
-    jobs == 1 the one worker cleans the next pages while the caller stores this one. No process is
-    started until the first piece of work arrives.
-    """
-    for run in prepare_runs(fn, items, jobs, window, on_start, deadline, memory):
-        yield from run
-
-
 def prepare_runs(
     fn: Callable[[Any], R],
     items: Iterable[Any],
@@ -133,11 +112,17 @@ def prepare_runs(
     deadline: float | None = None,
     memory: int | None = None,
 ) -> Iterator[list[tuple[Any, R | WorkFailed | None]]]:
-    """`prepare_ordered`'s results in runs: the oldest one (waited for) and the ones after it already there.
+    """(item, result) for every item in input order, in runs; result is None for items that are not `Work`.
 
-    A run is never empty and never waits beyond its first result; the runs, joined, are `prepare_ordered`'s
-    results in input order. How they are cut into runs depends on timing (a task's TASK_ITEMS results
-    arrive together), so what a caller makes of a run must not depend on its length.
+    A run is the oldest result, waited for, and the ones after it already there; never empty. How the
+    results are cut into runs depends on timing (a task's TASK_ITEMS results arrive together), so what a
+    caller makes of a run must not depend on its length.
+
+    Every piece of work runs in one of `jobs` worker processes, under a time limit per item (`deadline`,
+    default guard.CLEAN_DEADLINE_S) and an address-space cap per worker (`memory`, default
+    guard.CLEAN_MEMORY_BYTES). The workers run ahead of the caller by up to `window` items, so with
+    jobs == 1 the one worker cleans the next pages while the caller stores these. No process is
+    started until the first piece of work arrives.
     """
     jobs = max(1, jobs)
     window = window or max(2, jobs * WINDOW_PER_JOB)

@@ -21,7 +21,7 @@ from archiver import pipeline
 from archiver.clean.html import clean_html
 from archiver.clean.text import clean_text
 from archiver.errors import ArchiveError, InputError
-from archiver.workers import Work, WorkFailed, prepare_ordered
+from archiver.workers import Work, WorkFailed, prepare_runs
 from archiver.sources import Failed, iter_captures, read_warc
 from archiver.types import Capture
 from conftest import SEED_FILES, SEEDS, Run
@@ -131,7 +131,8 @@ def slow_page(attributes: int) -> bytes:
 
 def _prepared(fn: object, captures: list[Capture], **limits: object) -> list[object]:
     """What the worker pool returns for each capture, in order (a WorkFailed for a failed one)."""
-    return [out for _, out in prepare_ordered(fn, [Work(c) for c in captures], 1, **limits)]  # type: ignore[arg-type]
+    runs = prepare_runs(fn, [Work(c) for c in captures], 1, **limits)  # type: ignore[arg-type]
+    return [out for run in runs for _, out in run]
 
 
 def test_a_page_over_its_deadline_fails_alone_and_the_next_is_cleaned() -> None:
@@ -167,7 +168,8 @@ def test_items_sent_together_fail_alone_and_come_back_in_input_order(jobs: int) 
     items[3], items[6], items[9] = "die", "bad", "slow"
     items[4] = "not work"  # passes through in its place
     t0 = time.perf_counter()
-    got = list(prepare_ordered(fussy, [x if x == "not work" else Work(x) for x in items], jobs, deadline=1.0))
+    runs = prepare_runs(fussy, [x if x == "not work" else Work(x) for x in items], jobs, deadline=1.0)
+    got = [pair for run in runs for pair in run]
     assert time.perf_counter() - t0 < 20  # the slow item is given up on, not waited for
     assert [item if isinstance(item, str) else item.item for item, _ in got] == items
     results = [r.error if isinstance(r, WorkFailed) else r for _, r in got]
@@ -180,8 +182,7 @@ def test_items_sent_together_fail_alone_and_come_back_in_input_order(jobs: int) 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_results_come_in_runs_of_those_already_there_with_failures_in_their_place(jobs: int) -> None:
     """`prepare_runs` hands back each wait's result with the ones after it already there (a task's items
-    finish together): joined, the runs are `prepare_ordered`'s results, a dead worker's items included."""
-    from archiver.workers import prepare_runs
+    finish together): joined, the runs are every result in input order, a dead worker's items included."""
 
     items: list[object] = [f"p{k}" for k in range(23)]
     items[5], items[13] = "die", "bad"
