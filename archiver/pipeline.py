@@ -500,7 +500,7 @@ def store_outcomes(
             for k, capture, outcome in todo:
                 results[k] = store_outcome(archive, capture, outcome, site_cache)
             return [r for r in results if r is not None]
-        k, capture, _ = todo[0]  # this capture's data, not the archive: it fails alone
+        capture = todo[0][1]  # this capture's data, not the archive: it fails alone
         stored = [AddResult(capture.path or capture.url, "error", url=capture.url,
                             error=f"cannot store: {e.__cause__.orig}")]
     except BaseException:
