@@ -8,13 +8,12 @@ statements an add. No library runs a compiled SQLAlchemy statement without that 
 
 A `DriverStatement` keeps SQLAlchemy for everything but the execution: the statement is a Core statement,
 compiled by the dialect of the session's connection (IN lists rendered for a few list lengths, padded by
-repeating their last value, which IN and NOT IN read alike; an empty one as SQLAlchemy renders it);
-each bound value and each result column goes through that dialect's own processors for its type, so
-values are read and written exactly as `session.execute` would; it runs on the session's connection,
-inside its transaction; a driver error is raised as SQLAlchemy's (`DBAPIError.instance`), which the
-callers' error handling expects. Statements are
-given every value they write: no column default is applied here (refused when built). SQLAlchemy's
-statement log (`echo`) and cursor events do not see them.
+repeating their last value, which IN and NOT IN read alike; an empty one as SQLAlchemy renders it); each
+bound value and each result column goes through that dialect's own processors for its type, so values are
+read and written exactly as `session.execute` would; it runs on the session's connection, inside its
+transaction; a driver error is raised as SQLAlchemy's (`DBAPIError.instance`), which the callers' error
+handling expects. Statements are given every value they write: no column default is applied here (refused
+when built). SQLAlchemy's statement log (`echo`) and cursor events do not see them.
 """
 
 from __future__ import annotations
