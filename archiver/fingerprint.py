@@ -43,45 +43,8 @@ budget of <= 64 keys per kind.
   copies, excerpts and light rewrites.
 Cost: 128 band keys per text (64 per kind), 8 bytes each. At r=1 the expected number of texts sharing one
 key with a new text is about N * b * (mean background s) ~ N * 0.2% on unrelated news (aeb-dev); the rule
-below and the bounds after it keep candidates and reads per add from growing with N.
-Candidates need two shared keys (archiver.store.CANDIDATE_MIN_EVIDENCE) set by two different shingles
-(`band_shingles`, `shared_evidence`): at r=1 one shingle can hold the minimum under several permutations,
-most often a common one in a short shingle set (a skeleton 5-gram such as "at the of the in"), and its
-keys are one coincidence however many there are. Counting them once keeps every Clough and generated-corpus
-pair and drops 100 of the 105 chance candidate pairs of the generated corpus (1527 -> 1427 pairs).
-
-Bounded lookup (archiver.store: BAND_HOLDER_LIMIT = 32, CANDIDATE_LIMIT = 16)
------------------------------------------------------------------------------
-At r=1 a band key is one shingle, and some shingles are everywhere: a function-word run of the skeleton,
-a stock line, every 5-gram of a wire story that a thousand papers ran. Unbounded, every holder of such a
-key is read and, with a second key, verified: a degenerate text (benchmarks/scale.py's filler, ~53% "the")
-had 1,000 candidates in a 1k-text archive and 10,000 at 10k, each verified (~7 ms apiece: 7 s and ~100 s
-for one add). Two bounds, as LSH indexes cap their buckets, make the work of one add independent of the
-archive:
-- stop keys: a key's holders are read up to 32, lowest text ids first (one LIMITed range of the primary
-  key per key, so a key every text holds costs 33 rows). A key with more holders is "hot". The first
-  holders of a key never change as the archive grows, so `archive reprocess` reads the same ones, and the
-  earliest-added copies of a story are the likeliest originals;
-- ranking: of the texts passing the evidence rule above, at most 16 are verified: those sharing the most
-  keys that are not hot first (a rare key is strong evidence, a key every text holds a stop word), then
-  the most keys, then the earliest.
-Calibration: in the generated corpus (398 texts, families of 10) no key has more than 26 holders and no
-text more than 9 candidates among the earlier texts; the 100k-text scale archive's hottest key of a news
-text has 33 ("at the of the in", a chance key). So neither bound cuts a real family of that size, and an
-add verifies at most ~16 x 6 ms of news texts, reads at most 128 x 33 band rows (~6 ms on SQLite).
-Lineage through a big family: the new copy of a story run by more than 32 papers is verified against 16
-earlier copies, which gives it a copy edge inside the family. For the family's origin to stay its root,
-whenever a bound cut something the new text is also verified against the earliest member (lineage order)
-of each family it matched, when it shares keys set by two shingles with it (`pipeline.family_origins`).
-In a family of copies every member but the earliest then has an earlier match: a new text later than the
-earliest has it; an earlier one becomes the earliest and the old earliest has it. So the family has one
-root, its earliest member, in every add order (tests/test_candidate_bound.py). The family is walked
-through the matches between lower text ids only, what the archive held when the text was added, so
-`archive reprocess` (text by text in id order) makes the same choices. What can depend on the add order
-is which member of such a family a copy hangs from: one added before the origin keeps the copy it matched
-as its parent unless it was among the 16 the origin was verified against. A text whose only evidence is
-hot keys of which it is not among the first 32 holders is missed: keys shared with a real source are
-rare keys, unless the source is one of very many copies, whose first holders then stand in for it.
+of `archiver.lineage.candidates` keeps candidates and reads per add from growing with N.
+Which texts sharing keys are verified, and how many, is policy: `archiver.lineage.candidates`.
 """
 
 from __future__ import annotations
@@ -397,7 +360,7 @@ def shared_evidence(
 ) -> int:
     """How many distinct shingle sets set the band keys text A shares with `keys_b` ((kind, key) pairs).
 
-    The count candidate search compares with `CANDIDATE_MIN_EVIDENCE` (archiver.store): shared band keys,
+    The count candidate search compares with `CANDIDATE_MIN_EVIDENCE` (archiver.lineage.candidates): shared band keys,
     each shingle counted once however many permutations it holds the minimum of. Only the kinds in
     `shingles_a` are counted.
     """

@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from archiver.pipeline import AddResult
+from archiver.types import AddResult
 
 RELATION_STYLE = {
     "identical": "bold green",
@@ -230,10 +230,6 @@ def lineage_tree(data: dict[str, Any], *, mark_self: bool = True) -> Tree:
     tree = Tree(label(root))
     grow(tree, root)
     return tree
-
-
-def lineage_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def lineage_dot(data: dict[str, Any]) -> str:

@@ -6,7 +6,7 @@ These are leaves: no I/O, no database, no logic beyond trivial derived propertie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -71,3 +71,34 @@ class Fingerprint:
     version: int  # bumped whenever the same text would give a different value
     params: dict[str, Any]  # e.g. {"num_perm": 128, "shingle": 5, "seed": 1}
     value: bytes  # the signature, fixed layout, explicit byte order (see fingerprint.py)
+
+
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What happened to one input of `archive add`."""
+
+    path: str | None
+    status: str  # "new" | "duplicate" | "version" | "error"
+    id: int | None = None
+    url: str | None = None
+    title: str | None = None
+    parent: int | None = None
+    relation: str | None = None
+    error: str | None = None
+    page: str | None = None  # the normalised page URL, when the capture has one
+    version: int | None = None  # which version of that page it shows
+    recapture: int | None = None  # for a re-capture of an unchanged version: the new capture's own id
+    recleaned: list[int] | None = None  # earlier captures of the site re-cleaned: this add made a template
+    redirected_from: str | None = None  # the URL as given, when fetching it was redirected to `url`
+
+
+def utc(value: datetime) -> datetime:
+    """A capture time as timezone-aware UTC (SQLite hands back naive UTC datetimes)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def iso(value: datetime | None) -> str | None:
+    """A stored time as ISO 8601 in UTC, for JSON output."""
+    return utc(value).isoformat() if value is not None else None

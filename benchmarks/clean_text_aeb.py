@@ -25,8 +25,9 @@ from inscriptis import get_text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from archiver.clean.text import clean_text  # noqa: E402
 from scoring import PageScore, score_page, score_pages  # noqa: E402
+
+from archiver.clean.text import clean_text  # noqa: E402
 
 DEFAULT_DATA = (Path(__file__).resolve().parents[2] / "shared" / "data" / "aeb-dev")
 

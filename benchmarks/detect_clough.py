@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archiver.fingerprint import band_keys, band_shingles, fingerprint_text, shared_evidence  # noqa: E402
-from archiver.store import CANDIDATE_MIN_EVIDENCE  # noqa: E402
-from archiver.verify import compare_texts  # noqa: E402
+from archiver.lineage.candidates import CANDIDATE_MIN_EVIDENCE  # noqa: E402
+from archiver.lineage.verify import compare_texts  # noqa: E402
 
 CATEGORIES = ("cut", "light", "heavy", "non")
 RELATIONS = ("identical", "copy", "excerpt", "rewrite", None)

@@ -35,8 +35,8 @@ from archiver.fingerprint import (  # noqa: E402
     shingles,
     words,
 )
-from archiver.store import CANDIDATE_MIN_EVIDENCE  # noqa: E402
-from archiver.verify import compare_texts  # noqa: E402
+from archiver.lineage.candidates import CANDIDATE_MIN_EVIDENCE  # noqa: E402
+from archiver.lineage.verify import compare_texts  # noqa: E402
 
 SYNONYMS = {
     "said": "stated", "says": "states", "told": "informed", "big": "large", "large": "big", "small": "little",

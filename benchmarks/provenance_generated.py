@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from provenance_corpus import Doc, build  # noqa: E402
 
-from archiver import query  # noqa: E402
 from archiver.config import database_url  # noqa: E402
-from archiver.db import Archive  # noqa: E402
-from archiver.pipeline import add_one  # noqa: E402
+from archiver.pipeline.add import add_one  # noqa: E402
+from archiver.read import lineage as query
+from archiver.store.engine import Archive  # noqa: E402
 from archiver.types import Capture  # noqa: E402
 
 CAPTURED_AT = datetime(2021, 1, 1, tzinfo=UTC)  # one crawl time for all: the pages' own dates must decide

@@ -42,13 +42,15 @@ sys.path.insert(0, os.environ.get("ARCHIVE_SCALE_CODE") or str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from archiver import pipeline, query, store  # noqa: E402
 from archiver.config import database_url  # noqa: E402
-from archiver.db import Archive  # noqa: E402
 from archiver.fingerprint import band_keys, band_shingles, fingerprint_text  # noqa: E402
-from archiver.models import Blob, Capture, FingerprintBand, FingerprintRow, TextRow  # noqa: E402
-from archiver.pipeline import add_one  # noqa: E402
-from archiver.store import BLOB_COMPRESSION, blob_compress  # noqa: E402
+from archiver.lineage.candidates import candidates_by_bands
+from archiver.pipeline.add import add_one  # noqa: E402
+from archiver.read import lineage as query
+from archiver.store import __file__
+from archiver.store.blobs import BLOB_COMPRESSION, blob_compress  # noqa: E402
+from archiver.store.engine import Archive  # noqa: E402
+from archiver.store.models import Blob, CaptureRow, FingerprintBand, FingerprintRow, TextRow  # noqa: E402
 from archiver.types import Capture as InputCapture  # noqa: E402
 
 SEEDS = ROOT / "examples" / "seeds"
@@ -125,7 +127,7 @@ def bulk_load(archive: Archive, start: int, stop: int, vocab: list[str], jobs: i
                     session.execute(insert(FingerprintBand), [
                         {"kind": kind, "band_key": key, "text_id": text.id}
                         for kind, keys in bands.items() for key in sorted(set(keys))])
-                    session.execute(insert(Capture), [{
+                    session.execute(insert(CaptureRow), [{
                         "blob_sha256": digest, "path": f"filler/{i}.txt", "url": None, "canonical_url": None,
                         "content_type": "text/plain", "captured_at": now, "added_at": now, "title": f"Filler {i}",
                         "byline": None, "site_name": None, "published": "2024-01-01", "language": "en",
@@ -146,7 +148,7 @@ def probe_capture(size: int, k: int) -> InputCapture:
 def remove_capture(archive: Archive, capture_id: int) -> None:
     """Take a probe out again (capture, its text, blob), so every probe meets the same family."""
     with archive.session() as session:
-        row = session.get(Capture, capture_id)
+        row = session.get(CaptureRow, capture_id)
         text, blob = session.get(TextRow, row.text_id), session.get(Blob, row.blob_sha256)
         session.delete(row)
         session.flush()
@@ -164,14 +166,14 @@ def filler_capture(size: int, k: int, vocab: list[str]) -> InputCapture:
 def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int) -> dict[str, float]:
     """Add degenerate probes: add time, candidate lookup time, candidates, texts verified (medians)."""
     add_ms, lookup_ms, candidates, verified = [], [], [], []
-    real = pipeline.compare_texts
+    real = candidates.compare_texts
     calls = [0]
 
     def counting(a, b):  # type: ignore[no-untyped-def]
         calls[0] += 1
         return real(a, b)
 
-    pipeline.compare_texts = counting
+    candidates.compare_texts = counting
     try:
         for k in range(probes):
             calls[0] = 0
@@ -185,7 +187,7 @@ def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int) -
             candidates.append(found)
             remove_capture(archive, result.id)
     finally:
-        pipeline.compare_texts = real
+        candidates.compare_texts = real
     return {
         "filler_add_ms": statistics.median(add_ms),
         "filler_lookup_ms": statistics.median(lookup_ms),
@@ -197,11 +199,11 @@ def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int) -
 def timed_lookup(archive: Archive, capture_id: int) -> tuple[float, int]:
     """(ms, count) of the candidate lookup for a stored capture's text, its fingerprints made beforehand."""
     with archive.session() as session:
-        row = session.get(Capture, capture_id)
+        row = session.get(CaptureRow, capture_id)
         body = session.get(TextRow, row.text_id).body
         bands, held = {fp.kind: band_keys(fp) for fp in fingerprint_text(body)}, band_shingles(body)
         t1 = time.perf_counter()
-        found = store.candidates_by_bands(session, row.text_id, bands, held)
+        found = candidates_by_bands(session, row.text_id, bands, held)
         return (time.perf_counter() - t1) * 1000, len(found)
 
 
@@ -268,7 +270,7 @@ def main() -> None:
             print(f"  {rows[size]}", flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
-    print(f"archiver: {Path(store.__file__).resolve().parent}")
+    print(f"archiver: {Path(__file__).resolve().parent}")
     print(f"{'texts':>8} {'add ms':>8} {'lookup ms':>10} {'lineage ms':>11} {'candidates':>11}"
           + ("   | degenerate probe: add ms, lookup ms, candidates, verified" if args.filler_probes else ""))
     for size, r in rows.items():

@@ -29,11 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import text  # noqa: E402
 from writers_corpus import synthetic_bodies  # noqa: E402
 
-from archiver import pipeline, sitechrome  # noqa: E402
 from archiver.config import database_url  # noqa: E402
-from archiver.db import Archive  # noqa: E402
-from archiver.models import Base  # noqa: E402
-from archiver.pipeline import add_one  # noqa: E402
+from archiver.pipeline import reclean as pipeline
+from archiver.pipeline import site_templates as sitechrome
+from archiver.pipeline.add import add_one  # noqa: E402
+from archiver.store.engine import Archive  # noqa: E402
+from archiver.store.models import Base  # noqa: E402
 from archiver.types import Capture  # noqa: E402
 
 FOOTER = ("The Valley Courier has covered the towns of the upper valley since 1921 and is owned by the people "

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on a connection handed over by archiver.db, or one made from -x db=."""
+"""Alembic environment: runs on a connection handed over by archiver.store.engine, or one made from -x db=."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from archiver.config import database_url
-from archiver.db import schema_object_included
-from archiver.models import Base
+from archiver.store.engine import schema_object_included
+from archiver.store.models import Base
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("connection") is None:

@@ -10,16 +10,16 @@ from conftest import Run
 
 def dump(run: Run) -> dict[str, list[tuple]]:
     """Every row of every table, sorted: two equal dumps are the same archive (either backend)."""
-    from archiver.models import Base
+    from archiver.store.models import Base
 
     return {t.name: sorted(run.sql(f'SELECT * FROM "{t.name}"'), key=repr) for t in Base.metadata.sorted_tables}
 
 
 def without_added_at(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
     """A dump with the time each capture was added left out (two archives made at different times)."""
-    from archiver.models import Capture
+    from archiver.store.models import CaptureRow
 
-    at = [c.name for c in Capture.__table__.columns].index("added_at")
+    at = [c.name for c in CaptureRow.__table__.columns].index("added_at")
     return {**tables, "capture": [row[:at] + row[at + 1 :] for row in tables["capture"]]}
 
 

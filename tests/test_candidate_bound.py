@@ -10,17 +10,28 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from archiver import pipeline, store
-from archiver.config import database_url
-from archiver.db import Archive
-from archiver.fingerprint import band_keys, band_shingles, fingerprint_text
-from archiver.models import Capture, TextRow
 from conftest import ROOT, Run
+
+import archiver.lineage.candidates as candidates
+import archiver.pipeline.add as add_module
+from archiver.config import database_url
+from archiver.fingerprint import band_keys, band_shingles, fingerprint_text
+from archiver.store.engine import Archive
+from archiver.store.models import CaptureRow, TextRow
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from provenance_corpus import html_page  # noqa: E402
 from writers_corpus import synthetic_bodies  # noqa: E402
+
+from archiver.lineage.candidates import (
+    BAND_HOLDER_LIMIT,
+    CANDIDATE_LIMIT,
+    band_lookup,
+    candidates_by_bands,
+    verify_candidates,
+)
+from archiver.lineage.verify import compare_texts
+from archiver.store.bands import band_holders
 
 ORIGIN_URL = "https://apnews.com/article/bridge-plan"
 
@@ -58,7 +69,7 @@ def write_in_order(folder: Path, pages: dict[str, bytes], order: list[str]) -> l
 def compares(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts compare_texts calls: one entry per add (the CLI adds files one by one), filled by `counted`."""
     counts: list[int] = []
-    real_compare, real_verify = pipeline.compare_texts, pipeline.verify_candidates
+    real_compare, real_verify = compare_texts, verify_candidates
 
     def compare(a, b):  # type: ignore[no-untyped-def]
         counts[-1] += 1
@@ -68,8 +79,8 @@ def compares(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         counts.append(0)
         return real_verify(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "compare_texts", compare)
-    monkeypatch.setattr(pipeline, "verify_candidates", verify)
+    monkeypatch.setattr(candidates, "compare_texts", compare)
+    monkeypatch.setattr(add_module, "verify_candidates", verify)
     return counts
 
 
@@ -84,15 +95,15 @@ def origins_by_name(run: Run) -> dict[str, str]:
 def test_a_wire_story_copied_past_the_bounds_keeps_its_origin_when_the_origin_comes_last(
     run: Run, tmp_path: Path, compares: list[int]
 ) -> None:
-    copies = store.BAND_HOLDER_LIMIT + 2  # every band key of the story held by more texts than are read
+    copies = BAND_HOLDER_LIMIT + 2  # every band key of the story held by more texts than are read
     pages = wire_story(copies)
     order = [n for n in sorted(pages) if n != "origin"] + ["origin"]
     code, records = run.add_json("--jobs", "1", *write_in_order(tmp_path / "pages", pages, order))
     assert code == 0 and [r["status"] for r in records] == ["new"] * len(order), json.dumps(records)
     assert len(compares) == len(order)
     # unbounded, the origin was compared with all 34 copies; now with 16 and the family's earliest member
-    assert max(compares) <= store.CANDIDATE_LIMIT + 1
-    assert compares[-1] == store.CANDIDATE_LIMIT + 1
+    assert max(compares) <= CANDIDATE_LIMIT + 1
+    assert compares[-1] == CANDIDATE_LIMIT + 1
     assert set(origins_by_name(run).values()) == {"origin"}  # every copy's chain ends at the AP page
     origin = next(r for r in records if r["path"].endswith("-origin.html"))
     assert "parent" not in origin  # no source: the root
@@ -105,8 +116,8 @@ def test_a_family_past_the_bounds_has_the_same_origin_in_any_order(
     new_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compares: list[int], where: str
 ) -> None:
     """The same rule with small bounds (4 holders read per key, 3 candidates), so many orders stay quick."""
-    monkeypatch.setattr(store, "BAND_HOLDER_LIMIT", 4)
-    monkeypatch.setattr(store, "CANDIDATE_LIMIT", 3)
+    monkeypatch.setattr(candidates, "BAND_HOLDER_LIMIT", 4)
+    monkeypatch.setattr(candidates, "CANDIDATE_LIMIT", 3)
     pages = wire_story(9)
     order = [n for n in sorted(pages) if n != "origin"]
     random.Random(where).shuffle(order)
@@ -141,7 +152,7 @@ def degenerate_texts(n: int) -> list[str]:
 def test_a_degenerate_text_gets_a_bounded_number_of_candidates(
     run: Run, tmp_path: Path, compares: list[int]
 ) -> None:
-    texts = degenerate_texts(store.BAND_HOLDER_LIMIT + 9)
+    texts = degenerate_texts(BAND_HOLDER_LIMIT + 9)
     paths = []
     for i, body in enumerate(texts):
         path = tmp_path / f"stub{i:03d}.txt"
@@ -157,18 +168,18 @@ def test_a_degenerate_text_gets_a_bounded_number_of_candidates(
         f" WHERE m.text_id = (SELECT text_id FROM capture WHERE id = {last}) GROUP BY o.text_id"
         " HAVING COUNT(*) >= 2) AS s"
     )[0][0]
-    assert sharing >= len(texts) - 3 > 2 * store.CANDIDATE_LIMIT
-    assert max(compares) <= store.CANDIDATE_LIMIT + 1
+    assert sharing >= len(texts) - 3 > 2 * CANDIDATE_LIMIT
+    assert max(compares) <= CANDIDATE_LIMIT + 1
     with Archive(database_url(str(run.db))) as archive, archive.session() as session:
-        text_id = session.get(Capture, last).text_id
+        text_id = session.get(CaptureRow, last).text_id
         body = session.get(TextRow, text_id).body
         bands = {fp.kind: band_keys(fp) for fp in fingerprint_text(body)}
-        found = store.band_lookup(session, text_id, bands)
+        found = band_lookup(session, text_id, bands)
         assert found.hot  # keys held by more texts than are read ...
-        read = list(store.band_holders(session, bands, exclude=text_id))
+        read = list(band_holders(session, bands, exclude=text_id, limit=BAND_HOLDER_LIMIT + 1))
         per_key: dict[tuple[str, bytes], int] = {}
         for _, kind, key in read:
             per_key[(kind, key)] = per_key.get((kind, key), 0) + 1
-        assert max(per_key.values()) == store.BAND_HOLDER_LIMIT + 1  # ... cost only the first of them
-        candidates = store.candidates_by_bands(session, text_id, bands, band_shingles(body))
-        assert len(candidates) == store.CANDIDATE_LIMIT
+        assert max(per_key.values()) == BAND_HOLDER_LIMIT + 1  # ... cost only the first of them
+        candidates = candidates_by_bands(session, text_id, bands, band_shingles(body))
+        assert len(candidates) == CANDIDATE_LIMIT

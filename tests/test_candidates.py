@@ -7,13 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from archiver import pipeline, store
-from archiver.config import database_url
-from archiver.db import Archive
-from archiver.fingerprint import band_keys, band_shingles, fingerprint_text, shared_evidence
-from archiver.models import Capture, TextRow
 from conftest import Run
+
+import archiver.lineage.candidates as candidates
+from archiver.config import database_url
+from archiver.fingerprint import band_keys, band_shingles, fingerprint_text, shared_evidence
+from archiver.lineage import candidates as store
+from archiver.store.engine import Archive
+from archiver.store.models import CaptureRow, TextRow
 
 # Two short unrelated texts sharing one five-word phrase, whose single word 5-gram holds the minimum under
 # two of the same MinHash permutations in both: two shared band keys, one shingle (found by a seeded search).
@@ -64,7 +65,7 @@ def _write(tmp_path: Path, name: str, text: str) -> str:
 
 def _text_ids(db: str) -> dict[str, int]:
     with Archive(database_url(db)) as archive, archive.session() as session:
-        return {c.path.rsplit("/", 1)[-1]: c.text_id for c in session.query(Capture)}
+        return {c.path.rsplit("/", 1)[-1]: c.text_id for c in session.query(CaptureRow)}
 
 
 def test_one_shared_shingle_is_no_candidate_but_a_copy_is(run: Run, tmp_path: Path) -> None:
@@ -87,13 +88,13 @@ def test_one_shared_shingle_is_no_candidate_but_a_copy_is(run: Run, tmp_path: Pa
 @pytest.mark.parametrize("order", [("a.txt", "b.txt", "c.txt"), ("c.txt", "b.txt", "a.txt")])
 def test_add_verifies_only_candidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: tuple[str, ...]) -> None:
     compared: list[tuple[str, str]] = []
-    real = pipeline.compare_texts
+    real = candidates.compare_texts
 
     def recording(a, b):  # type: ignore[no-untyped-def]
         compared.append((a if isinstance(a, str) else a.text, b if isinstance(b, str) else b.text))
         return real(a, b)
 
-    monkeypatch.setattr(pipeline, "compare_texts", recording)
+    monkeypatch.setattr(candidates, "compare_texts", recording)
     texts = {"a.txt": CHANCE_A, "b.txt": CHANCE_B, "c.txt": COPY_A}
     code, records = Run(tmp_path / "archive.db").add_json(*(_write(tmp_path, n, texts[n]) for n in order))
     assert code == 0, json.dumps(records)

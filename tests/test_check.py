@@ -8,15 +8,15 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import SEED_FILES, SEEDS, Run
 from sqlalchemy import delete, select, text
 
 from archiver.config import database_url
-from archiver.db import Archive
 from archiver.fingerprint import band_keys
-from archiver.models import Blob, FingerprintBand, FingerprintRow
-from archiver.store import blob_compress, blob_decompress
+from archiver.store.blobs import blob_compress, blob_decompress
+from archiver.store.engine import Archive
+from archiver.store.models import Blob, FingerprintBand, FingerprintRow
 from archiver.types import Fingerprint
-from conftest import SEED_FILES, SEEDS, Run
 
 
 def seeded(run: Run) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from archiver.fingerprint import normalise
 from conftest import SEED_FILES, SEEDS, Run
+
+from archiver.fingerprint import normalise
 
 
 def test_compare_the_spun_rewrite_with_the_npr_text(run: Run) -> None:

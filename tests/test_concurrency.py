@@ -15,11 +15,11 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import ROOT, archive_command, run_process
 from sqlalchemy import text
 
 from archiver.config import database_url
-from archiver.db import Archive
-from conftest import ROOT, archive_command, run_process
+from archiver.store.engine import Archive
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from archiver.credits import (
+from archiver.clean.credits import (
     ENV_PUBLISHERS,
     EVIDENCE_MAX,
     credit_form,

@@ -24,19 +24,21 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from conftest import BACKENDS, ROOT, SEED_FILES, SEEDS, archive_command, pg_schema, run_process
 from sqlalchemy import event
 
-from archiver import pipeline, store
-from archiver.check import check_archive, errors
 from archiver.config import database_url
-from archiver.db import Archive
 from archiver.errors import DatabaseError
-from conftest import BACKENDS, ROOT, SEED_FILES, SEEDS, archive_command, pg_schema, run_process
+from archiver.read.check import check_archive, errors
+from archiver.store.engine import Archive
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from test_concurrency import lineage_by_file  # noqa: E402
 from writers_corpus import corpus, write_corpus  # noqa: E402
+
+from archiver.pipeline import add as pipeline
+from archiver.store import captures as store
 
 KILLS = 8  # SIGKILLs per backend: the first during start-up, the others after a random number of adds
 STARTUP_KILL_S = (0.1, 0.9)  # start-up (imports, open, migrate) takes ~0.7-1.5 s on the 2-core dev machine

@@ -14,17 +14,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import SEED_FILES, SEEDS, Run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archiver import pipeline
 from archiver.clean.html import clean_html
 from archiver.clean.text import clean_text
 from archiver.errors import ArchiveError, InputError
-from archiver.workers import Work, WorkFailed, prepare_runs
-from archiver.sources import Failed, iter_captures, read_warc
+from archiver.pipeline import guard, workers
+from archiver.pipeline import prepare as pipeline
+from archiver.pipeline.workers import Work, WorkFailed, prepare_runs
+from archiver.sources.inputs import Failed, iter_captures, read_warc
 from archiver.types import Capture
-from conftest import SEED_FILES, SEEDS, Run
 
 # Property tests run on every CI push: enough examples to find crashes in the decoders, few enough to stay
 # within ~30 s on the 2-core CI machine; no per-example deadline because that machine is shared.
@@ -161,7 +162,6 @@ def fussy(item: str) -> str:
 def test_items_sent_together_fail_alone_and_come_back_in_input_order(jobs: int) -> None:
     """Workers take several items at once (`workers.TASK_ITEMS`): an item that kills its worker, overruns its
     deadline or raises fails alone, and every other item of its task and the rest keeps its own result."""
-    from archiver import workers
 
     assert workers.TASK_ITEMS > 1
     items: list[object] = [f"p{k}" for k in range(14)]
@@ -218,7 +218,6 @@ def test_a_worker_whose_parent_went_before_it_was_set_up_exits(gone: bool) -> No
     """A worker forked by an `add` that is killed before the worker asks to die with it exits at once."""
     import os
 
-    from archiver import guard
 
     pid = os.fork()
     if pid == 0:  # the worker: told its parent is `parent`; a different pid means that parent has gone
@@ -230,7 +229,7 @@ def test_a_worker_whose_parent_went_before_it_was_set_up_exits(gone: bool) -> No
 
 
 def test_add_reports_a_slow_page_and_goes_on(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("archiver.guard.CLEAN_DEADLINE_S", 0.5)
+    monkeypatch.setattr("archiver.pipeline.guard.CLEAN_DEADLINE_S", 0.5)
     slow = tmp_path / "slow.html"
     slow.write_bytes(slow_page(60_000))
     code, records = run.add_json(str(slow), str(SEEDS / SEED_FILES[1]))

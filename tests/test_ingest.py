@@ -18,10 +18,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-from archiver import fetch
-from archiver.fetch import FetchPolicy, RefusedURL, fetch_address_refusal, fetch_check_url
 from conftest import SEEDS, Run, archive_command, run_process
+
+from archiver.pipeline import add as pipeline
+from archiver.sources import fetch
+from archiver.sources.fetch import FetchPolicy, RefusedURL, fetch_address_refusal, fetch_check_url
 
 PAGES = sorted((Path(__file__).parent / "pages").glob("*.html.gz"))
 HTML = [gzip.decompress(p.read_bytes()) for p in PAGES]
@@ -386,7 +387,6 @@ def test_a_rerun_looks_captures_up_a_few_at_a_time_and_reports_them_in_input_ord
 ) -> None:
     """Known, new, repeated and unreadable inputs interleaved: each reported in its place, a known one naming
     the capture that holds its bytes; the archive is asked about them TRIAGE_BATCH at a time."""
-    from archiver import pipeline, store
 
     folder = pages_dir(tmp_path, copies=5)  # 25 inputs
     files = sorted(folder.iterdir())
@@ -398,8 +398,8 @@ def test_a_rerun_looks_captures_up_a_few_at_a_time_and_reports_them_in_input_ord
     inputs = [*map(str, files), str(folder / "missing.html"), str(repeated)]
     lookups: list[int] = []
     monkeypatch.setattr(pipeline, "TRIAGE_WAIT_S", 60.0)  # however slow this machine reads the files
-    real = store.captures_known
-    monkeypatch.setattr(store, "captures_known", lambda s, d: lookups.append(len(d)) or real(s, d))
+    real = pipeline.captures_known
+    monkeypatch.setattr(pipeline, "captures_known", lambda s, d: lookups.append(len(d)) or real(s, d))
     code, records = run.add_json(*inputs)
     assert code == 1  # the missing file
     assert [r["path"] for r in records] == inputs

@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from archive_state import add_all, dump, reprocess, state, without_added_at
 from conftest import ROOT, Run
 from learned_stories import SITE_FOOTER, STORIES, story_page, syndicated_copies
+
+from archiver.pipeline import site_templates as sitechrome
+from archiver.store import sites as store
 
 SITE = "valley courier"
 # the same five stories and a re-headlined copy of story 0, added in these orders (file indexes)
@@ -49,10 +51,11 @@ def assert_reprocess_changes_nothing(run: Run) -> None:
 def assert_stored_paragraphs_are_the_prepared_ones(run: Run, ids: dict[str, int]) -> None:
     """Each capture's paragraphs as rebuilt from the store are those the cleaner gives, in the compared order."""
     from archiver.config import database_url
-    from archiver.db import Archive
-    from archiver.models import Capture as CaptureRow
-    from archiver.pipeline import capture_of_row, prepare
-    from archiver.sitechrome import sitechrome_canonical, sitechrome_paragraphs
+    from archiver.pipeline.prepare import prepare
+    from archiver.pipeline.reclean import capture_of_row
+    from archiver.pipeline.site_templates import sitechrome_canonical, sitechrome_paragraphs
+    from archiver.store.engine import Archive
+    from archiver.store.models import CaptureRow
 
     with Archive(database_url(str(run.db))) as archive, archive.session() as session:
         rebuilt = sitechrome_paragraphs(session, ids.values())
@@ -206,7 +209,6 @@ def test_an_add_to_a_big_site_compares_a_bounded_number_of_captures(
         title = " ".join(body.split()[:8]).rstrip(".") + " | Valley Courier"
         pages.append(write(tmp_path / "pages", f"b{n:02d}.txt", "\n\n".join([title, *body.split("\n"), SITE_FOOTER]) + "\n"))
     add_all(run, pages[:40])
-    from archiver import sitechrome
 
     calls = []
     real = sitechrome.sitechrome_same_story
@@ -221,7 +223,6 @@ def test_the_count_reads_past_a_first_page_of_copies_of_the_same_story(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Copies of one story fill the footer's first page of holders: the count reads on to other stories."""
-    from archiver import sitechrome
 
     # pages of 2 holders, loaded one at a time: six copies of story 0 come before stories 1-3 (newest first)
     monkeypatch.setattr(sitechrome, "HOLDERS_FIRST_PAGE", 2)
@@ -283,7 +284,6 @@ def test_a_batch_reads_each_captures_paragraphs_once_and_stores_what_single_adds
     """Re-captures of a page are the holders of its paragraphs at every later add of it: one batch reads each
     once (`SiteCache`) and those it stores not at all, except a capture an older cleaner made, which a
     re-clean may change; the archive is the one single adds make."""
-    from archiver import sitechrome
 
     others = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in (1, 2, 3)]
     # copies with a paragraph of their own each: no copy takes another's counts (`_counts_of_twin`)
@@ -327,7 +327,7 @@ def execute(run: Run, statement: str) -> None:
     from sqlalchemy import text
 
     from archiver.config import database_url
-    from archiver.db import Archive
+    from archiver.store.engine import Archive
 
     with Archive(database_url(str(run.db))) as archive, archive.engine.begin() as conn:
         conn.execute(text(statement))
@@ -338,7 +338,6 @@ def test_the_spread_reads_only_keys_the_count_did_not_read_whole(
 ) -> None:
     """`sitechrome_spread` takes the rows `sitechrome_learn` read of the same add; it queries only the keys
     held by more than a first page of captures (the footer, here), and stores what a query for all would."""
-    from archiver import sitechrome, store
 
     monkeypatch.setattr(sitechrome, "HOLDERS_FIRST_PAGE", 4)
     pages = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in range(5)]
@@ -350,15 +349,15 @@ def test_the_spread_reads_only_keys_the_count_did_not_read_whole(
     ]
     add_all(run, pages)
     asked: list[list[str]] = []
-    real = store.site_rows_below
+    real = sitechrome.site_rows_below
 
     def rows_below(session, site, keys, *args, **kwargs):  # type: ignore[no-untyped-def]
         asked.append(sorted(keys))
         return real(session, site, keys, *args, **kwargs)
 
-    monkeypatch.setattr(store, "site_rows_below", rows_below)
+    monkeypatch.setattr(sitechrome, "site_rows_below", rows_below)
     ids = add_all(run, copies)
-    from archiver.clean.learned import learned_key
+    from archiver.clean.site_template import learned_key
 
     footer = learned_key(SITE_FOOTER)
     assert asked == [[footer], [footer]]  # each copy: the footer (5 holders), not its story's paragraphs
@@ -371,7 +370,6 @@ def test_a_recapture_takes_the_counts_of_its_twin_and_stores_what_single_adds_st
 ) -> None:
     """Captures of one story with the same paragraphs on one site (re-captures: a different ad line, here)
     have the same counts: in one batch each after the first reads its twin's counts, not every holder's."""
-    from archiver import sitechrome, store
 
     others = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in (1, 2, 3)]
     recaptures = [
@@ -383,8 +381,8 @@ def test_a_recapture_takes_the_counts_of_its_twin_and_stores_what_single_adds_st
     batch = Run(new_db_factory("batch.db"))
     add_all(batch, others)
     counted: list[int] = []  # adds that read the holders of their paragraphs
-    real = store.site_holders_first
-    monkeypatch.setattr(store, "site_holders_first", lambda *a, **k: counted.append(1) or real(*a, **k))
+    real = sitechrome.site_holders_first
+    monkeypatch.setattr(sitechrome, "site_holders_first", lambda *a, **k: counted.append(1) or real(*a, **k))
     twins: list[int] = []  # adds that took a twin's counts
     real_twin = sitechrome._counts_of_twin
 
@@ -395,13 +393,13 @@ def test_a_recapture_takes_the_counts_of_its_twin_and_stores_what_single_adds_st
 
     monkeypatch.setattr(sitechrome, "_counts_of_twin", counts_of_twin)
     asked: list[list[str]] = []  # the keys each spread read rows of
-    real_below = store.site_rows_below
+    real_below = sitechrome.site_rows_below
     monkeypatch.setattr(
         store, "site_rows_below", lambda s, site, keys, *a, **k: asked.append(sorted(keys)) or real_below(s, site, keys, *a, **k)
     )
     ids = add_all(batch, recaptures)
     assert (len(counted), len(twins)) == (1, len(recaptures) - 1)
-    from archiver.clean.learned import learned_key
+    from archiver.clean.site_template import learned_key
 
     # the story's own paragraphs count no other story: their holders are its captures, whose rows are not read
     assert asked == [[learned_key(SITE_FOOTER)]] * (len(recaptures) - 1), asked  # the first read all it holds
@@ -416,7 +414,6 @@ def test_a_recapture_after_its_twins_were_re_cleaned_counts_afresh(
 ) -> None:
     """Twins re-cleaned in the batch are forgotten: a later re-capture of theirs counts its holders, and the
     archive is the one single adds make."""
-    from archiver import store
 
     def recapture(k: int) -> Path:
         return write(tmp_path / "pages", f"copy{k}.txt", story_page(0) + f"\nCopy {k}.\n", 1_628_500_000 + k)
@@ -428,8 +425,8 @@ def test_a_recapture_after_its_twins_were_re_cleaned_counts_afresh(
 
     batch = Run(new_db_factory("batch.db"))
     counted: list[int] = []
-    real = store.site_holders_first
-    monkeypatch.setattr(store, "site_holders_first", lambda *a, **k: counted.append(1) or real(*a, **k))
+    real = sitechrome.site_holders_first
+    monkeypatch.setattr(sitechrome, "site_holders_first", lambda *a, **k: counted.append(1) or real(*a, **k))
     rows = batch.add_json(*map(str, order))[1]
     assert any(r.get("recleaned") for r in rows), rows  # the re-clean happened in the batch
     assert len(counted) == len(order) - 1  # only copy1 took a twin's counts: copy2's were re-cleaned

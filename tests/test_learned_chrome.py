@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from archiver.clean.learned import (
+from conftest import Run
+from learned_stories import SITE_FOOTER, STORIES, story_page, syndicated_copies
+
+from archiver.clean.site_template import (
     SiteCapture,
     learned_apply,
     learned_counts,
@@ -17,8 +20,6 @@ from archiver.clean.learned import (
     learned_templates,
 )
 from archiver.types import Article
-from conftest import Run
-from learned_stories import SITE_FOOTER, STORIES, story_page, syndicated_copies
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:

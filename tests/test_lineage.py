@@ -7,7 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from archiver.lineage import (
+from archiver.lineage.edges import (
     RELATION_STRENGTH,
     Match,
     Member,

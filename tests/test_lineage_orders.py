@@ -8,15 +8,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import EXPECTED, SEED_FILES, SEEDS
 from sqlalchemy import text
 
-from archiver import query
 from archiver.config import database_url
-from archiver.db import Archive, create_archive_engine
-from archiver.models import Base
-from archiver.pipeline import Prepared, prepare, store_prepared
+from archiver.pipeline.add import store_prepared
+from archiver.pipeline.prepare import Prepared, prepare
+from archiver.read import lineage as query
+from archiver.store.engine import Archive, create_archive_engine
+from archiver.store.models import Base
 from archiver.types import Capture
-from conftest import EXPECTED, SEED_FILES, SEEDS
 
 ALIASES = {k: {n.lower() for n in v} for k, v in EXPECTED["aliases"].items()}
 

@@ -7,8 +7,9 @@ import json
 import sqlite3
 from pathlib import Path
 
-from archiver.db import head_revision
 from conftest import ROOT, Run
+
+from archiver.store.engine import head_revision
 
 OLD_ARCHIVE = ROOT / "tests" / "data" / "archive-0001.db.gz"  # made by release 0001 itself (tests/data/README.md)
 OLD_TABLES = {

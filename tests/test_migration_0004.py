@@ -6,14 +6,20 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect
-
 from archive_state import add_all, reprocess, state
-from archiver import pipeline
-from archiver.config import database_url
-from archiver.db import Archive, alembic_config, create_archive_engine, current_revision, head_revision
 from conftest import Run
 from learned_stories import SITE_FOOTER, story_page
+from sqlalchemy import inspect
+
+import archiver.pipeline.add as add_module
+from archiver.config import database_url
+from archiver.store.engine import (
+    Archive,
+    alembic_config,
+    create_archive_engine,
+    current_revision,
+    head_revision,
+)
 
 
 def downgrade_to_0003(db: str) -> None:
@@ -37,8 +43,8 @@ def test_an_archive_from_0003_upgrades_and_reprocess_learns_its_templates(
         pages.append(path)
     old = Run(new_db_factory("old.db"))
     with monkeypatch.context() as m:  # add as release 0003 did: paragraphs recorded, nothing counted or removed
-        m.setattr(pipeline.sitechrome, "sitechrome_learn", lambda session, site, item, **_: (item, {}))
-        m.setattr(pipeline.sitechrome, "sitechrome_spread", lambda session, capture_id, site, item, **_: [])
+        m.setattr(add_module, "sitechrome_learn", lambda session, site, item, **_: (item, {}))
+        m.setattr(add_module, "sitechrome_spread", lambda session, capture_id, site, item, **_: [])
         ids = add_all(old, pages[:5])
     downgrade_to_0003(str(old.db))
 

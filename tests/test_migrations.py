@@ -9,15 +9,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from conftest import ROOT, SEED_FILES, SEEDS, run_process
+from sqlalchemy import inspect, text
 
 from archiver.config import database_url
-from archiver.db import Archive, create_archive_engine, current_revision, head_revision, schema_object_included
 from archiver.errors import DatabaseError
-from archiver.models import Base
-from conftest import ROOT, SEED_FILES, SEEDS, run_process
+from archiver.store.engine import (
+    Archive,
+    create_archive_engine,
+    current_revision,
+    head_revision,
+    schema_object_included,
+)
+from archiver.store.models import Base
 
 
 def test_an_empty_database_is_created_at_head(tmp_path: Path) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from archive_state import add_all, dump, reprocess, state
-from archiver import pipeline
-from archiver.clean import clean as real_clean
-from archiver.types import Article, Capture
 from conftest import SEED_FILES, SEEDS, Run
 from learned_stories import SITE_FOOTER, STORIES, story_page
+
+import archiver.pipeline.add as add_module
+import archiver.pipeline.prepare as prepare_module
+from archiver.clean import clean as real_clean
+from archiver.types import Article, Capture
 
 
 @pytest.fixture
@@ -29,8 +30,8 @@ def site_pages(tmp_path: Path) -> list[Path]:
 def unlearned_add(run: Run, paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Add as before migration 0004: paragraphs recorded by site, no template counted or removed."""
     with monkeypatch.context() as m:
-        m.setattr(pipeline.sitechrome, "sitechrome_learn", lambda session, site, item, **_: (item, {}))
-        m.setattr(pipeline.sitechrome, "sitechrome_spread", lambda session, capture_id, site, item, **_: [])
+        m.setattr(add_module, "sitechrome_learn", lambda session, site, item, **_: (item, {}))
+        m.setattr(add_module, "sitechrome_spread", lambda session, capture_id, site, item, **_: [])
         return add_all(run, paths)
 
 
@@ -83,7 +84,7 @@ def test_reprocess_replaces_an_old_cleaners_texts_and_lineage(
 ) -> None:
     paths = [SEEDS / f for f in SEED_FILES]
     with monkeypatch.context() as m:
-        m.setattr(pipeline, "clean", old_cleaner)
+        m.setattr(prepare_module, "clean", old_cleaner)
         ids = add_all(run, paths)
     fresh = Run(tmp_path / "fresh.db")
     fresh_ids = add_all(fresh, paths)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from conftest import ROOT, SEED_FILES, SEEDS, Run
 from sqlalchemy import inspect, text
 
 from archiver.config import database_url
-from archiver.db import Archive
-from archiver.schemadoc import schema_markdown
-from conftest import ROOT, SEED_FILES, SEEDS, Run
+from archiver.read.schemadoc import schema_markdown
+from archiver.store.engine import Archive
 
 
 def test_schema_doc_matches_a_migrated_archive(new_db: str) -> None:

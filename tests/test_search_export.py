@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-
-from archiver.config import database_url
 from bridge_story import write_pages
 from conftest import SEED_FILES, SEEDS, Run
+from sqlalchemy import create_engine, text
 from test_versions import ALL_FILES
+
+from archiver.config import database_url
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 

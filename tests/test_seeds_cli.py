@@ -6,7 +6,6 @@ import random
 from pathlib import Path
 
 import pytest
-
 from conftest import EXPECTED, SEED_FILES, SEEDS, Run, fold
 
 ALIASES = EXPECTED["aliases"]

@@ -12,10 +12,14 @@ from conftest import SEED_FILES, SEEDS, Run
 from learned_stories import SITE_FOOTER, STORIES, story_page
 from sqlalchemy import exc as sa_exc
 
-from archiver import pipeline, sitechrome, store
+import archiver.pipeline.add as add_module
 from archiver.config import database_url
-from archiver.db import Archive
-from archiver.types import Capture
+from archiver.pipeline import site_templates as sitechrome
+from archiver.pipeline.add import store_outcomes
+from archiver.pipeline.prepare import Prepared, prepare
+from archiver.store import captures as store
+from archiver.store.engine import Archive
+from archiver.types import AddResult, Capture
 
 T0 = datetime(2021, 8, 9, tzinfo=UTC)
 
@@ -37,18 +41,18 @@ def captures() -> list[Capture]:
     return out
 
 
-def store_in_runs(db: str, entries: list[tuple[Capture, pipeline.Prepared]], size: int) -> list[pipeline.AddResult]:
+def store_in_runs(db: str, entries: list[tuple[Capture, Prepared]], size: int) -> list[AddResult]:
     cache = sitechrome.SiteCache()
-    results: list[pipeline.AddResult] = []
+    results: list[AddResult] = []
     with Archive(database_url(db)) as archive:
         for start in range(0, len(entries), size):
-            results += pipeline.store_outcomes(archive, list(entries[start : start + size]), cache)
+            results += store_outcomes(archive, list(entries[start : start + size]), cache)
     return results
 
 
 @pytest.fixture(scope="module")
-def prepared() -> list[tuple[Capture, pipeline.Prepared]]:
-    return [(c, pipeline.prepare(c)) for c in captures()]
+def prepared() -> list[tuple[Capture, Prepared]]:
+    return [(c, prepare(c)) for c in captures()]
 
 
 def test_however_a_batch_is_cut_into_runs_the_archive_is_the_same(new_db_factory, prepared) -> None:  # type: ignore[no-untyped-def]
@@ -77,14 +81,14 @@ def test_a_capture_that_cannot_be_stored_fails_alone_and_the_rest_of_its_run_is_
             raise sa_exc.DataError("INSERT INTO capture ...", {}, ValueError("value out of range"))
         return real(session, **values)
 
-    monkeypatch.setattr(store, "capture_put", capture_put)
+    monkeypatch.setattr(add_module, "capture_put", capture_put)
     db = new_db_factory("bad.db")
     results = store_in_runs(db, prepared, len(prepared))
     assert [r.path for r in results] == [c.path for c, _ in prepared]
     failed = [r for r in results if r.status == "error"]
     assert [(r.path, r.error) for r in failed] == [(bad, "cannot store: value out of range")]
 
-    monkeypatch.setattr(store, "capture_put", real)
+    monkeypatch.setattr(add_module, "capture_put", real)
     others = new_db_factory("others.db")
     alone = store_in_runs(others, [(c, p) for c, p in prepared if c.path != bad], 1)
     # texts, chrome and lineage as storing the others one by one gives them (PostgreSQL does not take back
@@ -95,5 +99,5 @@ def test_a_capture_that_cannot_be_stored_fails_alone_and_the_rest_of_its_run_is_
     assert Run(db)("check").exit_code == 0
 
 
-def ids_of(results: list[pipeline.AddResult]) -> dict[str, int]:
+def ids_of(results: list[AddResult]) -> dict[str, int]:
     return {r.path: r.recapture or r.id for r in results if r.id is not None and r.path is not None}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archiver.fingerprint import FUNCTION_WORDS, normalise, words
-from archiver.verify import Comparison, compare_texts, tile, tile_chain
+from archiver.lineage.verify import Comparison, compare_texts, tile, tile_chain
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"

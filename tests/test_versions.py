@@ -7,11 +7,11 @@ import random
 from pathlib import Path
 
 import pytest
-
-from archiver.urls import normalise_url, page_url
-from archiver.versions import boring_form
 from bridge_story import CORRECTION, NEW_TITLE, ORIGINAL, PAGE, TITLE, UPDATE, write_pages
 from conftest import Run
+
+from archiver.lineage.versions import boring_form
+from archiver.sources.urls import normalise_url, page_url
 
 VERSION_FILES = ["v1.html", "v1-again.html", "v2.html", "v3.html"]
 ALL_FILES = VERSION_FILES + ["copy.html"]

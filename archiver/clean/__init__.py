@@ -1,7 +1,7 @@
 """Cleaning: a capture's raw bytes -> an Article (body paragraphs, metadata, removed chrome).
 
 `decode` turns bytes into text and says whether it is HTML or plain text; `html` and `text`
-are the two cleaners. Credits are read afterwards by `archiver.credits`.
+are the two cleaners. Credits are read afterwards by `archiver.clean.credits`.
 """
 
 from __future__ import annotations

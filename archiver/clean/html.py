@@ -13,7 +13,8 @@ from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
-from trafilatura import bare_extraction, metadata as trafilatura_metadata
+from trafilatura import bare_extraction
+from trafilatura import metadata as trafilatura_metadata
 from trafilatura.settings import DEFAULT_CONFIG, Document, Extractor, set_date_params
 
 from archiver.clean.html_author import html_author

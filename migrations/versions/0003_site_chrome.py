@@ -8,9 +8,8 @@ archives get it filled by running that once after upgrading.
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0003'
 down_revision: Union[str, Sequence[str], None] = '0002'

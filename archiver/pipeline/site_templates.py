@@ -27,9 +27,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from archiver import store
 from archiver.clean import CLEANER_VERSION
-from archiver.clean.learned import (
+from archiver.clean.site_template import (
     LEARNED_MIN_STORIES,
     LEARNED_REASON,
     LEARNED_SAME_STORY_SHARE,
@@ -43,10 +42,21 @@ from archiver.clean.learned import (
     learned_template_keys,
 )
 from archiver.fingerprint import band_keys, fingerprint_text
-from archiver.verify import compare_texts
+from archiver.lineage.verify import compare_texts
+from archiver.store.captures import chrome_texts_of, texts_of_captures
+from archiver.store.sites import (
+    SiteHolders,
+    site_count_up,
+    site_counts_of,
+    site_holders,
+    site_holders_first,
+    site_paragraphs_put,
+    site_rows_below,
+    site_rows_of,
+)
 
 if TYPE_CHECKING:
-    from archiver.pipeline import Prepared
+    from archiver.pipeline.prepare import Prepared
 
 # Holders of each paragraph read in the one query made for all of a new capture's paragraphs, and the
 # page size of any further query for one paragraph (4x more on each). Captures already counting
@@ -112,9 +122,9 @@ def sitechrome_paragraphs(
     ids = sorted(set(capture_ids))
     if not ids:
         return {}
-    rows = store.site_rows_of(session, ids)
-    texts = store.texts_of_captures(session, ids)
-    removed = store.chrome_texts_of(session, ids, LEARNED_REASON)
+    rows = site_rows_of(session, ids)
+    texts = texts_of_captures(session, ids)
+    removed = chrome_texts_of(session, ids, LEARNED_REASON)
     out: dict[int, tuple[str, ...]] = {}
     # copies of a page share their text, and mostly their removed paragraphs and positions: each text is
     # split once, each (text, removed, positions) ordered once
@@ -262,7 +272,7 @@ class SiteSeen:
     # the verdict is a function of the two captures' paragraphs: copies of one page on a site are judged once
     by_paragraphs: dict[tuple[str, ...], bool] = field(default_factory=dict)
     cache: SiteCache | None = None  # the batch's, when the add is one of a batch
-    holders: store.SiteHolders | None = None  # what `sitechrome_learn` read of the holders of its keys
+    holders: SiteHolders | None = None  # what `sitechrome_learn` read of the holders of its keys
     counts: dict[str, int] | None = None  # what `sitechrome_learn` counted for the capture (not excluding one)
 
     def load(self, session: Session, capture_ids: Iterable[int]) -> None:
@@ -306,7 +316,7 @@ def sitechrome_learn(
     if twin is not None:
         seen.counts = twin
         return sitechrome_apply(item, learned_template_keys(twin)), twin
-    seen.holders = store.site_holders_first(session, site, keys, exclude, HOLDERS_FIRST_PAGE)
+    seen.holders = site_holders_first(session, site, keys, exclude, HOLDERS_FIRST_PAGE)
     first = seen.holders.first
     # the count below reads the first HOLDERS_LOAD holders of every paragraph, whatever it finds: read them
     # for all paragraphs at once (the same captures, in one set of queries instead of one set a paragraph)
@@ -323,7 +333,7 @@ def sitechrome_learn(
             if len(ids) < size:
                 return
             offset, size = offset + size, size * 4
-            ids = store.site_holders(session, site, key, exclude, offset, size)
+            ids = site_holders(session, site, key, exclude, offset, size)
 
     counts = learned_counts(keys, holders, lambda other: seen.judge(mine, other))
     seen.counts = counts if exclude is None else None
@@ -348,7 +358,7 @@ def _counts_of_twin(
     twins = cache.twins(site, mine) if cache is not None else []
     if cache is None or not twins or not cache.same_story(mine, mine):
         return None
-    counts = store.site_counts_of(session, twins[0], site)
+    counts = site_counts_of(session, twins[0], site)
     if counts.keys() != keys.keys():  # no longer stored as it was (removed by another writer): count afresh
         return None
     for twin in twins:
@@ -366,7 +376,7 @@ def sitechrome_record(
     """
     positions = learned_positions(learned_paragraphs(item.article))
     rows = [(k, p, counts.get(k, 0)) for k, p in positions.items()]
-    store.site_paragraphs_put(session, capture_id, site, rows, fresh=fresh)
+    site_paragraphs_put(session, capture_id, site, rows, fresh=fresh)
 
 
 def sitechrome_spread(
@@ -392,7 +402,7 @@ def sitechrome_spread(
     keys = [key for key in learned_positions(mine) if counted is None or counted.get(key) != 0]
     # the keys whose every holder `sitechrome_learn` read: their rows are as it read them (nothing in between
     # changed another capture's counts); the other keys' rows below the threshold are read now
-    read = seen.holders if seen.holders is not None else store.SiteHolders({}, [], set())
+    read = seen.holders if seen.holders is not None else SiteHolders({}, [], set())
     skipped, wanted = set(same), set(keys)
     below = [
         (other, key, n) for other, key, n in read.rows
@@ -400,7 +410,7 @@ def sitechrome_spread(
     ]
     rest = [key for key in keys if key not in read.whole]
     if rest:
-        below += store.site_rows_below(session, site, rest, LEARNED_MIN_STORIES, capture_id, skip=same)
+        below += site_rows_below(session, site, rest, LEARNED_MIN_STORIES, capture_id, skip=same)
     for other, key, n in sorted(below):
         held.setdefault(other, []).append((key, n))
     seen.load(session, held)
@@ -408,7 +418,7 @@ def sitechrome_spread(
     for other in sorted(held):
         if not seen.judge(mine, other):
             continue
-        store.site_count_up(session, other, [key for key, _ in held[other]], LEARNED_MIN_STORIES)
+        site_count_up(session, other, [key for key, _ in held[other]], LEARNED_MIN_STORIES)
         if any(n + 1 >= LEARNED_MIN_STORIES for _, n in held[other]):
             grown.append(other)
     return grown
@@ -416,7 +426,7 @@ def sitechrome_spread(
 
 def sitechrome_templates(session: Session, capture_id: int) -> set[str]:
     """The keys of a stored capture's paragraphs that are its site's template (as counted in the store)."""
-    rows = store.site_rows_of(session, [capture_id])[capture_id]
+    rows = site_rows_of(session, [capture_id])[capture_id]
     return learned_template_keys({key: n for key, (_, n) in rows.items()})
 
 

@@ -4,66 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from archiver import pagestore, store
-from archiver.db import Archive
-from archiver.diff import word_diff
 from archiver.errors import NotFoundError
-from archiver.models import Capture, Page, TextRow
-from archiver.urls import normalise_url
-from archiver.versions import utc
+from archiver.lineage.diff import word_diff
+from archiver.lineage.versions import page_captures
+from archiver.read.resolve import page_by_url, resolve_capture
+from archiver.store.captures import texts_get
+from archiver.store.engine import Archive
+from archiver.store.models import CaptureRow, Page, TextRow
+from archiver.store.pages import page_versions
+from archiver.types import iso
 
 
-def _iso(value: Any) -> str | None:
-    return utc(value).isoformat() if value is not None else None
-
-
-def _page_by_url(session: Session, ref: str) -> Page | None:
-    url = normalise_url(ref)
-    return session.scalars(select(Page).where(Page.url == url)).first() if url else None
-
-
-def resolve_capture(session: Session, ref: str) -> Capture:
-    """A capture by id, by URL (the page's latest capture), or `URL@N` / `ID@N` (version N of that page)."""
-    value = ref.strip()
-    base, _, number = value.rpartition("@")
-    if base and number.isdigit():
-        page_id = _page_id_of(session, base)
-        heads = {v.version: v.capture_id for v in pagestore.page_versions(session, page_id)}
-        if int(number) not in heads:
-            raise NotFoundError(f"no version {number} of {base!r} (it has {len(heads)})")
-        row = session.get(Capture, heads[int(number)])
-        assert row is not None
-        return row
-    if not value.isdigit():
-        page = _page_by_url(session, value)
-        if page is not None:
-            rows = pagestore.page_captures(session, page.id)
-            if rows:
-                return rows[-1]
-    return store.capture_resolve(session, value)
-
-
-def _page_id_of(session: Session, ref: str) -> int:
-    page = None if ref.strip().isdigit() else _page_by_url(session, ref)
-    if page is not None:
-        return page.id
-    row = store.capture_resolve(session, ref)
-    if row.page_id is None:
-        raise NotFoundError(f"capture #{row.id} has no page URL, so it has no versions")
-    return row.page_id
-
-
-def _capture_summary(row: Capture, text: TextRow | None) -> dict[str, Any]:
+def _capture_summary(row: CaptureRow, text: TextRow | None) -> dict[str, Any]:
     return {
         "id": row.id,
         "title": row.title,
         "site_name": row.site_name,
         "url": row.url,
         "path": row.path,
-        "captured_at": _iso(row.captured_at),
+        "captured_at": iso(row.captured_at),
         "published": row.published,
         "version": row.version,
         "words": text.words if text else 0,
@@ -73,9 +32,9 @@ def _capture_summary(row: Capture, text: TextRow | None) -> dict[str, Any]:
 def history(archive: Archive, ref: str) -> dict[str, Any]:
     """Every version of the page of `ref` (a page URL or a capture id): when seen, words and headline changed."""
     with archive.session() as session:
-        page = None if ref.strip().isdigit() else _page_by_url(session, ref)
+        page = None if ref.strip().isdigit() else page_by_url(session, ref)
         if page is None:
-            row = store.capture_resolve(session, ref)
+            row = resolve_capture(session, ref)
             if row.page_id is None:  # no URL: the capture is the only version we know
                 text = session.get(TextRow, row.text_id)
                 only = {
@@ -84,18 +43,18 @@ def history(archive: Archive, ref: str) -> dict[str, Any]:
                     "words_added": None,
                     "words_removed": None,
                     "title_change": None,
-                    "captures": [{"id": row.id, "captured_at": _iso(row.captured_at), "title": row.title}],
-                    "last_captured_at": _iso(row.captured_at),
+                    "captures": [{"id": row.id, "captured_at": iso(row.captured_at), "title": row.title}],
+                    "last_captured_at": iso(row.captured_at),
                 }
                 return {"page": None, "versions": [only], "captures": 1}
             page = session.get(Page, row.page_id)
             assert page is not None
-        rows = pagestore.page_captures(session, page.id)
-        texts = store.texts_get(session, {r.text_id for r in rows})
+        rows = page_captures(session, page.id)
+        texts = texts_get(session, {r.text_id for r in rows})
         versions: list[dict[str, Any]] = []
         previous_title: str | None = None
-        for v in pagestore.page_versions(session, page.id):
-            head = session.get(Capture, v.capture_id)
+        for v in page_versions(session, page.id):
+            head = session.get(CaptureRow, v.capture_id)
             assert head is not None
             members = [r for r in rows if r.version == v.version]
             versions.append(
@@ -110,11 +69,11 @@ def history(archive: Archive, ref: str) -> dict[str, Any]:
                         else None
                     ),
                     "captures": [
-                        {"id": m.id, "captured_at": _iso(m.captured_at), "title": m.title,
+                        {"id": m.id, "captured_at": iso(m.captured_at), "title": m.title,
                          "same_text": m.text_id == head.text_id}
                         for m in members
                     ],
-                    "last_captured_at": _iso(v.last_captured_at),
+                    "last_captured_at": iso(v.last_captured_at),
                 }
             )
             previous_title = head.title
@@ -132,13 +91,13 @@ def diff(archive: Archive, ref_a: str, ref_b: str | None = None) -> dict[str, An
                     f"capture #{a.id} has no earlier version to compare with",
                     hint="Give two captures: archive diff A B",
                 )
-            heads = {v.version: v.capture_id for v in pagestore.page_versions(session, a.page_id)}
-            previous = session.get(Capture, heads[a.version - 1])
+            heads = {v.version: v.capture_id for v in page_versions(session, a.page_id)}
+            previous = session.get(CaptureRow, heads[a.version - 1])
             assert previous is not None
             a = previous
         else:
             b = resolve_capture(session, ref_b)
-        texts = store.texts_get(session, {a.text_id, b.text_id})
+        texts = texts_get(session, {a.text_id, b.text_id})
         text_a, text_b = texts[a.text_id].body, texts[b.text_id].body
         result = word_diff(text_a, text_b)
         return {

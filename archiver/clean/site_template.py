@@ -5,7 +5,7 @@ paragraphs that recur in at least LEARNED_MIN_STORIES other stories into chrome 
 "site-template".  Whether two captures tell the same story (syndicated copies, versions, rewrites:
 their shared paragraphs are body, not template) is decided by a caller-supplied `same_story`, because
 that needs the verifier, which sits to the right of the cleaner.  The database reads live in
-`archiver.sitechrome`; nothing here knows about storage.
+`archiver.pipeline.site_templates`; nothing here knows about storage.
 
 The rule is exact and a function of the site's set of captures: a paragraph of capture C is template
 when at least LEARNED_MIN_STORIES *other* captures of the site hold it and do not tell C's story

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from archiver.errors import InputError
-from archiver.fetch import FetchPolicy, fetch_url
+from archiver.sources.fetch import FetchPolicy, fetch_url
 from archiver.types import Capture
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024  # larger than any real article page (aeb-dev max ~1.5 MB); caps memory

@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, inspect
 
-from archiver.db import SEARCH_OBJECTS
-from archiver.models import Base
+from archiver.store.engine import SEARCH_OBJECTS
+from archiver.store.models import Base
 
 VIEW_DOCS = {
     "capture_origin": (

@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from archiver import guard
+from archiver.pipeline import guard
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -67,7 +67,7 @@ def _context() -> Any:
 
 
 def _worker_start(parent: int, memory: int, on_start: Callable[[], None] | None) -> None:
-    """In each pool worker: death with its parent, the address-space cap (archiver.guard), `on_start`."""
+    """In each pool worker: death with its parent, the address-space cap (archiver.pipeline.guard), `on_start`."""
     guard.die_with_parent(parent)
     guard.limit_memory(memory)
     if on_start is not None:
@@ -75,7 +75,7 @@ def _worker_start(parent: int, memory: int, on_start: Callable[[], None] | None)
 
 
 def _new_pool(jobs: int, limits: _Limits) -> ProcessPoolExecutor:
-    """Workers capped at `limits.memory` bytes of address space each (archiver.guard)."""
+    """Workers capped at `limits.memory` bytes of address space each (archiver.pipeline.guard)."""
     return ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=_context(),
@@ -95,8 +95,6 @@ def _run(fn: Callable[[Any], R], item: Any) -> R | WorkFailed:
     """Call fn in the worker; an error becomes a WorkFailed for this item only."""
     try:
         return fn(item)
-    except RecursionError:
-        return WorkFailed("page too deeply nested to parse")
     except MemoryError:
         return WorkFailed("page needs more memory to clean than a worker may use")
     except Exception as e:  # noqa: BLE001 - one bad input never stops the batch

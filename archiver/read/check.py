@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
-from archiver.db import Archive
 from archiver.fingerprint import band_keys, fingerprint_text
-from archiver.models import (
+from archiver.store.blobs import BLOB_CORRUPT, blob_decompress
+from archiver.store.engine import Archive
+from archiver.store.models import (
     Blob,
-    Capture,
+    CaptureRow,
     ChromeRow,
     CreditRow,
     FingerprintBand,
@@ -30,7 +31,6 @@ from archiver.models import (
     TextMatch,
     TextRow,
 )
-from archiver.store import BLOB_CORRUPT, blob_decompress
 from archiver.types import Fingerprint
 
 CHECK_BATCH = 200  # rows read per round trip: keeps memory flat on archives of 100k+ pages (blobs ~ 50 KB)
@@ -96,16 +96,16 @@ def check_sqlite_file(session: Session, out: list[Problem]) -> None:
 
 # (child column, parent column): every reference the schema declares, checked with plain joins.
 REFERENCES: list[tuple[ColumnElement[Any], ColumnElement[Any]]] = [
-    (Capture.__table__.c.blob_sha256, Blob.__table__.c.sha256),
-    (Capture.__table__.c.text_id, TextRow.__table__.c.id),
-    (ChromeRow.__table__.c.capture_id, Capture.__table__.c.id),
-    (CreditRow.__table__.c.capture_id, Capture.__table__.c.id),
+    (CaptureRow.__table__.c.blob_sha256, Blob.__table__.c.sha256),
+    (CaptureRow.__table__.c.text_id, TextRow.__table__.c.id),
+    (ChromeRow.__table__.c.capture_id, CaptureRow.__table__.c.id),
+    (CreditRow.__table__.c.capture_id, CaptureRow.__table__.c.id),
     (FingerprintRow.__table__.c.text_id, TextRow.__table__.c.id),
     (FingerprintBand.__table__.c.text_id, TextRow.__table__.c.id),
     (TextMatch.__table__.c.text_a, TextRow.__table__.c.id),
     (TextMatch.__table__.c.text_b, TextRow.__table__.c.id),
-    (LineageEdge.__table__.c.child_id, Capture.__table__.c.id),
-    (LineageEdge.__table__.c.parent_id, Capture.__table__.c.id),
+    (LineageEdge.__table__.c.child_id, CaptureRow.__table__.c.id),
+    (LineageEdge.__table__.c.parent_id, CaptureRow.__table__.c.id),
 ]
 
 
@@ -127,8 +127,8 @@ def check_references(session: Session, out: list[Problem]) -> None:
     unused = _Found(out, "unused-text", "info")
     query = (
         select(TextRow.id)
-        .outerjoin(Capture, Capture.text_id == TextRow.id)
-        .where(Capture.id.is_(None))
+        .outerjoin(CaptureRow, CaptureRow.text_id == TextRow.id)
+        .where(CaptureRow.id.is_(None))
         .limit(MAX_PER_CHECK + 1)
     )
     for (text_id,) in session.execute(query):

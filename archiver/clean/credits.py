@@ -567,3 +567,26 @@ def origin_publisher(credits: list[Credit], site_name: str | None) -> str | None
         return site
     meta = [c.name for c in credits if _is_metadata(c)]
     return meta[0] if meta else None
+
+
+
+
+def site_publisher(site_name: str | None, url: str | None) -> str | None:
+    """The canonical publisher of the site a capture appeared on, when it is a known one."""
+    return _site_publisher(load_publishers(), site_name, url)
+
+
+# asked for every member of a family at every add to it: each capture's is looked up once. 4,096
+# (name, URL) pairs are a few hundred KB; sized, not tuned. Keyed by the publisher table, so a reloaded
+# table (ARCHIVE_PUBLISHERS) is not answered from the old one.
+@lru_cache(maxsize=4096)
+def _site_publisher(publishers: Publishers, site_name: str | None, url: str | None) -> str | None:
+    if site_name:
+        name = publishers.canonical(site_name)
+        if name:
+            return name
+    if url:
+        host = urlsplit(url).hostname
+        if host:
+            return publishers.by_domain(host)
+    return None

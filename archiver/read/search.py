@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
-from archiver import store
-from archiver.db import Archive
-from archiver.errors import ArchiveError
-from archiver.models import Capture
-from archiver.versions import utc
+from archiver.errors import ArchiveError, UsageError
+from archiver.store.captures import captures_of_texts, texts_get
+from archiver.store.engine import Archive
+from archiver.store.models import CaptureRow
+from archiver.types import utc
 
 SEARCH_LIMIT = 20  # results shown by default: one screen of a terminal
 SNIPPET_WORDS = 32  # words of context in a result's snippet: about two lines of a terminal
@@ -31,10 +31,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 POSTGRES_DOCUMENT = "to_tsvector('simple'::regconfig, left(t.body, 200000))"
 
 
-class SearchError(ArchiveError):
+class SearchError(UsageError):
     """A query that cannot be searched (no word to find)."""
 
-    exit_code = 2
     hint = 'Give at least one word to find, e.g. archive search "bridge closed" -rumour'
 
 
@@ -144,13 +143,13 @@ def search(archive: Archive, query: str, limit: int = SEARCH_LIMIT) -> list[dict
     words = parse_query(query).words
     with archive.session() as session:
         found = _matching_texts(session, query, limit)
-        texts = store.texts_get(session, [t for t, _ in found])
+        texts = texts_get(session, [t for t, _ in found])
         results = []
         for text_id, score in found:
-            rows = store.captures_of_texts(session, [text_id])
+            rows = captures_of_texts(session, [text_id])
             if not rows:
                 continue
-            first: Capture = rows[0]
+            first: CaptureRow = rows[0]
             snip, marks = snippet(texts[text_id].body, words)
             results.append(
                 {

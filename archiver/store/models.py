@@ -1,4 +1,4 @@
-"""The archive's tables as SQLAlchemy 2.x typed models. No logic: see store.py.
+"""The archive's tables as SQLAlchemy 2.x typed models. No logic: the SQL is in the other modules of archiver.store.
 
 The schema is a public interface (users query it with SQL): docs/schema.md describes every
 table and view, and a test checks that document against a migrated database.
@@ -70,7 +70,7 @@ class TextRow(Base):
     words: Mapped[int] = mapped_column(Integer, doc="number of whitespace-separated words in `body`")
 
 
-class Capture(Base):
+class CaptureRow(Base):
     """One captured page: where and when it came from, and its cleaned article."""
 
     __tablename__ = "capture"

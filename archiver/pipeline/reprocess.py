@@ -4,7 +4,7 @@ So an archive improves when the cleaner does. Steps, all in one transaction (a f
 leaves the archive exactly as it was; a half-reprocessed archive would mix texts from two cleaners and
 hold lineage computed from neither):
 
-1. every capture is cleaned again from its blob (`pipeline.prepare`: cleaner, credits, fingerprints);
+1. every capture is cleaned again from its blob (`archiver.pipeline.prepare`: cleaner, credits, fingerprints);
 2. learned site chrome is counted with *every other* capture of the site as context (`SitePool`, the
    rule `add` keeps up to date capture by capture: on an archive made by this cleaner it finds nothing
    to change) and the site paragraph rows are rewritten with their counts;
@@ -23,29 +23,27 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from archiver import pagestore, store
-from archiver.clean import CLEANER_VERSION
-from archiver.clean.learned import learned_template_keys
-from archiver.db import Archive
+from archiver.clean.site_template import learned_template_keys
 from archiver.errors import ArchiveError
 from archiver.fingerprint import band_keys, fingerprint_text
-from archiver.models import Capture as CaptureRow
-from archiver.models import FingerprintBand, LineageEdge, TextMatch, TextRow
-from archiver.pipeline import (
-    Prepared,
-    capture_of_row,
-    prepare,
-    rederive_families,
-    site_of,
-    verify_candidates,
-)
-from archiver.sitechrome import (
+from archiver.lineage.candidates import verify_candidates
+from archiver.lineage.families import rederive_families
+from archiver.pipeline.prepare import Prepared, prepare, site_of
+from archiver.pipeline.reclean import capture_of_row, pages_reattach, reclean_store
+from archiver.pipeline.site_templates import (
     SitePool,
-    sitechrome_apply,
     sitechrome_canonical,
     sitechrome_paragraphs,
     sitechrome_record,
 )
+from archiver.store.captures import (
+    fingerprints_of,
+    fingerprints_put,
+    texts_remove_orphans,
+)
+from archiver.store.engine import Archive
+from archiver.store.models import CaptureRow, FingerprintBand, LineageEdge, TextMatch, TextRow
+from archiver.store.sites import site_of_capture
 
 
 @dataclass(frozen=True)
@@ -89,34 +87,26 @@ def reprocess_session(session: Session) -> ReprocessResult:
         except ArchiveError as e:
             failed.append({"id": row.id, "error": str(e)})
             continue
-        except RecursionError:
-            failed.append({"id": row.id, "error": "page too deeply nested to parse"})
-            continue
         item = dataclasses.replace(item, capture=dataclasses.replace(capture, raw=b""))  # keep memory small
         site = site_of(item.article, row.url)
         prepared[row.id] = (item, site)
         pool.add(row.id, site, sitechrome_canonical(item))
     kept = [r.id for r in rows if r.id not in prepared]  # kept as they were: still part of their site
     for capture_id, paragraphs in sitechrome_paragraphs(session, kept).items():
-        pool.add(capture_id, store.site_of_capture(session, capture_id), paragraphs)
+        pool.add(capture_id, site_of_capture(session, capture_id), paragraphs)
 
     for row in rows:
         if row.id not in prepared:
             continue
         item, site = prepared[row.id]
         counts = pool.counts(row.id)
-        learned = sitechrome_apply(item, learned_template_keys(counts))
-        text_row, _ = store.text_get_or_create(session, learned.article.text)
-        store.capture_sync(
-            session, row, learned.article, text_id=text_row.id, cleaner_version=CLEANER_VERSION,
-            source_publisher=learned.source_publisher,
-        )
+        reclean_store(session, row, item, learned_template_keys(counts))
         sitechrome_record(session, row.id, site, item, counts)
     session.flush()
 
-    removed = store.texts_remove_orphans(session)
+    removed = texts_remove_orphans(session)
     _matches_rebuild(session)
-    _pages_rebuild(session)
+    pages_reattach(session, session.scalars(select(CaptureRow).order_by(CaptureRow.id)).all())
     new_edges = _lineage_rebuild(session)
 
     new_sha = {i: sha for i, sha in session.execute(select(TextRow.id, TextRow.sha256))}
@@ -141,29 +131,15 @@ def _matches_rebuild(session: Session) -> None:
         fps = fingerprint_text(text.body)
         bands = {fp.kind: band_keys(fp) for fp in fps}
         verify_candidates(session, text.id, text.body, bands)  # the band table holds only earlier texts yet
-        stored = [(f.kind, f.algorithm, f.version, f.params, f.value) for f in store.fingerprints_of(session, text.id)]
+        stored = [(f.kind, f.algorithm, f.version, f.params, f.value) for f in fingerprints_of(session, text.id)]
         fresh = sorted((f.kind, f.algorithm, f.version, f.params, f.value) for f in fps)
         if stored != fresh:
-            store.fingerprints_put(session, text.id, fps, bands)
+            fingerprints_put(session, text.id, fps, bands)
         else:
             for kind, keys in bands.items():
                 for key in sorted(set(keys)):
                     session.add(FingerprintBand(kind=kind, band_key=key, text_id=text.id))
             session.flush()
-
-
-def _pages_rebuild(session: Session) -> None:
-    """Re-attach captures to pages (a re-clean may find another canonical URL) and re-number versions."""
-    pages: set[int] = set()
-    for row in session.scalars(select(CaptureRow).order_by(CaptureRow.id)).all():
-        page = pagestore.page_attach(session, row)
-        if page is None:
-            row.page_id, row.version = None, None
-        else:
-            pages.add(page.id)
-    session.flush()
-    for page_id in sorted(pages):
-        pagestore.page_refresh(session, page_id)
 
 
 def _lineage_rebuild(session: Session) -> dict[int, tuple[int, str]]:

@@ -3,7 +3,7 @@
 Hostile or broken pages can make the parsers slow in C code no signal interrupts (libxml2 checks
 duplicate attributes quadratically: 40,000 attributes on one tag take 1.6 s, 400,000 would take minutes)
 or make them allocate without bound. So `archive add` cleans captures in worker processes
-(archiver.workers) under an address-space limit, waits at most CLEAN_DEADLINE_S for each, and on overrun
+(archiver.pipeline.workers) under an address-space limit, waits at most CLEAN_DEADLINE_S for each, and on overrun
 kills the workers, reports that one input as failed and starts fresh workers for the rest.
 """
 

@@ -1,0 +1,99 @@
+"""`archive add` and `archive reprocess`: the commands that write captures."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import sys
+from typing import Any
+
+import click
+
+from archiver import render
+from archiver.cli.group import cli
+from archiver.cli.options import db_option, json_option, open_archive, reports_errors
+from archiver.errors import ExitCode
+from archiver.pipeline.add import add as add_inputs
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, metavar="PATH|URL|-...")
+@click.option("--url", default=None, help="The page's URL, for a single file or stdin.")
+@click.option(
+    "--from-file", "from_file", type=click.File("r"), default=None,
+    help="Read more inputs (paths or URLs), one per line, from this file; - for stdin.",
+)
+@click.option("--glob", "globs", multiple=True, metavar="PATTERN",
+              help="In directories, add only files whose name or relative path matches (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for cleaning and fingerprinting. Default: the number of cores.")
+@click.option("--allow-private", is_flag=True,
+              help="Let URLs (and redirects) reach private, loopback and link-local addresses.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Give up on a URL after this many seconds without an answer. Default: 30.")
+@db_option
+@json_option
+@click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary; no progress bar.")
+@reports_errors
+def add(inputs: tuple[str, ...], url: str | None, from_file: Any, globs: tuple[str, ...], jobs: int | None,
+        allow_private: bool, timeout: float | None, db: str | None, as_json: bool, quiet: bool) -> None:
+    """Add captures: files, directories (recursive), URLs, WARC files, or - for stdin."""
+    from archiver.pipeline.workers import default_jobs
+    from archiver.sources.fetch import FETCH_TIMEOUT_S, FetchPolicy
+    from archiver.sources.inputs import count_captures, iter_input_lines
+
+    if not inputs and from_file is None:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise click.UsageError("nothing to add: give files, directories, URLs, or - for stdin")
+        inputs = ("-",)
+    if from_file is not None and from_file.name == "<stdin>" and "-" in inputs:
+        raise click.UsageError("stdin cannot be both --from-file - and an input -")
+    listed = iter_input_lines(from_file) if from_file is not None else iter(())
+    all_inputs = itertools.chain(inputs, listed)
+    show_progress = not quiet and render.progress_wanted(sys.stderr)
+    total = count_captures(inputs, globs) if show_progress and from_file is None else None
+    tally = render.AddTally()
+    try:
+        with open_archive(db) as archive, render.add_progress(show_progress, total) as progress:
+            for result in add_inputs(archive, all_inputs, url=url, jobs=jobs or default_jobs(),
+                                       globs=globs, policy=FetchPolicy(allow_private=allow_private,
+                                                                            timeout=timeout or FETCH_TIMEOUT_S)):
+                tally.count(result)
+                progress.advance(result)
+                if as_json:
+                    click.echo(render.add_result_json(result))
+                elif result.status == "error":
+                    click.echo(render.add_result_line(result), err=True)
+                elif not quiet:
+                    click.echo(render.add_result_line(result))
+    except KeyboardInterrupt:
+        click.echo(render.add_tally_summary(tally) + " (interrupted; run again to add the rest)", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    if not as_json or tally.failures:
+        for line in render.add_failures(tally):
+            click.echo(line, err=True)
+        click.echo(render.add_tally_summary(tally), err=True)
+    if tally.failures:
+        sys.exit(ExitCode.FAILED)
+
+
+@cli.command("reprocess")
+@db_option
+@json_option
+@reports_errors
+def reprocess_cmd(db: str | None, as_json: bool) -> None:
+    """Re-clean every capture from its raw bytes with the current cleaner; rebuild fingerprints and lineage."""
+    from archiver.pipeline.reprocess import reprocess
+
+    with open_archive(db) as archive:
+        result = reprocess(archive)
+    if as_json:
+        click.echo(render.json_line(dataclasses.asdict(result)))
+    else:
+        for failure in result.failed:
+            click.echo(render.reprocess_failure_line(failure), err=True)
+        click.echo(render.reprocess_summary(result))
+    if result.failed:
+        sys.exit(ExitCode.FAILED)
+
+

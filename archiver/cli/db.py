@@ -1,0 +1,86 @@
+"""`archive db path|status|schema` and `archive check`: where the archive is and what state it is in."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from archiver import render
+from archiver.cli.group import cli
+from archiver.cli.options import db_option, json_option, open_archive, reports_errors
+from archiver.config import database_url, sqlite_path
+from archiver.errors import ExitCode
+from archiver.store.captures import counts
+from archiver.store.engine import current_revision, head_revision
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Where the archive is and what state it is in."""
+
+
+@db_group.command("path")
+@db_option
+def db_path(db: str | None) -> None:
+    """Print the archive's location (file path, or URL for a server database)."""
+    url = database_url(db)
+    path = sqlite_path(url)
+    click.echo(str(path) if path else url)
+
+
+@db_group.command("status")
+@db_option
+@json_option
+@reports_errors
+def db_status(db: str | None, as_json: bool) -> None:
+    """Schema revision and row counts."""
+
+    with open_archive(db) as archive:
+        with archive.session() as session:
+            found = counts(session)
+        status = {
+            "database": str(archive.path or archive.url),
+            "backend": archive.engine.dialect.name,
+            "revision": current_revision(archive.engine),
+            "head": head_revision(),
+            **found,
+        }
+    if as_json:
+        click.echo(render.json_line(status))
+    else:
+        for key, value in status.items():
+            click.echo(f"{key}: {value}")
+
+
+@db_group.command("schema")
+@db_option
+@reports_errors
+def db_schema(db: str | None) -> None:
+    """Print the archive's tables, columns and views as Markdown (docs/schema.md)."""
+    from archiver.read.schemadoc import schema_markdown
+
+    with open_archive(db) as archive:
+        click.echo(schema_markdown(archive.engine), nl=False)
+
+
+@cli.command("check")
+@db_option
+@json_option
+@reports_errors
+def check(db: str | None, as_json: bool) -> None:
+    """Verify the archive: raw bytes vs hashes, fingerprints vs texts, lineage, references. Read-only."""
+    from archiver.read.check import check_archive, errors
+
+    with open_archive(db) as archive:
+        problems = check_archive(archive)
+    if as_json:
+        for problem in problems:
+            click.echo(render.json_line(problem.as_dict()))
+    else:
+        for line in render.check_lines(problems):
+            click.echo(line)
+    if errors(problems):
+        sys.exit(ExitCode.DAMAGED)
+
+

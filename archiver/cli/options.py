@@ -1,0 +1,56 @@
+"""Options every command shares, written once: --db, --json, --quiet, and the mapping of errors to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy import exc as sa_exc
+
+from archiver.config import DB_ENV, database_url
+from archiver.errors import ArchiveError
+from archiver.store.engine import Archive, database_error
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(f: F) -> F:
+    """--db, shared by every command that opens the archive."""
+    return click.option(
+        "--db",
+        "db",
+        metavar="PATH|URL",
+        default=None,
+        help=f"Archive database: an SQLite file or an SQLAlchemy URL. Default: ${DB_ENV}, else ./archive.db.",
+    )(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
+
+
+def reports_errors(f: F) -> F:
+    """Turn ArchiveError into a one-line message on stderr, its hint, and its exit code."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            try:
+                return f(*args, **kwargs)
+            except sa_exc.DBAPIError as e:  # the database failed mid-command: exit 4, no traceback
+                raise database_error(database_url(kwargs.get("db")), e, "use") from e
+        except ArchiveError as e:
+            click.echo(f"archive: {e}", err=True)
+            if e.hint:
+                click.echo(f"hint: {e.hint}", err=True)
+            sys.exit(e.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_archive(db: str | None) -> Archive:
+    """The archive named by --db (or $ARCHIVE_DB, else ./archive.db), migrated on open."""
+    return Archive(database_url(db))

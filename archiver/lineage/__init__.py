@@ -1,0 +1,1 @@
+"""Lineage: candidates (policy), verification, relations, edges and direction, families, page versions, diff."""

@@ -1,0 +1,89 @@
+"""A family's lineage from the store: its members, its origins, its edges re-derived and written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.orm import Session
+
+from archiver.clean.credits import (
+    site_publisher,
+)
+from archiver.lineage.edges import Edge, Match, Member, derive_edges, family_order
+from archiver.store.captures import credit_names_of
+from archiver.store.matches import MatchRow, edges_replace, family_walk, lineage_members
+from archiver.types import utc
+
+
+def _member(row: Row[Any], credits: list[tuple[str, str]], words: int) -> Member:
+    """What lineage needs of one capture (`lineage_members` row)."""
+    return Member(
+        capture_id=row.id,
+        text_id=row.text_id,
+        published=row.published,
+        captured_at=utc(row.captured_at),
+        blob_sha256=row.blob_sha256,
+        source_publisher=row.source_publisher,
+        site_publisher=site_publisher(row.site_name, row.canonical_url or row.url),
+        credits=tuple(credits),
+        words=words,
+        page_id=row.page_id,
+        version=row.version,
+    )
+
+
+def family_origins(session: Session, text_ids: Iterable[int], before: int) -> set[int]:
+    """For each family of these texts among the texts below `before`: the text of its earliest member.
+
+    Earliest in lineage order (`lineage.family_order`): the member its lineage has as root. The family is
+    walked through matches between texts below `before` only (`store.matches.family_walk`): what the archive
+    held when text `before` was added, so `archive reprocess` (text by text in id order) finds the same.
+    """
+    origins: set[int] = set()
+    walked: set[int] = set()
+    for text_id in sorted(text_ids):
+        if text_id in walked:
+            continue
+        family, _ = family_walk(session, [text_id], pages=False, before=before)
+        walked |= family
+        rows = lineage_members(session, family)
+        if not rows:
+            continue
+        credits = credit_names_of(session, [r.id for r in rows])
+        members = [_member(r, credits[r.id], r.words) for r in rows]
+        origins.add(family_order(members)[0].text_id)
+    return origins
+
+
+def rederive_family(
+    session: Session, text_id: int, family: tuple[set[int], list[MatchRow]] | None = None
+) -> list[Edge]:
+    """Recompute the lineage edges of every capture in this text's family (`family`: its walk, if made)."""
+    text_ids, match_rows = family if family is not None else family_walk(session, [text_id])
+    rows = lineage_members(session, text_ids)
+    credits = credit_names_of(session, [r.id for r in rows])
+    members = [_member(r, credits[r.id], r.words) for r in rows]
+    matches = [Match(a, b, rel, score, side, ev or {}) for a, b, rel, score, side, ev in match_rows]
+    edges = derive_edges(members, matches)
+    wanted = {e.child_id: (e.parent_id, e.relation, e.score, e.evidence) for e in edges}
+    edges_replace(session, [r.id for r in rows], wanted)
+    return edges
+
+
+def rederive_families(session: Session, text_ids: Iterable[int]) -> list[Edge]:
+    """Re-derive the lineage of the families of these texts (each family once).
+
+    A text no longer stored (removed by a re-clean) is a family without captures: it yields no edge.
+    """
+    ids = list(dict.fromkeys(text_ids))
+    edges: list[Edge] = []
+    done: set[int] = set()
+    for text_id in ids:
+        if text_id in done:
+            continue
+        family = family_walk(session, [text_id])
+        done |= family[0]
+        edges.extend(rederive_family(session, text_id, family))
+    return edges

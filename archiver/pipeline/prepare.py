@@ -1,0 +1,92 @@
+"""Prepare a capture for storing: clean, read credits, fingerprint. CPU-bound, no database; run in workers."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from archiver.clean import clean
+from archiver.clean.credits import (
+    find_credits,
+    origin_publisher,
+    site_publisher,
+    unique_credits,
+)
+from archiver.clean.site_template import learned_site
+from archiver.errors import ArchiveError, InputError
+from archiver.fingerprint import band_keys, fingerprint_text
+from archiver.pipeline.workers import WorkFailed
+from archiver.store.blobs import blob_compress, sha256_hex
+from archiver.types import Article, Capture, Fingerprint
+
+
+@dataclass
+class Prepared:
+    """A capture cleaned and fingerprinted, ready to store (no database needed to make it)."""
+
+    capture: Capture
+    digest: str
+    article: Article
+    fingerprints: list[Fingerprint]
+    bands: dict[str, list[bytes]]
+    source_publisher: str | None
+    blob: bytes | None = None  # the raw bytes compressed for storing (`blob_compress`), if made
+    # its paragraphs before learned removal, once worked out (`site_templates.sitechrome_canonical`: learning,
+    # counting and the batch's cache each ask). Not an argument: `dataclasses.replace` makes a Prepared with
+    # another article, which must not inherit them.
+    canonical: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
+
+
+def prepare(capture: Capture) -> Prepared:
+    """Clean, read credits and fingerprint one capture: the CPU-bound, database-free part.
+
+    Raises ArchiveError for a capture that cannot be cleaned, a page nested too deeply to parse included
+    (the one place that is turned into an error: add, its workers and reprocess all come through here).
+    """
+    try:
+        return _prepare(capture)
+    except RecursionError:
+        raise InputError("page too deeply nested to parse") from None
+
+
+def _prepare(capture: Capture) -> Prepared:
+    article = clean(capture)
+    if not article.paragraphs:
+        raise ArchiveError("no article text found")
+    mentions = find_credits(article, capture.url, deduplicate=False)
+    publisher = origin_publisher(mentions, article.site_name)  # repeats count: "told NPR" twice
+    article.credits = unique_credits(mentions)
+    fps = fingerprint_text(article.text)
+    bands = {fp.kind: band_keys(fp) for fp in fps}
+    return Prepared(
+        capture=capture,
+        digest=sha256_hex(capture.raw),
+        article=article,
+        fingerprints=fps,
+        bands=bands,
+        source_publisher=publisher,
+    )
+
+
+def site_of(article: Article, url: str | None) -> str | None:
+    """The site whose template a capture shares: canonical publisher, else site name, else URL host."""
+    where = article.canonical_url or url
+    return learned_site(site_publisher(article.site_name, where), article.site_name, where)
+
+
+def prepare_outcome(prepare_fn: Callable[[Capture], Prepared], capture: Capture) -> Prepared | WorkFailed:
+    """`prepare_fn(capture)`, with a bad input turned into a WorkFailed naming the problem."""
+    try:
+        return prepare_fn(capture)
+    except ArchiveError as e:
+        return WorkFailed(str(e))
+
+
+def prepare_lean(capture: Capture) -> Prepared:
+    """`prepare` for a worker process: the raw bytes compressed for storing, here rather than in the one
+    writer; the result travels back without the raw bytes the parent holds."""
+    item = prepare(capture)
+    item.blob = blob_compress(capture.raw)
+    item.capture = dataclasses.replace(capture, raw=b"")
+    return item

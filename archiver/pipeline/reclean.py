@@ -1,0 +1,118 @@
+"""The one re-clean path: a stored capture cleaned again from its raw bytes, its text, pages and site rows
+brought up to date. `add` re-cleans the few captures an add turns a paragraph into site template in
+(`reclean_captures`); `archive reprocess` re-cleans every capture (`archiver.pipeline.reprocess`); both
+store each capture's new text through `reclean_store` and renumber pages through `pages_reattach`, so an
+archive built by adds in any order is what `reprocess` makes of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+
+from archiver.clean import CLEANER_VERSION
+from archiver.clean.site_template import learned_paragraphs, learned_positions
+from archiver.errors import ArchiveError
+from archiver.lineage.candidates import verify_candidates
+from archiver.lineage.versions import page_refresh
+from archiver.pipeline.prepare import Prepared, prepare, site_of
+from archiver.pipeline.site_templates import (
+    sitechrome_apply,
+    sitechrome_learn,
+    sitechrome_record,
+    sitechrome_templates,
+)
+from archiver.store.blobs import blob_get
+from archiver.store.captures import capture_sync, fingerprints_put, text_get_or_create, texts_remove_orphans
+from archiver.store.matches import text_neighbours
+from archiver.store.models import CaptureRow, TextRow
+from archiver.store.pages import page_attach
+from archiver.store.sites import site_of_capture, site_rows_of
+from archiver.types import Capture, utc
+
+
+def capture_of_row(session: Session, row: CaptureRow) -> Capture:
+    """A stored capture as it was read: its raw bytes, path, URL, capture time and content type."""
+    raw = blob_get(session, row.blob_sha256)
+    return Capture(raw=raw, path=row.path, url=row.url, captured_at=utc(row.captured_at),
+                   content_type=row.content_type)
+
+
+def reclean_store(
+    session: Session, row: CaptureRow, item: Prepared, templates: set[str]
+) -> tuple[TextRow, bool, Prepared]:
+    """Point a stored capture at its re-cleaned text: `templates` (site template paragraph keys) moved to
+    chrome, the text found or made, the capture's metadata, chrome and credits rewritten. Returns the text,
+    whether it is new, and the capture as stored (a new text's fingerprints are the caller's to write: `add`
+    writes them at once, reprocess rebuilds every text's together)."""
+    learned = sitechrome_apply(item, templates)
+    text_row, created = text_get_or_create(session, learned.article.text)
+    capture_sync(
+        session, row, learned.article, text_id=text_row.id, cleaner_version=CLEANER_VERSION,
+        source_publisher=learned.source_publisher,
+    )
+    return text_row, created, learned
+
+
+def pages_reattach(session: Session, rows: Iterable[CaptureRow]) -> None:
+    """Put re-cleaned captures on their pages again (a re-clean may find another canonical URL) and
+    renumber the versions of every page they left or joined."""
+    pages: set[int] = set()
+    for row in rows:
+        if row.page_id is not None:
+            pages.add(row.page_id)
+        page = page_attach(session, row)
+        if page is None:
+            row.page_id, row.version = None, None
+        else:
+            pages.add(page.id)
+    session.flush()
+    for page_id in sorted(pages):
+        page_refresh(session, page_id)
+
+
+def reclean_captures(session: Session, capture_ids: Iterable[int]) -> tuple[list[int], list[int]]:
+    """Clean stored captures again from their raw bytes against the site template counted in the store.
+
+    What `archive reprocess` does to one capture, for the few an add turns a paragraph into template in:
+    new text (fingerprints, band keys, matches with the earlier texts), chrome, page versions; texts no
+    capture carries any more are removed. Returns the captures re-cleaned and the texts whose families need
+    their lineage re-derived. A capture that can no longer be cleaned keeps its text, as `archive reprocess`
+    leaves it.
+    """
+    touched: list[int] = []
+    recleaned: list[CaptureRow] = []
+    new_texts: list[tuple[TextRow, dict[str, list[bytes]]]] = []
+    old_texts: set[int] = set()
+    for capture_id in sorted(set(capture_ids)):
+        row = session.get(CaptureRow, capture_id)
+        if row is None:
+            continue
+        try:
+            item = prepare(capture_of_row(session, row))
+        except ArchiveError:
+            continue
+        site = site_of(item.article, row.url)
+        recorded = set(site_rows_of(session, [row.id])[row.id])
+        if site != site_of_capture(session, row.id) or recorded != set(
+            learned_positions(learned_paragraphs(item.article))
+        ):
+            # cleaned by an older cleaner: its own counts are made afresh; the other captures of the
+            # site learn of its changed paragraphs at the next `archive reprocess`
+            _, counts = sitechrome_learn(session, site, item, exclude=row.id)
+            sitechrome_record(session, row.id, site, item, counts)
+        templates = sitechrome_templates(session, row.id)
+        recleaned.append(row)
+        touched.extend(sorted(text_neighbours(session, row.text_id)))
+        old_texts.add(row.text_id)
+        text_row, created, learned = reclean_store(session, row, item, templates)
+        if created:
+            fingerprints_put(session, text_row.id, learned.fingerprints, learned.bands)
+            new_texts.append((text_row, learned.bands))
+        touched.append(text_row.id)
+    texts_remove_orphans(session, old_texts)
+    pages_reattach(session, recleaned)
+    for text_row, bands in sorted(new_texts, key=lambda t: t[0].id):
+        verify_candidates(session, text_row.id, text_row.body, bands)
+    return [r.id for r in recleaned], touched

@@ -1,0 +1,38 @@
+"""`compare`: two captures' texts, the passages they share and the relation between them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archiver.lineage.verify import compare_texts
+from archiver.read.lineage import _node
+from archiver.read.resolve import resolve_capture
+from archiver.store.engine import Archive
+from archiver.store.models import TextRow
+
+
+def compare(archive: Archive, ref_a: str, ref_b: str) -> dict[str, Any]:
+    """Two captures' clean texts aligned: relation, measurements and shared passages with offsets."""
+    with archive.session() as session:
+        rows = [resolve_capture(session, ref) for ref in (ref_a, ref_b)]
+        texts = [session.get(TextRow, r.text_id) for r in rows]
+        nodes = [_node(session, r.id) for r in rows]
+    body_a, body_b = (t.body if t else "" for t in texts)
+    result = compare_texts(body_a, body_b)
+    return {
+        "a": {**nodes[0], "text": body_a},
+        "b": {**nodes[1], "text": body_b},
+        "relation": result.relation,
+        "score": round(result.score, 4),
+        "summary": result.summary(),
+        "excerpt_side": result.excerpt_side,
+        "contained_a_in_b": round(result.contained_a_in_b, 4),
+        "contained_b_in_a": round(result.contained_b_in_a, 4),
+        "skeleton_a_in_b": round(result.skeleton_a_in_b, 4),
+        "skeleton_b_in_a": round(result.skeleton_b_in_a, 4),
+        "edits_per_100": round(result.edits_per_100, 2),
+        "longest_passage_words": result.longest_passage_words,
+        "passages": [
+            {"a_start": p[0], "a_end": p[1], "b_start": p[2], "b_end": p[3]} for p in result.passages
+        ],
+    }

@@ -1,0 +1,97 @@
+"""`show`: everything stored of one capture, as one JSON-ready record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archiver.clean.site_template import LEARNED_REASON
+from archiver.read.resolve import resolve_capture
+from archiver.store.captures import chrome_of, credits_of, fingerprints_of
+from archiver.store.engine import Archive
+from archiver.store.matches import edge_of
+from archiver.store.models import CaptureRow, LineageEdge, Page, TextRow
+from archiver.store.sites import site_of_capture
+from archiver.types import iso
+
+
+def capture_record(session: Session, row: CaptureRow, *, chrome: bool = True) -> dict[str, Any]:
+    """Everything stored about one capture, as `archive show --json` prints it."""
+    text = session.get(TextRow, row.text_id)
+    edge = edge_of(session, row.id)
+    record: dict[str, Any] = {
+        "id": row.id,
+        "url": row.url,
+        "canonical_url": row.canonical_url,
+        "path": row.path,
+        "title": row.title,
+        "byline": row.byline,
+        "site_name": row.site_name,
+        **_published(session, row),
+        "language": row.language,
+        "captured_at": iso(row.captured_at),
+        "added_at": iso(row.added_at),
+        "content_type": row.content_type,
+        "extractor": row.extractor,
+        "cleaner_version": row.cleaner_version,
+        "sha256": row.blob_sha256,
+        "text_id": row.text_id,
+        "text_sha256": text.sha256 if text else None,
+        "words": text.words if text else 0,
+        "text": text.body if text else "",
+        "source_publisher": row.source_publisher,
+        "credits": [
+            {"name": c.name, "kind": c.kind, "evidence": c.evidence} for c in credits_of(session, [row.id])[row.id]
+        ],
+        "parent": _edge_summary(edge),
+        "fingerprints": [
+            {"kind": f.kind, "algorithm": f.algorithm, "version": f.version, "params": f.params}
+            for f in fingerprints_of(session, row.text_id)
+        ],
+        "page": _page_url(session, row),
+        "version": row.version,
+    }
+    if chrome:
+        rows = chrome_of(session, row.id)
+        site = site_of_capture(session, row.id) if any(c.reason == LEARNED_REASON for c in rows) else None
+        record["chrome"] = [
+            {"reason": c.reason, "text": c.text, **({"site": site} if c.reason == LEARNED_REASON else {})} for c in rows
+        ]
+    return record
+
+
+def _page_url(session: Session, row: CaptureRow) -> str | None:
+    page = session.get(Page, row.page_id) if row.page_id is not None else None
+    return page.url if page else None
+
+
+def _published(session: Session, row: CaptureRow) -> dict[str, Any]:
+    """The page's own date; failing that, the earliest date of a capture with the identical text.
+
+    A syndicated copy often drops the dateline (seed 002): the identical text's date is then the best
+    evidence of when the story was published, reported with where it came from.
+    """
+    if row.published:
+        return {"published": row.published, "published_from": None}
+    dated = session.scalars(
+        select(CaptureRow)
+        .where(CaptureRow.text_id == row.text_id, CaptureRow.id != row.id, CaptureRow.published.is_not(None))
+        .order_by(CaptureRow.published, CaptureRow.id)
+    ).first()
+    if dated is None:
+        return {"published": None, "published_from": None}
+    return {"published": dated.published, "published_from": {"id": dated.id, "why": "identical text"}}
+
+
+def _edge_summary(edge: LineageEdge | None) -> dict[str, Any] | None:
+    if edge is None:
+        return None
+    return {"id": edge.parent_id, "relation": edge.relation, "score": edge.score, "evidence": list(edge.evidence or [])}
+
+
+def show(archive: Archive, ref: str) -> dict[str, Any]:
+    """The record of the capture with this id or URL."""
+    with archive.session() as session:
+        return capture_record(session, resolve_capture(session, ref))

@@ -1,0 +1,130 @@
+"""Pages and page versions as SQL (the version rule: `archiver.lineage.versions`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from archiver.sources.urls import page_url
+from archiver.store.driversql import DriverStatement, insert_every_column
+from archiver.store.models import Base, CaptureRow, Page, PageVersion, TextRow
+
+_PAGE = Base.metadata.tables[Page.__tablename__]
+
+
+_CAPTURE = Base.metadata.tables[CaptureRow.__tablename__]
+
+
+_PAGE_VERSION = Base.metadata.tables[PageVersion.__tablename__]
+
+
+_TEXT = Base.metadata.tables[TextRow.__tablename__]
+
+
+# Core statements built once: the writer runs them for every capture, and SQLAlchemy's ORM layer
+# (statement building, coercion, cache keys, autoflush, row loading) costs more than SQLite's work here;
+# the hottest run on the driver's cursor (archiver.store.driversql)
+_PAGE_INSERT = insert(_PAGE).returning(_PAGE.c.id)
+
+
+_PAGE_ID_BY_URL = DriverStatement(select(_PAGE.c.id).where(_PAGE.c.url == bindparam("url")))
+
+
+_PAGE_URL = DriverStatement(select(_PAGE.c.url).where(_PAGE.c.id == bindparam("page")))
+
+
+_PAGE_HEADS = DriverStatement(select(
+    _PAGE_VERSION.c.version, _PAGE_VERSION.c.capture_id, _PAGE_VERSION.c.captures
+).where(_PAGE_VERSION.c.page_id == bindparam("page")))
+
+
+_PAGE_CAPTURES = DriverStatement(select(
+    _CAPTURE.c.id, _CAPTURE.c.text_id, _CAPTURE.c.captured_at, _CAPTURE.c.published, _CAPTURE.c.blob_sha256,
+    _CAPTURE.c.version,
+).where(_CAPTURE.c.page_id == bindparam("page")), named=True)
+
+
+_PAGE_BODIES = DriverStatement(
+    select(_TEXT.c.id, _TEXT.c.body).where(_TEXT.c.id.in_(bindparam("ids", expanding=True))), lists=("ids",)
+)
+
+
+_PAGE_VERSION_COLUMNS = ("capture_id", "captures", "last_captured_at", "words_added", "words_removed")
+
+
+_PAGE_VERSION_ROWS = DriverStatement(select(
+    _PAGE_VERSION.c.version, *(_PAGE_VERSION.c[k] for k in _PAGE_VERSION_COLUMNS)
+).where(_PAGE_VERSION.c.page_id == bindparam("page")), named=True)
+
+
+_CAPTURE_VERSION_SET = DriverStatement(
+    update(_CAPTURE).where(_CAPTURE.c.id == bindparam("cid")).values(version=bindparam("new_version"))
+)
+
+
+_PAGE_VERSION_DELETE = DriverStatement(delete(_PAGE_VERSION).where(
+    _PAGE_VERSION.c.page_id == bindparam("page"), _PAGE_VERSION.c.version == bindparam("old_version")
+))
+
+
+_PAGE_VERSION_INSERT = insert_every_column(_PAGE_VERSION)
+
+
+_PAGE_VERSION_UPDATE = DriverStatement(
+    update(_PAGE_VERSION)
+    .where(_PAGE_VERSION.c.page_id == bindparam("page"), _PAGE_VERSION.c.version == bindparam("old_version"))
+    .values({k: bindparam(f"new_{k}") for k in _PAGE_VERSION_COLUMNS})
+)
+
+
+def page_get_or_create(session: Session, url: str) -> Page:
+    """The page with this normalised URL, created if new."""
+    page = session.scalars(select(Page).where(Page.url == url)).first()
+    if page is None:
+        page = Page(url=url)
+        session.add(page)
+        session.flush()
+    return page
+
+
+def page_attach(session: Session, row: CaptureRow) -> Page | None:
+    """Put a capture on its page (by canonical URL, else captured URL); None when it has no http(s) URL."""
+    url = page_url(row.canonical_url, row.url)
+    if url is None:
+        return None
+    page = page_get_or_create(session, url)
+    row.page_id = page.id
+    session.flush()
+    return page
+
+
+def page_id_for(session: Session, canonical_url: str | None, url: str | None) -> int | None:
+    """The id of the page a capture with these URLs belongs on (created if new); None without an http(s) URL.
+
+    What `page_attach` finds, for a capture not stored yet: it is then inserted on its page at once.
+    """
+    found = page_url(canonical_url, url)
+    if found is None:
+        return None
+    page_id: int | None = _PAGE_ID_BY_URL.scalar(session, {"url": found})
+    if page_id is None:  # pages are only ever made flushed (page_get_or_create), so Core sees them all
+        page_id = session.execute(_PAGE_INSERT, {"url": found}).scalar_one()
+    return page_id
+
+
+def page_url_of(session: Session, page_id: int) -> str | None:
+    """A page's normalised URL."""
+    url: str | None = _PAGE_URL.scalar(session, {"page": page_id})
+    return url
+
+
+def page_heads(session: Session, page_id: int) -> dict[int, tuple[int, int]]:
+    """A page's versions: version -> (first capture showing it, captures showing it)."""
+    rows = _PAGE_HEADS.rows(session, {"page": page_id})
+    return {version: (capture_id, captures) for version, capture_id, captures in rows}
+
+
+def page_versions(session: Session, page_id: int) -> list[PageVersion]:
+    query = select(PageVersion).where(PageVersion.page_id == page_id).order_by(PageVersion.version)
+    # page_refresh writes these rows through Core: an object this session loaded before is refreshed
+    return list(session.scalars(query.execution_options(populate_existing=True)))
