@@ -7,7 +7,8 @@
 Corpora: the five seeds, the 97 aeb-dev pages, and the generated provenance corpus (40 originals and
 their copies, excerpts, spun rewrites and text dumps; pages with URLs go in one WARC, so each keeps its
 URL and capture time). For each, the archive after `add` and after `reprocess` is dumped: every table,
-every row, sorted, with `capture.added_at` left out (the one column that says when a build ran). Only
+every row, sorted, with `capture.added_at` left out (the one column that says when a build ran) and
+file paths cut to their names (the temporary folder differs from run to run). Only
 the `archive` command and SQLAlchemy's reflection are used, so any layout of the package can be compared
 with any other; a refactor that changes nothing gives two equal files.
 """
@@ -44,7 +45,12 @@ def corpus_files(work: Path) -> dict[str, list[Path]]:
     from warcio.statusandheaders import StatusAndHeaders  # noqa: PLC0415
     from warcio.warcwriter import WARCWriter  # noqa: PLC0415
 
-    out: dict[str, list[Path]] = {"seeds": sorted((ROOT / "examples" / "seeds").glob("*.txt"))}
+    seeds = work / "seeds"
+    seeds.mkdir()
+    for src in sorted((ROOT / "examples" / "seeds").glob("*.txt")):
+        shutil.copy(src, seeds / src.name)
+        os.utime(seeds / src.name, (FIXED, FIXED))
+    out: dict[str, list[Path]] = {"seeds": sorted(seeds.iterdir())}
     aeb = work / "aeb"
     aeb.mkdir()
     for src in sorted((DATA / "aeb-dev" / "html").glob("*.html.gz")):
@@ -88,6 +94,9 @@ def dump(url: str) -> dict[str, list[list[object]]]:
             table = meta.tables[name]
             cols = [c for c in table.columns if not (name == "capture" and c.name == "added_at")]
             rows = [[_plain(v) for v in row] for row in conn.execute(sa.select(*cols))]
+            if name == "capture":  # a file's path names the temporary folder of the run: its name is kept
+                at = [c.name for c in cols].index("path")
+                rows = [[Path(v).name if k == at and isinstance(v, str) else v for k, v in enumerate(r)] for r in rows]
             out[name] = sorted(rows, key=repr)
     engine.dispose()
     return out

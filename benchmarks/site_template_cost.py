@@ -31,7 +31,7 @@ from writers_corpus import synthetic_bodies  # noqa: E402
 
 from archiver.config import database_url  # noqa: E402
 from archiver.pipeline import reclean as pipeline
-from archiver.pipeline import site_templates as sitechrome
+from archiver.pipeline import site_templates
 from archiver.pipeline.add import add_one  # noqa: E402
 from archiver.store.engine import Archive  # noqa: E402
 from archiver.store.models import Base  # noqa: E402
@@ -77,7 +77,7 @@ def empty(url: str) -> None:
 def measure(pages: list[bytes], url: str) -> tuple[float, float, float]:
     """Median ms per add, same-story judgements per add and re-cleaned captures per add, over the last adds."""
     judged, recleaned, times = [0], [0], []
-    real_same, real_reclean = sitechrome.sitechrome_same_story, pipeline.reclean_captures
+    real_same, real_reclean = site_templates.templates_same_story, pipeline.reclean_captures
 
     def same(a, b):  # type: ignore[no-untyped-def]
         judged[0] += 1
@@ -88,7 +88,7 @@ def measure(pages: list[bytes], url: str) -> tuple[float, float, float]:
         recleaned[0] += len(ids)
         return real_reclean(session, ids)
 
-    sitechrome.sitechrome_same_story = same  # type: ignore[assignment]
+    site_templates.templates_same_story = same  # type: ignore[assignment]
     pipeline.reclean_captures = reclean  # type: ignore[assignment]
     start = datetime(2021, 8, 8, tzinfo=UTC)
     try:
@@ -106,7 +106,7 @@ def measure(pages: list[bytes], url: str) -> tuple[float, float, float]:
                     times.append(time.perf_counter() - t0)
                 assert result.status in ("new", "version"), result
     finally:
-        sitechrome.sitechrome_same_story, pipeline.reclean_captures = real_same, real_reclean
+        site_templates.templates_same_story, pipeline.reclean_captures = real_same, real_reclean
     return 1000 * statistics.median(times), judged[0] / MEASURED, recleaned[0] / MEASURED
 
 

@@ -8,8 +8,8 @@ import pytest
 from alembic import command
 from archive_state import add_all, reprocess, state
 from conftest import Run
-from learned_stories import SITE_FOOTER, story_page
 from sqlalchemy import inspect
+from template_stories import SITE_FOOTER, story_page
 
 import archiver.pipeline.add as add_module
 from archiver.config import database_url
@@ -43,8 +43,8 @@ def test_an_archive_from_0003_upgrades_and_reprocess_learns_its_templates(
         pages.append(path)
     old = Run(new_db_factory("old.db"))
     with monkeypatch.context() as m:  # add as release 0003 did: paragraphs recorded, nothing counted or removed
-        m.setattr(add_module, "sitechrome_learn", lambda session, site, item, **_: (item, {}))
-        m.setattr(add_module, "sitechrome_spread", lambda session, capture_id, site, item, **_: [])
+        m.setattr(add_module, "templates_learn", lambda session, site, item, **_: (item, {}))
+        m.setattr(add_module, "templates_spread", lambda session, capture_id, site, item, **_: [])
         ids = add_all(old, pages[:5])
     downgrade_to_0003(str(old.db))
 

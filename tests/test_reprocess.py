@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from archive_state import add_all, dump, reprocess, state
 from conftest import SEED_FILES, SEEDS, Run
-from learned_stories import SITE_FOOTER, STORIES, story_page
+from template_stories import SITE_FOOTER, STORIES, story_page
 
 import archiver.pipeline.add as add_module
 import archiver.pipeline.prepare as prepare_module
@@ -30,8 +30,8 @@ def site_pages(tmp_path: Path) -> list[Path]:
 def unlearned_add(run: Run, paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Add as before migration 0004: paragraphs recorded by site, no template counted or removed."""
     with monkeypatch.context() as m:
-        m.setattr(add_module, "sitechrome_learn", lambda session, site, item, **_: (item, {}))
-        m.setattr(add_module, "sitechrome_spread", lambda session, capture_id, site, item, **_: [])
+        m.setattr(add_module, "templates_learn", lambda session, site, item, **_: (item, {}))
+        m.setattr(add_module, "templates_spread", lambda session, capture_id, site, item, **_: [])
         return add_all(run, paths)
 
 

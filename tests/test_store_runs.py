@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from archive_state import dump, state, without_added_at
 from conftest import SEED_FILES, SEEDS, Run
-from learned_stories import SITE_FOOTER, STORIES, story_page
 from sqlalchemy import exc as sa_exc
+from template_stories import SITE_FOOTER, STORIES, story_page
 
 import archiver.pipeline.add as add_module
 from archiver.config import database_url
-from archiver.pipeline import site_templates as sitechrome
+from archiver.pipeline import site_templates
 from archiver.pipeline.add import store_outcomes
 from archiver.pipeline.prepare import Prepared, prepare
 from archiver.store import captures as store
@@ -42,7 +42,7 @@ def captures() -> list[Capture]:
 
 
 def store_in_runs(db: str, entries: list[tuple[Capture, Prepared]], size: int) -> list[AddResult]:
-    cache = sitechrome.SiteCache()
+    cache = site_templates.SiteCache()
     results: list[AddResult] = []
     with Archive(database_url(db)) as archive:
         for start in range(0, len(entries), size):

@@ -1,17 +1,17 @@
-"""Learned site chrome: paragraphs that recur across *different stories* of one site are its template.
+"""Site templates (the pure rule): paragraphs that recur across *different stories* of one site are its template.
 
 Pure: given an article, its site, and the paragraphs of the same site's other captures, it moves the
-paragraphs that recur in at least LEARNED_MIN_STORIES other stories into chrome with the reason
+paragraphs that recur in at least TEMPLATE_MIN_STORIES other stories into chrome with the reason
 "site-template".  Whether two captures tell the same story (syndicated copies, versions, rewrites:
 their shared paragraphs are body, not template) is decided by a caller-supplied `same_story`, because
 that needs the verifier, which sits to the right of the cleaner.  The database reads live in
 `archiver.pipeline.site_templates`; nothing here knows about storage.
 
 The rule is exact and a function of the site's set of captures: a paragraph of capture C is template
-when at least LEARNED_MIN_STORIES *other* captures of the site hold it and do not tell C's story
-(`learned_counts`, counted up to that number). No cap on which captures are looked at, so adding a
+when at least TEMPLATE_MIN_STORIES *other* captures of the site hold it and do not tell C's story
+(`template_counts`, counted up to that number). No cap on which captures are looked at, so adding a
 capture can only raise counts: a paragraph that is template stays template, whatever order captures
-arrive in. Captures are compared in one canonical paragraph order (`learned_order`) that the store
+arrive in. Captures are compared in one canonical paragraph order (`template_order`) that the store
 can rebuild exactly from a stored text and its removed template paragraphs.
 """
 
@@ -26,16 +26,16 @@ from urllib.parse import urlsplit
 
 from archiver.types import Article, Chrome
 
-LEARNED_REASON = "site-template"
+TEMPLATE_REASON = "site-template"
 # other stories of the same site a paragraph must recur in to count as template. Not calibrated on a
 # corpus (aeb-dev has at most 2 pages per site); 3 = "a handful of captures" (once 4 different stories of
 # a site share a paragraph, all 4 lose it) while a background paragraph reused in two follow-up stories of
 # one event stays body.
-LEARNED_MIN_STORIES = 3
+TEMPLATE_MIN_STORIES = 3
 # two captures share paragraphs covering at least this share of the shorter one's words: the same story
 # (a syndicated copy, an excerpt, a version). A template (footer + teaser) is well under half of a news
 # story; the guard only makes a template on a very short page count for fewer pairs, never remove body.
-LEARNED_SAME_STORY_SHARE = 0.5
+TEMPLATE_SAME_STORY_SHARE = 0.5
 
 _SPACE_RE = re.compile(r"\s+")
 _DIGIT_RE = re.compile(r"\d+")
@@ -52,13 +52,13 @@ class SiteCapture:
 # the same paragraphs are keyed again for every capture they are compared with; 65,536 paragraphs (a few
 # MB) hold the sites an add or a reprocess of a few thousand captures reads, sized, not tuned
 @functools.lru_cache(maxsize=1 << 16)
-def learned_key(paragraph: str) -> str:
+def template_key(paragraph: str) -> str:
     """The paragraph's identity across captures: lowercased, whitespace folded, each run of digits as 0, hashed."""
     folded = _DIGIT_RE.sub("0", _SPACE_RE.sub(" ", paragraph).strip().lower())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:32]
 
 
-def learned_site(publisher: str | None, site_name: str | None, url: str | None) -> str | None:
+def template_site(publisher: str | None, site_name: str | None, url: str | None) -> str | None:
     """A capture's site: its canonical publisher, else its site name, else its URL host; None if none."""
     if publisher:
         return publisher.strip().lower()
@@ -70,17 +70,17 @@ def learned_site(publisher: str | None, site_name: str | None, url: str | None) 
     return None
 
 
-def learned_paragraphs(article: Article) -> list[str]:
+def template_paragraphs(article: Article) -> list[str]:
     """The article's body before learned removal: its paragraphs plus any already moved to site-template."""
-    return list(article.paragraphs) + [c.text for c in article.chrome if c.reason == LEARNED_REASON]
+    return list(article.paragraphs) + [c.text for c in article.chrome if c.reason == TEMPLATE_REASON]
 
 
-def learned_share(mine: Sequence[str], theirs: Sequence[str]) -> float:
+def template_share(mine: Sequence[str], theirs: Sequence[str]) -> float:
     """Words of the paragraphs two captures share, as a share of the shorter capture's words."""
-    theirs_keys = {learned_key(p) for p in theirs}
-    mine_keys = {learned_key(p) for p in mine}
-    shared_mine = sum(_words(p) for p in mine if learned_key(p) in theirs_keys)
-    shared_theirs = sum(_words(p) for p in theirs if learned_key(p) in mine_keys)
+    theirs_keys = {template_key(p) for p in theirs}
+    mine_keys = {template_key(p) for p in mine}
+    shared_mine = sum(_words(p) for p in mine if template_key(p) in theirs_keys)
+    shared_theirs = sum(_words(p) for p in theirs if template_key(p) in mine_keys)
     shorter = min(sum(map(_words, mine)), sum(map(_words, theirs)))
     return min(shared_mine, shared_theirs) / shorter if shorter else 0.0
 
@@ -90,15 +90,15 @@ def _words(paragraph: str) -> int:
     return len(paragraph.split())
 
 
-def learned_positions(paragraphs: Sequence[str]) -> dict[str, int]:
+def template_positions(paragraphs: Sequence[str]) -> dict[str, int]:
     """Each paragraph key's first position in the capture's body before learned removal."""
     out: dict[str, int] = {}
     for i, p in enumerate(paragraphs):
-        out.setdefault(learned_key(p), i)
+        out.setdefault(template_key(p), i)
     return out
 
 
-def learned_order(paragraphs: Sequence[str], positions: Mapping[str, int] | None = None) -> tuple[str, ...]:
+def template_order(paragraphs: Sequence[str], positions: Mapping[str, int] | None = None) -> tuple[str, ...]:
     """The canonical order two captures are compared in: paragraphs grouped by key, groups by first position.
 
     That is the body order, except that a paragraph repeated further down sits beside its first copy. The
@@ -107,18 +107,18 @@ def learned_order(paragraphs: Sequence[str], positions: Mapping[str, int] | None
     """
     groups: dict[str, list[str]] = {}
     for p in paragraphs:
-        groups.setdefault(learned_key(p), []).append(p)
+        groups.setdefault(template_key(p), []).append(p)
     first = {key: i for i, key in enumerate(groups)}
     where = positions or {}
     ordered = sorted(groups, key=lambda k: (where[k], 0) if k in where else (len(first) + first[k], 1))
     return tuple(p for key in ordered for p in groups[key])
 
 
-def learned_counts(
+def template_counts(
     keys: Iterable[str],
     holders: Callable[[str], Iterable[int]],
     other_story: Callable[[int], bool],
-    cap: int = LEARNED_MIN_STORIES,
+    cap: int = TEMPLATE_MIN_STORIES,
 ) -> dict[str, int]:
     """Per key: how many other captures holding it (`holders`) tell another story, counted up to `cap`.
 
@@ -137,22 +137,22 @@ def learned_counts(
     return counts
 
 
-def learned_template_keys(counts: Mapping[str, int], min_stories: int = LEARNED_MIN_STORIES) -> set[str]:
+def template_template_keys(counts: Mapping[str, int], min_stories: int = TEMPLATE_MIN_STORIES) -> set[str]:
     """The keys whose count of other stories reached `min_stories`: the site's template in this capture."""
     return {key for key, n in counts.items() if n >= min_stories}
 
 
-def learned_templates(
+def template_templates(
     paragraphs: Sequence[str],
     others: Iterable[SiteCapture],
     same_story: Callable[[Sequence[str], Sequence[str]], bool],
-    min_stories: int = LEARNED_MIN_STORIES,
+    min_stories: int = TEMPLATE_MIN_STORIES,
 ) -> set[str]:
     """Keys of this capture's paragraphs found in at least `min_stories` other captures of other stories."""
     by_id = {o.capture_id: o for o in others}
     holders: dict[str, list[int]] = {}
     for o in by_id.values():
-        for key in dict.fromkeys(learned_key(p) for p in o.paragraphs):
+        for key in dict.fromkeys(template_key(p) for p in o.paragraphs):
             holders.setdefault(key, []).append(o.capture_id)
     verdict: dict[int, bool] = {}
 
@@ -161,19 +161,19 @@ def learned_templates(
             verdict[i] = not same_story(paragraphs, by_id[i].paragraphs)
         return verdict[i]
 
-    counts = learned_counts((learned_key(p) for p in paragraphs), lambda k: holders.get(k, ()), other_story, min_stories)
-    return learned_template_keys(counts, min_stories)
+    counts = template_counts((template_key(p) for p in paragraphs), lambda k: holders.get(k, ()), other_story, min_stories)
+    return template_template_keys(counts, min_stories)
 
 
-def learned_apply(article: Article, templates: set[str]) -> Article:
+def template_apply(article: Article, templates: set[str]) -> Article:
     """The article with its template paragraphs moved to chrome ("site-template"); unchanged if none.
 
     A page whose every paragraph is template (an index page) is left as it is: there is no story to keep.
     """
     if not templates:
         return article
-    keep = [p for p in article.paragraphs if learned_key(p) not in templates]
+    keep = [p for p in article.paragraphs if template_key(p) not in templates]
     if not keep or len(keep) == len(article.paragraphs):
         return article
-    removed = [Chrome(p, LEARNED_REASON) for p in article.paragraphs if learned_key(p) in templates]
+    removed = [Chrome(p, TEMPLATE_REASON) for p in article.paragraphs if template_key(p) in templates]
     return replace(article, paragraphs=keep, chrome=[*article.chrome, *removed])

@@ -233,14 +233,7 @@ def derive_edges(members: list[Member], matches: list[Match]) -> list[Edge]:
     first_of_text: dict[int, Member] = {}
     for m in ordered:
         first_of_text.setdefault(m.text_id, m)
-    match_of: dict[tuple[int, int], Match] = {}
-    for mt in matches:
-        match_of[(mt.text_a, mt.text_b)] = mt
-    related: dict[int, list[tuple[int, Match]]] = {}  # text -> (other text, their match)
-    for (a, b), mt in match_of.items():
-        if a < b:  # as stored (text_a < text_b)
-            related.setdefault(a, []).append((b, mt))
-            related.setdefault(b, []).append((a, mt))
+    match_of, related = _match_index(matches)
 
     edges: list[Edge] = []
     for child in ordered:
@@ -253,20 +246,7 @@ def derive_edges(members: list[Member], matches: list[Match]) -> list[Edge]:
                 key = (min(other.text_id, child.text_id), max(other.text_id, child.text_id))
                 edges.append(_version_edge(child, head, previous if head is child else None, match_of.get(key)))
                 continue
-        best: tuple[Any, ...] | None = None
-        chosen: tuple[Member, str, float, Match | None] | None = None
-        own_first = first_of_text[child.text_id]
-        weighed: list[tuple[Member, str, float, Match | None]] = []
-        if own_first is not child:
-            weighed.append((own_first, "identical", 1.0, None))
-        for other_text, found in related.get(child.text_id, ()):
-            first = first_of_text.get(other_text)
-            if first is not None and rank[first.capture_id] < rank[child.capture_id]:
-                weighed.append((first, *_directed_relation(found, child.text_id), found))
-        for parent, relation, score, match in weighed:
-            strength = (RELATION_STRENGTH.get(relation, 0), score, -rank[parent.capture_id])
-            if best is None or strength > best:
-                best, chosen = strength, (parent, relation, score, match)
+        chosen = _best_parent(child, first_of_text, related.get(child.text_id, []), rank)
         if chosen is not None:
             parent, relation, score, match = chosen
             edges.append(Edge(
@@ -277,6 +257,41 @@ def derive_edges(members: list[Member], matches: list[Match]) -> list[Edge]:
                 evidence=_evidence(child, parent, match, relation, credited),
             ))
     return edges
+
+
+def _match_index(matches: list[Match]) -> tuple[dict[tuple[int, int], Match], dict[int, list[tuple[int, Match]]]]:
+    """Matches by (text_a, text_b), and per text the other texts it matches with their match."""
+    match_of: dict[tuple[int, int], Match] = {}
+    for mt in matches:
+        match_of[(mt.text_a, mt.text_b)] = mt
+    related: dict[int, list[tuple[int, Match]]] = {}  # text -> (other text, their match)
+    for (a, b), mt in match_of.items():
+        if a < b:  # as stored (text_a < text_b)
+            related.setdefault(a, []).append((b, mt))
+            related.setdefault(b, []).append((a, mt))
+    return match_of, related
+
+
+def _best_parent(
+    child: Member, first_of_text: dict[int, Member], related: list[tuple[int, Match]], rank: dict[int, int]
+) -> tuple[Member, str, float, Match | None] | None:
+    """Of the earlier members the child's text is or matches, the strongest relation (then score, then the
+    earliest): the first member of its own text (identical) and the first of each text it matches."""
+    best: tuple[Any, ...] | None = None
+    chosen: tuple[Member, str, float, Match | None] | None = None
+    own_first = first_of_text[child.text_id]
+    weighed: list[tuple[Member, str, float, Match | None]] = []
+    if own_first is not child:
+        weighed.append((own_first, "identical", 1.0, None))
+    for other_text, found in related:
+        first = first_of_text.get(other_text)
+        if first is not None and rank[first.capture_id] < rank[child.capture_id]:
+            weighed.append((first, *_directed_relation(found, child.text_id), found))
+    for parent, relation, score, match in weighed:
+        strength = (RELATION_STRENGTH.get(relation, 0), score, -rank[parent.capture_id])
+        if best is None or strength > best:
+            best, chosen = strength, (parent, relation, score, match)
+    return chosen
 
 
 def _directed_relation(match: Match, child_text: int) -> tuple[str, float]:

@@ -146,10 +146,30 @@ def tile(a: Sequence[str], b: Sequence[str], min_len: int = MIN_TILE_WORDS) -> l
     """Greedy string tiling: non-overlapping common runs (a_index, b_index, length), longest first."""
     if len(a) < min_len or len(b) < min_len:
         return []
+    heap = _maximal_matches(a, b, min_len)
+    heapq.heapify(heap)
+    used_a = bytearray(len(a))
+    used_b = bytearray(len(b))
+    tiles: list[tuple[int, int, int]] = []
+    while heap:
+        neg, i, j = heapq.heappop(heap)
+        k = -neg
+        best_s, best_k = _longest_free_run(used_a, used_b, i, j, k)
+        if best_k == k:
+            tiles.append((i, j, k))
+            used_a[i : i + k] = b"\x01" * k
+            used_b[j : j + k] = b"\x01" * k
+        elif best_k >= min_len:
+            heapq.heappush(heap, (-best_k, i + best_s, j + best_s))
+    return tiles
+
+
+def _maximal_matches(a: Sequence[str], b: Sequence[str], min_len: int) -> list[tuple[int, int, int]]:
+    """(-length, i, j) of every maximal common run of at least min_len words, anchored on rare n-grams."""
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for j in range(len(b) - min_len + 1):
         index[tuple(b[j : j + min_len])].append(j)
-    heap: list[tuple[int, int, int]] = []  # (-length, i, j) of maximal matches
+    found: list[tuple[int, int, int]] = []
     for i in range(len(a) - min_len + 1):
         js = index.get(tuple(a[i : i + min_len]))
         if not js or len(js) > MAX_ANCHOR_OCCURRENCES:
@@ -160,31 +180,22 @@ def tile(a: Sequence[str], b: Sequence[str], min_len: int = MIN_TILE_WORDS) -> l
             k = min_len
             while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
                 k += 1
-            heap.append((-k, i, j))
-    heapq.heapify(heap)
-    used_a = bytearray(len(a))
-    used_b = bytearray(len(b))
-    tiles: list[tuple[int, int, int]] = []
-    while heap:
-        neg, i, j = heapq.heappop(heap)
-        k = -neg
-        # longest run of this match whose words are still free on both sides
-        best_s, best_k, s = 0, 0, None
-        for t in range(k + 1):
-            free = t < k and not used_a[i + t] and not used_b[j + t]
-            if free and s is None:
-                s = t
-            elif not free and s is not None:
-                if t - s > best_k:
-                    best_s, best_k = s, t - s
-                s = None
-        if best_k == k:
-            tiles.append((i, j, k))
-            used_a[i : i + k] = b"\x01" * k
-            used_b[j : j + k] = b"\x01" * k
-        elif best_k >= min_len:
-            heapq.heappush(heap, (-best_k, i + best_s, j + best_s))
-    return tiles
+            found.append((-k, i, j))
+    return found
+
+
+def _longest_free_run(used_a: bytearray, used_b: bytearray, i: int, j: int, k: int) -> tuple[int, int]:
+    """(offset, length) of the longest run of the match (i, j, k) whose words are still free on both sides."""
+    best_s, best_k, s = 0, 0, None
+    for t in range(k + 1):
+        free = t < k and not used_a[i + t] and not used_b[j + t]
+        if free and s is None:
+            s = t
+        elif not free and s is not None:
+            if t - s > best_k:
+                best_s, best_k = s, t - s
+            s = None
+    return best_s, best_k
 
 
 def tile_chain(tiles: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

@@ -15,21 +15,10 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from archiver.lineage.diff import word_diff
 from archiver.store.models import CaptureRow
-from archiver.store.pages import (
-    _CAPTURE_VERSION_SET,
-    _PAGE_BODIES,
-    _PAGE_CAPTURES,
-    _PAGE_VERSION_COLUMNS,
-    _PAGE_VERSION_DELETE,
-    _PAGE_VERSION_INSERT,
-    _PAGE_VERSION_ROWS,
-    _PAGE_VERSION_UPDATE,
-)
+from archiver.store.pages import capture_versions_set, page_bodies, page_capture_rows, page_version_rows_put
 from archiver.types import utc
 
 
@@ -45,14 +34,13 @@ def page_refresh(session: Session, page_id: int) -> dict[int, Assignment]:
     Only what differs is written: re-capturing a known version changes one page_version row (its count
     and last capture time) and the versions of the captures that moved, not the page's every row.
     """
-    session.flush()  # the Core reads below see pending captures
-    rows = _PAGE_CAPTURES.rows(session, {"page": page_id})
+    rows = page_capture_rows(session, page_id)
     bodies: dict[int, str] = {}
 
     def body_of(text_id: int) -> str:
         if not bodies:  # a page's texts are read together, once, and only when versions must be compared
             ids = sorted({r.text_id for r in rows})
-            bodies.update(_PAGE_BODIES.rows(session, {"ids": ids}))
+            bodies.update(page_bodies(session, ids))
         return bodies[text_id]
 
     assignments = assign_versions(
@@ -60,53 +48,8 @@ def page_refresh(session: Session, page_id: int) -> dict[int, Assignment]:
     )
     by_id = {r.id: r for r in rows}
     moved = [(a.capture_id, a.version) for a in assignments if by_id[a.capture_id].version != a.version]
-    if moved:
-        _CAPTURE_VERSION_SET.run_many(session, [{"cid": c, "new_version": v} for c, v in moved])
-        for capture_id, version in moved:  # a capture object this session holds keeps up with the row
-            held = session.identity_map.get(identity_key(CaptureRow, capture_id))
-            if held is not None:
-                set_committed_value(held, "version", version)
-    wanted: dict[int, tuple[object, ...]] = {}
-    previous_body: str | None = None
-    for a in assignments:
-        if not a.first:
-            continue
-        members = [by_id[b.capture_id] for b in assignments if b.version == a.version]
-        change = None
-        if a.version > 1:
-            body = body_of(by_id[a.capture_id].text_id)
-            change = word_diff(previous_body, body) if previous_body is not None else None
-            previous_body = body
-        elif len(assignments) > len(members):  # a later version is diffed against this one
-            previous_body = body_of(by_id[a.capture_id].text_id)
-        wanted[a.version] = (
-            a.capture_id,
-            len(members),
-            max(utc(m.captured_at) for m in members),
-            change.words_added if change else None,
-            change.words_removed if change else None,
-        )
-    stored = {
-        r.version: (r.capture_id, r.captures, utc(r.last_captured_at), r.words_added, r.words_removed)
-        for r in _PAGE_VERSION_ROWS.rows(session, {"page": page_id})
-    }
-    gone = [{"page": page_id, "old_version": v} for v in sorted(set(stored) - set(wanted))]
-    if gone:
-        _PAGE_VERSION_DELETE.run_many(session, gone)
-    changed = [
-        {"page": page_id, "old_version": v, **{f"new_{k}": x for k, x in zip(_PAGE_VERSION_COLUMNS, row)}}
-        for v, row in sorted(wanted.items())
-        if v in stored and stored[v] != row
-    ]
-    if changed:
-        _PAGE_VERSION_UPDATE.run_many(session, changed)
-    fresh = [
-        {"page_id": page_id, "version": v, **dict(zip(_PAGE_VERSION_COLUMNS, row))}
-        for v, row in sorted(wanted.items())
-        if v not in stored
-    ]
-    if fresh:
-        _PAGE_VERSION_INSERT.run_many(session, fresh)
+    capture_versions_set(session, moved)
+    page_version_rows_put(session, page_id, _version_rows(assignments, by_id, body_of))
     return {a.capture_id: a for a in assignments}
 
 
@@ -224,3 +167,31 @@ def assign_versions(captures: Sequence[PageCapture], body_of: Callable[[int], st
             out.append(Assignment(c.capture_id, version, False, c.text_id != current_text))
         previous = c.text_id
     return out
+
+
+def _version_rows(
+    assignments: list[Assignment], by_id: dict[int, Any], body_of: Callable[[int], str]
+) -> dict[int, tuple[object, ...]]:
+    """The page_version row each version should have: first capture, captures, last capture time, and the
+    words added and removed since the version before."""
+    wanted: dict[int, tuple[object, ...]] = {}
+    previous_body: str | None = None
+    for a in assignments:
+        if not a.first:
+            continue
+        members = [by_id[b.capture_id] for b in assignments if b.version == a.version]
+        change = None
+        if a.version > 1:
+            body = body_of(by_id[a.capture_id].text_id)
+            change = word_diff(previous_body, body) if previous_body is not None else None
+            previous_body = body
+        elif len(assignments) > len(members):  # a later version is diffed against this one
+            previous_body = body_of(by_id[a.capture_id].text_id)
+        wanted[a.version] = (
+            a.capture_id,
+            len(members),
+            max(utc(m.captured_at) for m in members),
+            change.words_added if change else None,
+            change.words_removed if change else None,
+        )
+    return wanted

@@ -30,9 +30,9 @@ from archiver.pipeline.reclean import reclean_captures
 from archiver.pipeline.site_templates import (
     SiteCache,
     SiteSeen,
-    sitechrome_learn,
-    sitechrome_record,
-    sitechrome_spread,
+    templates_learn,
+    templates_record,
+    templates_spread,
 )
 from archiver.pipeline.workers import Work, WorkFailed, prepare_runs
 from archiver.sources.exports import expand_exports
@@ -61,13 +61,13 @@ def store_prepared(
     Returns the stored capture, its lineage edge, and the earlier captures it had re-cleaned. `site_cache`:
     what the adds of one batch have read of their sites (`SiteCache`).
 
-    The site's learned template is removed from it first (`sitechrome_learn`), its paragraphs
+    The site's learned template is removed from it first (`templates_learn`), its paragraphs
     are recorded with their counts, and the earlier captures of the site for which it makes a paragraph
     template are re-cleaned in the same transaction, so texts and lineage do not depend on the add order.
     """
     site = site_of(item.article, item.capture.url)
     seen = SiteSeen(cache=site_cache)
-    learned, counts = sitechrome_learn(session, site, item, seen=seen)
+    learned, counts = templates_learn(session, site, item, seen=seen)
     blob_put(session, item.capture.raw, item.digest, compressed=item.blob)
     text_id, new_text = text_id_get_or_create(session, learned.article.text)
     if new_text:
@@ -87,9 +87,9 @@ def store_prepared(
         page_id=page_id,
     )
     page_mates = 0 if page_id is None else len(page_refresh(session, page_id)) - 1
-    sitechrome_record(session, row.id, site, item, counts, fresh=True)
+    templates_record(session, row.id, site, item, counts, fresh=True)
     matched = verify_candidates(session, text_id, learned.article.text, learned.bands) if new_text else 0
-    grown = sitechrome_spread(session, row.id, site, item, seen=seen)
+    grown = templates_spread(session, row.id, site, item, seen=seen)
     recleaned, touched = reclean_captures(session, grown)
     if site_cache is not None and recleaned:
         site_cache.forget(recleaned)

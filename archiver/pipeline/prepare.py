@@ -13,7 +13,7 @@ from archiver.clean.credits import (
     site_publisher,
     unique_credits,
 )
-from archiver.clean.site_template import learned_site
+from archiver.clean.site_template import template_site
 from archiver.errors import ArchiveError, InputError
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.pipeline.workers import WorkFailed
@@ -32,7 +32,7 @@ class Prepared:
     bands: dict[str, list[bytes]]
     source_publisher: str | None
     blob: bytes | None = None  # the raw bytes compressed for storing (`blob_compress`), if made
-    # its paragraphs before learned removal, once worked out (`site_templates.sitechrome_canonical`: learning,
+    # its paragraphs before learned removal, once worked out (`site_templates.templates_canonical`: learning,
     # counting and the batch's cache each ask). Not an argument: `dataclasses.replace` makes a Prepared with
     # another article, which must not inherit them.
     canonical: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
@@ -72,7 +72,7 @@ def _prepare(capture: Capture) -> Prepared:
 def site_of(article: Article, url: str | None) -> str | None:
     """The site whose template a capture shares: canonical publisher, else site name, else URL host."""
     where = article.canonical_url or url
-    return learned_site(site_publisher(article.site_name, where), article.site_name, where)
+    return template_site(site_publisher(article.site_name, where), article.site_name, where)
 
 
 def prepare_outcome(prepare_fn: Callable[[Capture], Prepared], capture: Capture) -> Prepared | WorkFailed:

@@ -12,16 +12,16 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from archiver.clean import CLEANER_VERSION
-from archiver.clean.site_template import learned_paragraphs, learned_positions
+from archiver.clean.site_template import template_paragraphs, template_positions
 from archiver.errors import ArchiveError
 from archiver.lineage.candidates import verify_candidates
 from archiver.lineage.versions import page_refresh
 from archiver.pipeline.prepare import Prepared, prepare, site_of
 from archiver.pipeline.site_templates import (
-    sitechrome_apply,
-    sitechrome_learn,
-    sitechrome_record,
-    sitechrome_templates,
+    templates_apply,
+    templates_learn,
+    templates_record,
+    templates_templates,
 )
 from archiver.store.blobs import blob_get
 from archiver.store.captures import capture_sync, fingerprints_put, text_get_or_create, texts_remove_orphans
@@ -46,7 +46,7 @@ def reclean_store(
     chrome, the text found or made, the capture's metadata, chrome and credits rewritten. Returns the text,
     whether it is new, and the capture as stored (a new text's fingerprints are the caller's to write: `add`
     writes them at once, reprocess rebuilds every text's together)."""
-    learned = sitechrome_apply(item, templates)
+    learned = templates_apply(item, templates)
     text_row, created = text_get_or_create(session, learned.article.text)
     capture_sync(
         session, row, learned.article, text_id=text_row.id, cleaner_version=CLEANER_VERSION,
@@ -96,13 +96,13 @@ def reclean_captures(session: Session, capture_ids: Iterable[int]) -> tuple[list
         site = site_of(item.article, row.url)
         recorded = set(site_rows_of(session, [row.id])[row.id])
         if site != site_of_capture(session, row.id) or recorded != set(
-            learned_positions(learned_paragraphs(item.article))
+            template_positions(template_paragraphs(item.article))
         ):
             # cleaned by an older cleaner: its own counts are made afresh; the other captures of the
             # site learn of its changed paragraphs at the next `archive reprocess`
-            _, counts = sitechrome_learn(session, site, item, exclude=row.id)
-            sitechrome_record(session, row.id, site, item, counts)
-        templates = sitechrome_templates(session, row.id)
+            _, counts = templates_learn(session, site, item, exclude=row.id)
+            templates_record(session, row.id, site, item, counts)
+        templates = templates_templates(session, row.id)
         recleaned.append(row)
         touched.extend(sorted(text_neighbours(session, row.text_id)))
         old_texts.add(row.text_id)

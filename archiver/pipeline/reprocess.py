@@ -5,7 +5,7 @@ leaves the archive exactly as it was; a half-reprocessed archive would mix texts
 hold lineage computed from neither):
 
 1. every capture is cleaned again from its blob (`archiver.pipeline.prepare`: cleaner, credits, fingerprints);
-2. learned site chrome is counted with *every other* capture of the site as context (`SitePool`, the
+2. site templates are counted with *every other* capture of the site as context (`SitePool`, the
    rule `add` keeps up to date capture by capture: on an archive made by this cleaner it finds nothing
    to change) and the site paragraph rows are rewritten with their counts;
 3. captures are pointed at their new texts; texts no capture uses any more are removed;
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from archiver.clean.site_template import learned_template_keys
+from archiver.clean.site_template import template_template_keys
 from archiver.errors import ArchiveError
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.lineage.candidates import verify_candidates
@@ -32,9 +32,9 @@ from archiver.pipeline.prepare import Prepared, prepare, site_of
 from archiver.pipeline.reclean import capture_of_row, pages_reattach, reclean_store
 from archiver.pipeline.site_templates import (
     SitePool,
-    sitechrome_canonical,
-    sitechrome_paragraphs,
-    sitechrome_record,
+    templates_canonical,
+    templates_paragraphs,
+    templates_record,
 )
 from archiver.store.captures import (
     fingerprints_of,
@@ -90,9 +90,9 @@ def reprocess_session(session: Session) -> ReprocessResult:
         item = dataclasses.replace(item, capture=dataclasses.replace(capture, raw=b""))  # keep memory small
         site = site_of(item.article, row.url)
         prepared[row.id] = (item, site)
-        pool.add(row.id, site, sitechrome_canonical(item))
+        pool.add(row.id, site, templates_canonical(item))
     kept = [r.id for r in rows if r.id not in prepared]  # kept as they were: still part of their site
-    for capture_id, paragraphs in sitechrome_paragraphs(session, kept).items():
+    for capture_id, paragraphs in templates_paragraphs(session, kept).items():
         pool.add(capture_id, site_of_capture(session, capture_id), paragraphs)
 
     for row in rows:
@@ -100,8 +100,8 @@ def reprocess_session(session: Session) -> ReprocessResult:
             continue
         item, site = prepared[row.id]
         counts = pool.counts(row.id)
-        reclean_store(session, row, item, learned_template_keys(counts))
-        sitechrome_record(session, row.id, site, item, counts)
+        reclean_store(session, row, item, template_template_keys(counts))
+        templates_record(session, row.id, site, item, counts)
     session.flush()
 
     removed = texts_remove_orphans(session)

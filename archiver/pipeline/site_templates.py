@@ -1,20 +1,20 @@
-"""Learned site chrome against the archive: find the site's other stories, judge same-story, count, apply.
+"""Site templates learned against the archive: find the site's other stories, judge same-story, count, apply.
 
 `archiver.clean.learned` is the pure rule; this module feeds it, in the same way during `add` and during
 `archive reprocess`, so both give every capture the same text whatever order captures were added in:
 
 - `site_paragraph` holds every capture's paragraph keys (before learned removal) by site, each with its
   first position and `other_stories`: how many other captures of the site hold it and tell another
-  story, counted up to LEARNED_MIN_STORIES. At that number the paragraph is the capture's site template.
+  story, counted up to TEMPLATE_MIN_STORIES. At that number the paragraph is the capture's site template.
 - A new capture's counts come from the captures sharing its paragraphs, found through the (site, key)
-  index, never a scan of the site (`sitechrome_learn`); its template is removed before it is stored.
+  index, never a scan of the site (`templates_learn`); its template is removed before it is stored.
 - The new capture then counts for every earlier capture sharing a paragraph with it and telling another
-  story (`sitechrome_spread`); those that reach the threshold are re-cleaned by the pipeline. Counts only
+  story (`templates_spread`); those that reach the threshold are re-cleaned by the pipeline. Counts only
   grow, so a paragraph that became template stays template.
 - `archive reprocess` computes the same counts from memory (`SitePool`).
 
 Another capture's paragraphs are rebuilt from its stored text, its removed template paragraphs and the
-recorded positions (`sitechrome_paragraphs`), in `learned_order`: the order `SitePool` compares in too.
+recorded positions (`templates_paragraphs`), in `template_order`: the order `SitePool` compares in too.
 """
 
 from __future__ import annotations
@@ -29,17 +29,17 @@ from sqlalchemy.orm import Session
 
 from archiver.clean import CLEANER_VERSION
 from archiver.clean.site_template import (
-    LEARNED_MIN_STORIES,
-    LEARNED_REASON,
-    LEARNED_SAME_STORY_SHARE,
-    learned_apply,
-    learned_counts,
-    learned_key,
-    learned_order,
-    learned_paragraphs,
-    learned_positions,
-    learned_share,
-    learned_template_keys,
+    TEMPLATE_MIN_STORIES,
+    TEMPLATE_REASON,
+    TEMPLATE_SAME_STORY_SHARE,
+    template_apply,
+    template_counts,
+    template_key,
+    template_order,
+    template_paragraphs,
+    template_positions,
+    template_share,
+    template_template_keys,
 )
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.lineage.verify import compare_texts
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 
 # Holders of each paragraph read in the one query made for all of a new capture's paragraphs, and the
 # page size of any further query for one paragraph (4x more on each). Captures already counting
-# LEARNED_MIN_STORIES come first, and for a site's footer the first few of them almost always tell
+# TEMPLATE_MIN_STORIES come first, and for a site's footer the first few of them almost always tell
 # another story than the new capture; 32 also covers a story syndicated 32 times on one site without a
 # further query. Holders' paragraphs are loaded HOLDERS_LOAD at a time, as the count needs them. Query and
 # batch sizes (the answer never depends on them), not tuned on a corpus.
@@ -72,7 +72,7 @@ HOLDERS_LOAD = 8
 SPREAD_SKIP_MAX = 400
 
 
-def sitechrome_same_story(mine: Sequence[str], theirs: Sequence[str]) -> bool:
+def templates_same_story(mine: Sequence[str], theirs: Sequence[str]) -> bool:
     """Whether two captures of a site tell the same story (their shared paragraphs are then body).
 
     Mostly the same paragraphs: a copy, excerpt or version. Otherwise the verifier compares what is left
@@ -81,38 +81,38 @@ def sitechrome_same_story(mine: Sequence[str], theirs: Sequence[str]) -> bool:
     """
     if tuple(theirs) < tuple(mine):
         mine, theirs = theirs, mine
-    if learned_share(mine, theirs) >= LEARNED_SAME_STORY_SHARE:
+    if template_share(mine, theirs) >= TEMPLATE_SAME_STORY_SHARE:
         return True
-    mine_keys = {learned_key(p) for p in mine}
-    theirs_keys = {learned_key(p) for p in theirs}
-    rest_a = "\n\n".join(p for p in mine if learned_key(p) not in theirs_keys)
-    rest_b = "\n\n".join(p for p in theirs if learned_key(p) not in mine_keys)
+    mine_keys = {template_key(p) for p in mine}
+    theirs_keys = {template_key(p) for p in theirs}
+    rest_a = "\n\n".join(p for p in mine if template_key(p) not in theirs_keys)
+    rest_b = "\n\n".join(p for p in theirs if template_key(p) not in mine_keys)
     if not rest_a.strip() or not rest_b.strip():
         return False
     return compare_texts(rest_a, rest_b).relation is not None
 
 
-def sitechrome_canonical(item: Prepared) -> tuple[str, ...]:
+def templates_canonical(item: Prepared) -> tuple[str, ...]:
     """A prepared capture's paragraphs before learned removal, in the order captures are compared in
     (worked out once per Prepared: `Prepared.canonical`)."""
     if item.canonical is None:
-        item.canonical = learned_order(learned_paragraphs(item.article))
+        item.canonical = template_order(template_paragraphs(item.article))
     return item.canonical
 
 
-def sitechrome_apply(item: Prepared, templates: set[str]) -> Prepared:
+def templates_apply(item: Prepared, templates: set[str]) -> Prepared:
     """The prepared capture with these template paragraphs moved to chrome and its fingerprints redone."""
-    article = learned_apply(item.article, templates)
+    article = template_apply(item.article, templates)
     if article is item.article:
         return item
     fps = fingerprint_text(article.text)
     return dataclasses.replace(item, article=article, fingerprints=fps, bands={fp.kind: band_keys(fp) for fp in fps})
 
 
-def sitechrome_paragraphs(
+def templates_paragraphs(
     session: Session, capture_ids: Iterable[int], lasting: set[int] | None = None
 ) -> dict[int, tuple[str, ...]]:
-    """Stored captures' paragraphs before learned removal, in `learned_order`: from their text, removed
+    """Stored captures' paragraphs before learned removal, in `template_order`: from their text, removed
     template paragraphs and recorded positions.
 
     `lasting`, if given, receives the captures whose paragraphs cannot change while this cleaner version
@@ -124,7 +124,7 @@ def sitechrome_paragraphs(
         return {}
     rows = site_rows_of(session, ids)
     texts = texts_of_captures(session, ids)
-    removed = chrome_texts_of(session, ids, LEARNED_REASON)
+    removed = chrome_texts_of(session, ids, TEMPLATE_REASON)
     out: dict[int, tuple[str, ...]] = {}
     # copies of a page share their text, and mostly their removed paragraphs and positions: each text is
     # split once, each (text, removed, positions) ordered once
@@ -140,7 +140,7 @@ def sitechrome_paragraphs(
         order_key = (text_id, tuple(removed[capture_id]), tuple(sorted(positions.items())) if known else None)
         if order_key not in orders:
             texts_before = split[text_id] + removed[capture_id]
-            orders[order_key] = learned_order(texts_before, positions if known else None)
+            orders[order_key] = template_order(texts_before, positions if known else None)
         out[capture_id] = orders[order_key]
         if lasting is not None and known and version == CLEANER_VERSION:
             lasting.add(capture_id)
@@ -151,12 +151,12 @@ class SiteCache:
     """What a batch of adds (one writer, one archive) has read of its sites and may reuse from add to add.
 
     - Captures' paragraphs before learned removal, for those that cannot change while this cleaner
-      version writes (`sitechrome_paragraphs`' `lasting`): syndicated copies and re-captures of a page are
+      version writes (`templates_paragraphs`' `lasting`): syndicated copies and re-captures of a page are
       the holders of its paragraphs at every add of another copy, each read once instead of at each add,
       and those the batch stores not read at all (`stored`).
     - Same-story verdicts, a pure function of the two captures' paragraphs.
     - Which captures the batch stored on each site with the same paragraphs (`twins`): a re-capture or a
-      copy on one site has the counts of such a twin (`sitechrome_learn`).
+      copy on one site has the counts of such a twin (`templates_learn`).
     Least recently used first out. The batch forgets the captures it re-cleans (`forget`), as
     `reclean_captures` may re-record the paragraphs of one an older cleaner made.
     """
@@ -180,7 +180,7 @@ class SiteCache:
         self._twin_of: dict[int, tuple[str, tuple[str, ...]]] = {}
 
     def paragraphs(self, session: Session, capture_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
-        """`sitechrome_paragraphs` of these captures, those already read not read again."""
+        """`templates_paragraphs` of these captures, those already read not read again."""
         out: dict[int, tuple[str, ...]] = {}
         missing = []
         for capture_id in capture_ids:
@@ -190,7 +190,7 @@ class SiteCache:
             else:
                 missing.append(capture_id)
         lasting: set[int] = set()
-        read = sitechrome_paragraphs(session, missing, lasting)
+        read = templates_paragraphs(session, missing, lasting)
         for capture_id in sorted(lasting):
             self._hold(capture_id, read[capture_id])
         out.update(read)
@@ -200,11 +200,11 @@ class SiteCache:
         """A capture the batch has just stored on `site`, as reading it back would give it. Its write
         transaction may still store more; if it is rolled back, the writer empties the cache (`clear`).
 
-        Its paragraphs are `sitechrome_canonical(item)`, which `sitechrome_paragraphs` rebuilds from the
-        store (tests/test_learned_add.py checks that they agree); this cleaner version made it and recorded
+        Its paragraphs are `templates_canonical(item)`, which `templates_paragraphs` rebuilds from the
+        store (tests/test_site_template_add.py checks that they agree); this cleaner version made it and recorded
         every position, so they last. The next add of its site then need not read it back.
         """
-        shared = self._hold(capture_id, sitechrome_canonical(item))
+        shared = self._hold(capture_id, templates_canonical(item))
         self._twin_of[capture_id] = (site, shared)
         self._twins.setdefault((site, shared), {})[capture_id] = None
 
@@ -222,11 +222,11 @@ class SiteCache:
         return shared
 
     def same_story(self, mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
-        """`sitechrome_same_story`, each pair of paragraph tuples judged once."""
+        """`templates_same_story`, each pair of paragraph tuples judged once."""
         pair = (mine, theirs)
         verdict = self._verdicts.get(pair)
         if verdict is None:
-            verdict = self._verdicts[pair] = sitechrome_same_story(mine, theirs)
+            verdict = self._verdicts[pair] = templates_same_story(mine, theirs)
             if len(self._verdicts) > self.VERDICTS_HELD:
                 self._verdicts.popitem(last=False)
         else:
@@ -272,8 +272,8 @@ class SiteSeen:
     # the verdict is a function of the two captures' paragraphs: copies of one page on a site are judged once
     by_paragraphs: dict[tuple[str, ...], bool] = field(default_factory=dict)
     cache: SiteCache | None = None  # the batch's, when the add is one of a batch
-    holders: SiteHolders | None = None  # what `sitechrome_learn` read of the holders of its keys
-    counts: dict[str, int] | None = None  # what `sitechrome_learn` counted for the capture (not excluding one)
+    holders: SiteHolders | None = None  # what `templates_learn` read of the holders of its keys
+    counts: dict[str, int] | None = None  # what `templates_learn` counted for the capture (not excluding one)
 
     def load(self, session: Session, capture_ids: Iterable[int]) -> None:
         missing = [i for i in capture_ids if i not in self.paragraphs]
@@ -282,7 +282,7 @@ class SiteSeen:
         if self.cache is not None:
             self.paragraphs.update(self.cache.paragraphs(session, missing))
         else:
-            self.paragraphs.update(sitechrome_paragraphs(session, missing))
+            self.paragraphs.update(templates_paragraphs(session, missing))
 
     def judge(self, mine: Sequence[str], other: int) -> bool:
         """Whether capture `other` tells another story than `mine` (the capture being added); asked once."""
@@ -291,31 +291,31 @@ class SiteSeen:
             if theirs not in self.by_paragraphs:
                 same = (
                     self.cache.same_story(tuple(mine), theirs) if self.cache
-                    else sitechrome_same_story(mine, theirs)
+                    else templates_same_story(mine, theirs)
                 )
                 self.by_paragraphs[theirs] = not same
             self.other_story[other] = self.by_paragraphs[theirs]
         return self.other_story[other]
 
 
-def sitechrome_learn(
+def templates_learn(
     session: Session, site: str | None, item: Prepared, exclude: int | None = None, seen: SiteSeen | None = None
 ) -> tuple[Prepared, dict[str, int]]:
     """A capture about to be stored, with the template its site's other captures show removed; and its counts.
 
     `item` is as prepared (before learned removal). The counts (per paragraph key, other stories up to
-    LEARNED_MIN_STORIES) are what `sitechrome_record` stores. `seen` carries what was read on to
-    `sitechrome_spread` for the same capture.
+    TEMPLATE_MIN_STORIES) are what `templates_record` stores. `seen` carries what was read on to
+    `templates_spread` for the same capture.
     """
     if site is None:
         return item, {}
-    mine = sitechrome_canonical(item)
+    mine = templates_canonical(item)
     seen = seen if seen is not None else SiteSeen()
-    keys = learned_positions(mine)
+    keys = template_positions(mine)
     twin = _counts_of_twin(session, site, mine, keys, seen) if exclude is None else None
     if twin is not None:
         seen.counts = twin
-        return sitechrome_apply(item, learned_template_keys(twin)), twin
+        return templates_apply(item, template_template_keys(twin)), twin
     seen.holders = site_holders_first(session, site, keys, exclude, HOLDERS_FIRST_PAGE)
     first = seen.holders.first
     # the count below reads the first HOLDERS_LOAD holders of every paragraph, whatever it finds: read them
@@ -335,9 +335,9 @@ def sitechrome_learn(
             offset, size = offset + size, size * 4
             ids = site_holders(session, site, key, exclude, offset, size)
 
-    counts = learned_counts(keys, holders, lambda other: seen.judge(mine, other))
+    counts = template_counts(keys, holders, lambda other: seen.judge(mine, other))
     seen.counts = counts if exclude is None else None
-    return sitechrome_apply(item, learned_template_keys(counts)), counts
+    return templates_apply(item, template_template_keys(counts)), counts
 
 
 def _counts_of_twin(
@@ -367,31 +367,31 @@ def _counts_of_twin(
     return {key: counts[key] for key in keys}
 
 
-def sitechrome_record(
+def templates_record(
     session: Session, capture_id: int, site: str | None, item: Prepared, counts: dict[str, int], fresh: bool = False
 ) -> None:
     """Record a capture's paragraphs (as prepared, before learned removal) under its site, with their counts.
 
     fresh=True: the capture is new in this transaction, with nothing recorded yet.
     """
-    positions = learned_positions(learned_paragraphs(item.article))
+    positions = template_positions(template_paragraphs(item.article))
     rows = [(k, p, counts.get(k, 0)) for k, p in positions.items()]
     site_paragraphs_put(session, capture_id, site, rows, fresh=fresh)
 
 
-def sitechrome_spread(
+def templates_spread(
     session: Session, capture_id: int, site: str | None, item: Prepared, seen: SiteSeen | None = None
 ) -> list[int]:
     """Count a newly stored capture for the site's earlier captures it shares paragraphs with.
 
     Each earlier capture that tells another story gains one for every paragraph they share that it
-    counted below LEARNED_MIN_STORIES; returns the captures for which one of them reached it (their
+    counted below TEMPLATE_MIN_STORIES; returns the captures for which one of them reached it (their
     text must lose that paragraph now), in id order. Same-story is symmetric, so the verdicts
-    `sitechrome_learn` reached for the new capture (`seen`) are not asked again.
+    `templates_learn` reached for the new capture (`seen`) are not asked again.
     """
     if site is None:
         return []
-    mine = sitechrome_canonical(item)
+    mine = templates_canonical(item)
     seen = seen if seen is not None else SiteSeen()
     held: dict[int, list[tuple[str, int]]] = {}
     # captures already judged to tell this story gain nothing: their rows are not read (a page's copies)
@@ -399,18 +399,18 @@ def sitechrome_spread(
     # a paragraph the count found no other story holding (0) is held by captures of this story only: they
     # gain nothing, and their rows (a copied story's body, on each of its copies) are not read
     counted = seen.counts
-    keys = [key for key in learned_positions(mine) if counted is None or counted.get(key) != 0]
-    # the keys whose every holder `sitechrome_learn` read: their rows are as it read them (nothing in between
+    keys = [key for key in template_positions(mine) if counted is None or counted.get(key) != 0]
+    # the keys whose every holder `templates_learn` read: their rows are as it read them (nothing in between
     # changed another capture's counts); the other keys' rows below the threshold are read now
     read = seen.holders if seen.holders is not None else SiteHolders({}, [], set())
     skipped, wanted = set(same), set(keys)
     below = [
         (other, key, n) for other, key, n in read.rows
-        if n < LEARNED_MIN_STORIES and other != capture_id and other not in skipped and key in wanted
+        if n < TEMPLATE_MIN_STORIES and other != capture_id and other not in skipped and key in wanted
     ]
     rest = [key for key in keys if key not in read.whole]
     if rest:
-        below += site_rows_below(session, site, rest, LEARNED_MIN_STORIES, capture_id, skip=same)
+        below += site_rows_below(session, site, rest, TEMPLATE_MIN_STORIES, capture_id, skip=same)
     for other, key, n in sorted(below):
         held.setdefault(other, []).append((key, n))
     seen.load(session, held)
@@ -418,16 +418,16 @@ def sitechrome_spread(
     for other in sorted(held):
         if not seen.judge(mine, other):
             continue
-        site_count_up(session, other, [key for key, _ in held[other]], LEARNED_MIN_STORIES)
-        if any(n + 1 >= LEARNED_MIN_STORIES for _, n in held[other]):
+        site_count_up(session, other, [key for key, _ in held[other]], TEMPLATE_MIN_STORIES)
+        if any(n + 1 >= TEMPLATE_MIN_STORIES for _, n in held[other]):
             grown.append(other)
     return grown
 
 
-def sitechrome_templates(session: Session, capture_id: int) -> set[str]:
+def templates_templates(session: Session, capture_id: int) -> set[str]:
     """The keys of a stored capture's paragraphs that are its site's template (as counted in the store)."""
     rows = site_rows_of(session, [capture_id])[capture_id]
-    return learned_template_keys({key: n for key, (_, n) in rows.items()})
+    return template_template_keys({key: n for key, (_, n) in rows.items()})
 
 
 class SitePool:
@@ -440,18 +440,18 @@ class SitePool:
         self.verdicts: dict[tuple[int, int], bool] = {}
 
     def add(self, capture_id: int, site: str | None, paragraphs: Sequence[str]) -> None:
-        """A capture of `site`, with its paragraphs in `learned_order`."""
+        """A capture of `site`, with its paragraphs in `template_order`."""
         if site is None:
             return
         self.paragraphs[capture_id] = tuple(paragraphs)
         self.site[capture_id] = site
-        for key in learned_positions(paragraphs):
+        for key in template_positions(paragraphs):
             self.by_key.setdefault((site, key), []).append(capture_id)
 
     def same_story(self, a: int, b: int) -> bool:
         pair = (min(a, b), max(a, b))
         if pair not in self.verdicts:
-            self.verdicts[pair] = sitechrome_same_story(self.paragraphs[a], self.paragraphs[b])
+            self.verdicts[pair] = templates_same_story(self.paragraphs[a], self.paragraphs[b])
         return self.verdicts[pair]
 
     def counts(self, capture_id: int) -> dict[str, int]:
@@ -463,6 +463,6 @@ class SitePool:
         def holders(key: str) -> Iterator[int]:
             return (i for i in self.by_key[(site, key)] if i != capture_id)
 
-        return learned_counts(
-            learned_positions(self.paragraphs[capture_id]), holders, lambda i: not self.same_story(capture_id, i)
+        return template_counts(
+            template_positions(self.paragraphs[capture_id]), holders, lambda i: not self.same_story(capture_id, i)
         )

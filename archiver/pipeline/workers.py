@@ -214,6 +214,20 @@ def _run_from(first: tuple[Any, Any], flight: deque[_Slot]) -> list[tuple[Any, A
     return run
 
 
+def _redo_alone(fn: Callable[[Any], R], item: Any, limits: _Limits) -> R | WorkFailed:
+    """One item run again in a fresh pool of its own, under its own deadline."""
+    single = _new_pool(1, limits)
+    try:
+        return single.submit(_run, fn, item).result(timeout=limits.deadline)
+    except BrokenProcessPool:
+        return WorkFailed("worker process died while preparing this input")
+    except TimeoutError:
+        _kill(single)
+        return WorkFailed(f"page took longer than {limits.deadline:g} s to clean (skipped)")
+    finally:
+        single.shutdown(wait=True)
+
+
 def _ready(slot: _Slot) -> bool:
     """The item's result is there to take (not work, or its task finished)."""
     task = slot[1]
@@ -248,21 +262,8 @@ def _pop(
     flight.clear()
     redone: dict[int, Any] = {}  # slot index -> result
     for k, (x, t, _) in enumerate(slots):
-        if t is None:
-            continue
-        if k == 0 and lost is not None:
-            redone[k] = lost
-            continue
-        single = _new_pool(1, limits)
-        try:
-            redone[k] = single.submit(_run, fn, x.item).result(timeout=limits.deadline)
-        except BrokenProcessPool:
-            redone[k] = WorkFailed("worker process died while preparing this input")
-        except TimeoutError:
-            redone[k] = WorkFailed(f"page took longer than {limits.deadline:g} s to clean (skipped)")
-            _kill(single)
-        finally:
-            single.shutdown(wait=True)
+        if t is not None:
+            redone[k] = lost if k == 0 and lost is not None else _redo_alone(fn, x.item, limits)
     first = (slots[0][0], redone[0])
     for k, (x, t, _) in enumerate(slots[1:], start=1):  # already finished: in their place, as finished tasks
         if t is None:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archiver.clean.site_template import LEARNED_REASON
+from archiver.clean.site_template import TEMPLATE_REASON
 from archiver.read.resolve import resolve_capture
 from archiver.store.captures import chrome_of, credits_of, fingerprints_of
 from archiver.store.engine import Archive
@@ -55,9 +55,9 @@ def capture_record(session: Session, row: CaptureRow, *, chrome: bool = True) ->
     }
     if chrome:
         rows = chrome_of(session, row.id)
-        site = site_of_capture(session, row.id) if any(c.reason == LEARNED_REASON for c in rows) else None
+        site = site_of_capture(session, row.id) if any(c.reason == TEMPLATE_REASON for c in rows) else None
         record["chrome"] = [
-            {"reason": c.reason, "text": c.text, **({"site": site} if c.reason == LEARNED_REASON else {})} for c in rows
+            {"reason": c.reason, "text": c.text, **({"site": site} if c.reason == TEMPLATE_REASON else {})} for c in rows
         ]
     return record
 

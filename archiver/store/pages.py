@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from archiver.sources.urls import page_url
 from archiver.store.driversql import DriverStatement, insert_every_column
 from archiver.store.models import Base, CaptureRow, Page, PageVersion, TextRow
+from archiver.types import utc
 
 _PAGE = Base.metadata.tables[Page.__tablename__]
 
@@ -128,3 +133,51 @@ def page_versions(session: Session, page_id: int) -> list[PageVersion]:
     query = select(PageVersion).where(PageVersion.page_id == page_id).order_by(PageVersion.version)
     # page_refresh writes these rows through Core: an object this session loaded before is refreshed
     return list(session.scalars(query.execution_options(populate_existing=True)))
+
+
+def page_capture_rows(session: Session, page_id: int) -> list[Any]:
+    """A page's captures as rows (id, text_id, captured_at, published, blob_sha256, version)."""
+    session.flush()  # the Core reads below see pending captures
+    return list(_PAGE_CAPTURES.rows(session, {"page": page_id}))
+
+
+def page_bodies(session: Session, text_ids: list[int]) -> dict[int, str]:
+    """The bodies of these texts (a page's), in one query."""
+    return dict(_PAGE_BODIES.rows(session, {"ids": text_ids}))
+
+
+def capture_versions_set(session: Session, moved: list[tuple[int, int]]) -> None:
+    """Set captures' version numbers: (capture, version) pairs; a capture object the session holds follows."""
+    if not moved:
+        return
+    _CAPTURE_VERSION_SET.run_many(session, [{"cid": c, "new_version": v} for c, v in moved])
+    for capture_id, version in moved:
+        held = session.identity_map.get(identity_key(CaptureRow, capture_id))
+        if held is not None:
+            set_committed_value(held, "version", version)
+
+
+def page_version_rows_put(session: Session, page_id: int, wanted: dict[int, tuple[object, ...]]) -> None:
+    """Make a page's page_version rows these (version -> capture, captures, last capture time, words added,
+    words removed); only the rows that differ are deleted, updated or inserted."""
+    stored = {
+        r.version: (r.capture_id, r.captures, utc(r.last_captured_at), r.words_added, r.words_removed)
+        for r in _PAGE_VERSION_ROWS.rows(session, {"page": page_id})
+    }
+    gone = [{"page": page_id, "old_version": v} for v in sorted(set(stored) - set(wanted))]
+    if gone:
+        _PAGE_VERSION_DELETE.run_many(session, gone)
+    changed = [
+        {"page": page_id, "old_version": v, **{f"new_{k}": x for k, x in zip(_PAGE_VERSION_COLUMNS, row, strict=True)}}
+        for v, row in sorted(wanted.items())
+        if v in stored and stored[v] != row
+    ]
+    if changed:
+        _PAGE_VERSION_UPDATE.run_many(session, changed)
+    fresh = [
+        {"page_id": page_id, "version": v, **dict(zip(_PAGE_VERSION_COLUMNS, row, strict=True))}
+        for v, row in sorted(wanted.items())
+        if v not in stored
+    ]
+    if fresh:
+        _PAGE_VERSION_INSERT.run_many(session, fresh)

@@ -153,7 +153,7 @@ def site_holders_first(
     the others (a site's footer on hundreds of stories) one `site_holders` page each. A capture of 40
     paragraphs each held by 20 copies (aeb-dev, SQLite): 0.42 ms in SQLite, where one window query ranking
     every holder took 1.25 ms; a footer's hundreds of holders are counted, not ranked. The rows read whole
-    also serve `sitechrome_spread` of the same add, which then reads only the keys held more often.
+    also serve `templates_spread` of the same add, which then reads only the keys held more often.
     """
     unique = sorted(set(keys))
     out = SiteHolders({}, [], set(unique))

@@ -6,18 +6,18 @@ import json
 from pathlib import Path
 
 from conftest import Run
-from learned_stories import SITE_FOOTER, STORIES, story_page, syndicated_copies
+from template_stories import SITE_FOOTER, STORIES, story_page, syndicated_copies
 
 from archiver.clean.site_template import (
     SiteCapture,
-    learned_apply,
-    learned_counts,
-    learned_key,
-    learned_order,
-    learned_positions,
-    learned_site,
-    learned_template_keys,
-    learned_templates,
+    template_apply,
+    template_counts,
+    template_key,
+    template_order,
+    template_positions,
+    template_site,
+    template_template_keys,
+    template_templates,
 )
 from archiver.types import Article
 
@@ -96,7 +96,7 @@ def test_a_url_host_is_the_site_when_the_page_names_none(run: Run, tmp_path: Pat
         result = run("add", "--json", "--url", f"https://www.courier.example/news/{n}", path)
         ids.append(json.loads(result.stdout)["id"])
     assert all(SITE_FOOTER not in body(run, cid)["text"] for cid in ids)
-    assert learned_site(None, None, "https://www.courier.example/x") == "courier.example"
+    assert template_site(None, None, "https://www.courier.example/x") == "courier.example"
 
 
 def test_learned_templates_counts_only_other_stories() -> None:
@@ -107,13 +107,13 @@ def test_learned_templates_counts_only_other_stories() -> None:
     def same(a: object, b: object) -> bool:
         return "story a one" in b  # type: ignore[operator]
 
-    assert learned_templates(mine, [*others, copy], same) == {learned_key("footer")}
-    assert learned_templates(mine, others[:2], same) == set()  # two other stories are not enough
+    assert template_templates(mine, [*others, copy], same) == {template_key("footer")}
+    assert template_templates(mine, others[:2], same) == set()  # two other stories are not enough
     article = Article(paragraphs=mine)
-    cleaned = learned_apply(article, {learned_key("footer")})
+    cleaned = template_apply(article, {template_key("footer")})
     assert cleaned.paragraphs == mine[:2] and cleaned.chrome[0].reason == "site-template"
-    assert learned_apply(Article(paragraphs=["footer"]), {learned_key("footer")}).paragraphs == ["footer"]
-    assert learned_key("Updated 3 hours  ago") == learned_key("updated 12 hours ago")
+    assert template_apply(Article(paragraphs=["footer"]), {template_key("footer")}).paragraphs == ["footer"]
+    assert template_key("Updated 3 hours  ago") == template_key("updated 12 hours ago")
 
 
 def test_learned_counts_are_exact_in_any_holder_order_and_stop_at_the_threshold() -> None:
@@ -125,19 +125,19 @@ def test_learned_counts_are_exact_in_any_holder_order_and_stop_at_the_threshold(
         return verdicts[i]
 
     holders = {"f": [2, 1, 3, 4, 5], "body": [2], "rare": [1, 3]}
-    counts = learned_counts(["f", "body", "rare", "f"], lambda k: holders[k], other_story)
+    counts = template_counts(["f", "body", "rare", "f"], lambda k: holders[k], other_story)
     assert counts == {"f": 3, "body": 0, "rare": 2}
     assert 5 not in asked  # three other stories found: the fourth is never asked about
-    reverse = learned_counts(["f", "body", "rare"], lambda k: holders[k][::-1], lambda i: verdicts[i])
+    reverse = template_counts(["f", "body", "rare"], lambda k: holders[k][::-1], lambda i: verdicts[i])
     assert reverse == counts
-    assert learned_template_keys(counts) == {"f"}
+    assert template_template_keys(counts) == {"f"}
 
 
 def test_learned_order_groups_repeats_and_follows_recorded_positions() -> None:
     body = ["a one", "footer", "b two", "Footer ", "c 3"]
-    assert learned_order(body) == ("a one", "footer", "Footer ", "b two", "c 3")
+    assert template_order(body) == ("a one", "footer", "Footer ", "b two", "c 3")
     # a stored capture: the template paragraphs were moved to the end; the positions put them back
     kept, removed = ["a one", "b two", "c 3"], ["footer", "Footer "]
-    positions = learned_positions(body)
-    assert learned_order(kept + removed, positions) == learned_order(body)
-    assert learned_order(kept + removed) != learned_order(body)  # without positions: stored order
+    positions = template_positions(body)
+    assert template_order(kept + removed, positions) == template_order(body)
+    assert template_order(kept + removed) != template_order(body)  # without positions: stored order

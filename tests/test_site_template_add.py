@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from archive_state import add_all, dump, reprocess, state, without_added_at
 from conftest import ROOT, Run
-from learned_stories import SITE_FOOTER, STORIES, story_page, syndicated_copies
+from template_stories import SITE_FOOTER, STORIES, story_page, syndicated_copies
 
-from archiver.pipeline import site_templates as sitechrome
-from archiver.store import sites as store
+from archiver.pipeline import site_templates
 
 SITE = "valley courier"
 # the same five stories and a re-headlined copy of story 0, added in these orders (file indexes)
@@ -53,16 +52,16 @@ def assert_stored_paragraphs_are_the_prepared_ones(run: Run, ids: dict[str, int]
     from archiver.config import database_url
     from archiver.pipeline.prepare import prepare
     from archiver.pipeline.reclean import capture_of_row
-    from archiver.pipeline.site_templates import sitechrome_canonical, sitechrome_paragraphs
+    from archiver.pipeline.site_templates import templates_canonical, templates_paragraphs
     from archiver.store.engine import Archive
     from archiver.store.models import CaptureRow
 
     with Archive(database_url(str(run.db))) as archive, archive.session() as session:
-        rebuilt = sitechrome_paragraphs(session, ids.values())
+        rebuilt = templates_paragraphs(session, ids.values())
         for name, cid in ids.items():
             row = session.get(CaptureRow, cid)
             assert row is not None
-            assert rebuilt[cid] == sitechrome_canonical(prepare(capture_of_row(session, row))), name
+            assert rebuilt[cid] == templates_canonical(prepare(capture_of_row(session, row))), name
 
 
 def test_a_site_template_is_removed_at_add_from_every_capture_in_any_order(
@@ -211,8 +210,8 @@ def test_an_add_to_a_big_site_compares_a_bounded_number_of_captures(
     add_all(run, pages[:40])
 
     calls = []
-    real = sitechrome.sitechrome_same_story
-    monkeypatch.setattr(sitechrome, "sitechrome_same_story", lambda a, b: calls.append(1) or real(a, b))
+    real = site_templates.templates_same_story
+    monkeypatch.setattr(site_templates, "templates_same_story", lambda a, b: calls.append(1) or real(a, b))
     ids = add_all(run, pages[40:])
     assert SITE_FOOTER not in run.json("show", str(ids["b40.txt"]))["text"]  # type: ignore[index]
     # 3 to find the footer's other stories; no earlier capture is still counting the footer
@@ -225,8 +224,8 @@ def test_the_count_reads_past_a_first_page_of_copies_of_the_same_story(
     """Copies of one story fill the footer's first page of holders: the count reads on to other stories."""
 
     # pages of 2 holders, loaded one at a time: six copies of story 0 come before stories 1-3 (newest first)
-    monkeypatch.setattr(sitechrome, "HOLDERS_FIRST_PAGE", 2)
-    monkeypatch.setattr(sitechrome, "HOLDERS_LOAD", 1)
+    monkeypatch.setattr(site_templates, "HOLDERS_FIRST_PAGE", 2)
+    monkeypatch.setattr(site_templates, "HOLDERS_LOAD", 1)
     others = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in (1, 2, 3)]
     copies = [
         write(tmp_path / "pages", f"copy{k}.txt", story_page(0) + f"\nCopy {k}.\n", 1_628_500_000 + k)
@@ -300,9 +299,9 @@ def test_a_batch_reads_each_captures_paragraphs_once_and_stores_what_single_adds
     # as if an older cleaner had made the first copy: its paragraphs are read at every add that needs them
     execute(batch, "UPDATE capture SET cleaner_version = cleaner_version - 1 WHERE path LIKE '%copy0.txt'")
     read: list[int] = []
-    real = sitechrome.sitechrome_paragraphs
+    real = site_templates.templates_paragraphs
     monkeypatch.setattr(
-        sitechrome, "sitechrome_paragraphs", lambda s, ids, *a: read.extend(ids) or real(s, ids, *a)
+        site_templates, "templates_paragraphs", lambda s, ids, *a: read.extend(ids) or real(s, ids, *a)
     )
     add_all(batch, copies[2:])
     old = next(cid for (cid,) in batch.sql("SELECT id FROM capture WHERE path LIKE '%copy0.txt'"))
@@ -336,10 +335,10 @@ def execute(run: Run, statement: str) -> None:
 def test_the_spread_reads_only_keys_the_count_did_not_read_whole(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`sitechrome_spread` takes the rows `sitechrome_learn` read of the same add; it queries only the keys
+    """`templates_spread` takes the rows `templates_learn` read of the same add; it queries only the keys
     held by more than a first page of captures (the footer, here), and stores what a query for all would."""
 
-    monkeypatch.setattr(sitechrome, "HOLDERS_FIRST_PAGE", 4)
+    monkeypatch.setattr(site_templates, "HOLDERS_FIRST_PAGE", 4)
     pages = [write(tmp_path / "pages", f"s{n}.txt", story_page(n), 1_628_400_000 + n) for n in range(5)]
     # the copies differ by a paragraph, so neither takes the other's counts (`_counts_of_twin`)
     copies = [
@@ -349,17 +348,17 @@ def test_the_spread_reads_only_keys_the_count_did_not_read_whole(
     ]
     add_all(run, pages)
     asked: list[list[str]] = []
-    real = sitechrome.site_rows_below
+    real = site_templates.site_rows_below
 
     def rows_below(session, site, keys, *args, **kwargs):  # type: ignore[no-untyped-def]
         asked.append(sorted(keys))
         return real(session, site, keys, *args, **kwargs)
 
-    monkeypatch.setattr(sitechrome, "site_rows_below", rows_below)
+    monkeypatch.setattr(site_templates, "site_rows_below", rows_below)
     ids = add_all(run, copies)
-    from archiver.clean.site_template import learned_key
+    from archiver.clean.site_template import template_key
 
-    footer = learned_key(SITE_FOOTER)
+    footer = template_key(SITE_FOOTER)
     assert asked == [[footer], [footer]]  # each copy: the footer (5 holders), not its story's paragraphs
     assert SITE_FOOTER not in run.json("show", str(ids["copy1.txt"]))["text"]  # type: ignore[index]
     assert_reprocess_changes_nothing(run)
@@ -381,28 +380,28 @@ def test_a_recapture_takes_the_counts_of_its_twin_and_stores_what_single_adds_st
     batch = Run(new_db_factory("batch.db"))
     add_all(batch, others)
     counted: list[int] = []  # adds that read the holders of their paragraphs
-    real = sitechrome.site_holders_first
-    monkeypatch.setattr(sitechrome, "site_holders_first", lambda *a, **k: counted.append(1) or real(*a, **k))
+    real = site_templates.site_holders_first
+    monkeypatch.setattr(site_templates, "site_holders_first", lambda *a, **k: counted.append(1) or real(*a, **k))
     twins: list[int] = []  # adds that took a twin's counts
-    real_twin = sitechrome._counts_of_twin
+    real_twin = site_templates._counts_of_twin
 
     def counts_of_twin(*args):  # type: ignore[no-untyped-def]
         got = real_twin(*args)
         twins.extend([] if got is None else [1])
         return got
 
-    monkeypatch.setattr(sitechrome, "_counts_of_twin", counts_of_twin)
+    monkeypatch.setattr(site_templates, "_counts_of_twin", counts_of_twin)
     asked: list[list[str]] = []  # the keys each spread read rows of
-    real_below = sitechrome.site_rows_below
+    real_below = site_templates.site_rows_below
     monkeypatch.setattr(
-        store, "site_rows_below", lambda s, site, keys, *a, **k: asked.append(sorted(keys)) or real_below(s, site, keys, *a, **k)
+        site_templates, "site_rows_below", lambda s, site, keys, *a, **k: asked.append(sorted(keys)) or real_below(s, site, keys, *a, **k)
     )
     ids = add_all(batch, recaptures)
     assert (len(counted), len(twins)) == (1, len(recaptures) - 1)
-    from archiver.clean.site_template import learned_key
+    from archiver.clean.site_template import template_key
 
     # the story's own paragraphs count no other story: their holders are its captures, whose rows are not read
-    assert asked == [[learned_key(SITE_FOOTER)]] * (len(recaptures) - 1), asked  # the first read all it holds
+    assert asked == [[template_key(SITE_FOOTER)]] * (len(recaptures) - 1), asked  # the first read all it holds
     assert without_added_at(dump(batch)) == without_added_at(dump(single))
     text = batch.json("show", str(ids["copy4.txt"]))["text"]  # type: ignore[index]
     assert SITE_FOOTER not in text and all(p in text for p in STORIES[0][1])
@@ -425,8 +424,8 @@ def test_a_recapture_after_its_twins_were_re_cleaned_counts_afresh(
 
     batch = Run(new_db_factory("batch.db"))
     counted: list[int] = []
-    real = sitechrome.site_holders_first
-    monkeypatch.setattr(sitechrome, "site_holders_first", lambda *a, **k: counted.append(1) or real(*a, **k))
+    real = site_templates.site_holders_first
+    monkeypatch.setattr(site_templates, "site_holders_first", lambda *a, **k: counted.append(1) or real(*a, **k))
     rows = batch.add_json(*map(str, order))[1]
     assert any(r.get("recleaned") for r in rows), rows  # the re-clean happened in the batch
     assert len(counted) == len(order) - 1  # only copy1 took a twin's counts: copy2's were re-cleaned
