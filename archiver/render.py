@@ -369,7 +369,8 @@ def diff_text(data: dict[str, Any], console: Console, *, color: bool) -> None:
                 shown = "… " + piece[words[-DIFF_CONTEXT_WORDS].start():] if len(words) > DIFF_CONTEXT_WORDS else piece
             elif i == len(segments) - 1:
                 words = list(re.finditer(r"\S+", piece))
-                shown = piece[: words[DIFF_CONTEXT_WORDS - 1].end()] + " …" if len(words) > DIFF_CONTEXT_WORDS else piece
+                cut = len(words) > DIFF_CONTEXT_WORDS
+                shown = piece[: words[DIFF_CONTEXT_WORDS - 1].end()] + " …" if cut else piece
             else:
                 shown = _collapse(piece)
             out.append(escape(shown))

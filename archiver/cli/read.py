@@ -37,7 +37,8 @@ def show(ref: str, chrome: bool, db: str | None, as_json: bool) -> None:
 @db_option
 @json_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["tree", "dot"]), default="tree", help="Text output: a tree, or Graphviz DOT. For JSON, --json."
+    "--format", "fmt", type=click.Choice(["tree", "dot"]), default="tree",
+    help="Text output: a tree, or Graphviz DOT. For JSON, --json.",
 )
 @reports_errors
 def lineage(ref: str | None, all_families: bool, db: str | None, as_json: bool, fmt: str) -> None:
@@ -56,7 +57,10 @@ def lineage(ref: str | None, all_families: bool, db: str | None, as_json: bool, 
                 click.echo(render.json_line(family))
         else:
             for tree in trees:
-                click.echo(render.lineage_dot(tree)) if fmt == "dot" else Console().print(render.lineage_tree(tree, mark_self=False))
+                if fmt == "dot":
+                    click.echo(render.lineage_dot(tree))
+                else:
+                    Console().print(render.lineage_tree(tree, mark_self=False))
         return
     if as_json:
         click.echo(render.json_line(data))

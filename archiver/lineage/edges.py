@@ -8,8 +8,9 @@ depend on the order captures were added in.
 The order (earliest = most original first):
 1. published day, when known (a page with no date sorts after dated ones);
 2. how directly the page is the publisher's own: on the publisher's own site (its own text, or the
-   publisher other members credit), then carrying an explicit publisher credit (copyright / "originally appeared in"), then only reporting credits
-   ("told NPR"), then none: a copy credits the publisher of the original, not the reverse;
+   publisher other members credit), then carrying an explicit publisher credit (copyright / "originally
+   appeared in"), then only reporting credits ("told NPR"), then none: a copy credits the publisher of the
+   original, not the reverse;
 3. the full published timestamp, when both have one;
 4. the capture time (when *we* saw it: weaker than the page's own date and credits);
 5. the raw bytes' SHA-256, so ties resolve the same way in every run.

@@ -11,6 +11,8 @@ paragraph or a shuffled sentence order would lose all but one of the moved passa
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import heapq
 from collections import defaultdict
 from collections.abc import Sequence
@@ -233,7 +235,7 @@ def tile_chain(tiles: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, in
 def small_edits(chain: Sequence[tuple[int, int, int]], max_gap: int = SMALL_EDIT_MAX_GAP) -> int:
     """Places where consecutive in-order tiles are separated by a small gap: a word swapped, added, dropped."""
     n = 0
-    for (i1, j1, k1), (i2, j2, _) in zip(chain, chain[1:]):
+    for (i1, j1, k1), (i2, j2, _) in pairwise(chain):
         ga, gb = i2 - (i1 + k1), j2 - (j1 + k1)
         if ga <= max_gap and gb <= max_gap:
             n += 1
@@ -296,7 +298,7 @@ def unquoted_text(text: str, spans: Sequence[tuple[str, int, int]], quoted: list
     """The text without its quoted words (keeping the punctuation around the others)."""
     out: list[str] = []
     prev = 0
-    for (_, start, end), q in zip(spans, quoted, strict=True):
+    for (_, _start, end), q in zip(spans, quoted, strict=True):
         if not q:
             out.append(text[prev:end])
         prev = end

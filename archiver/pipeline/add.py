@@ -150,7 +150,7 @@ def _triage_chunk(archive: Archive, chunk: list[Capture | Failed]) -> Iterator[o
     if any(digests):
         with archive.session() as session:
             known = captures_known(session, [d for d in digests if d])
-    for item, digest in zip(chunk, digests):
+    for item, digest in zip(chunk, digests, strict=True):
         if isinstance(item, Failed):
             yield item
         elif digest in known:
@@ -220,7 +220,7 @@ def store_outcomes(
         if site_cache is not None:
             site_cache.clear()
         raise
-    for (k, _, _), result in zip(todo, stored):
+    for (k, _, _), result in zip(todo, stored, strict=True):
         results[k] = result
     return [r for r in results if r is not None]
 
@@ -297,7 +297,10 @@ def add(
     # fork, each worker has them from the start instead of compiling its own (on 10 pages the first result
     # came at 0.22 s instead of 0.38 s). A bad table fails here, once.
     load_publishers()
-    drop_connections = lambda: archive.engine.dispose(close=False)
+
+    def drop_connections() -> None:  # a forked worker must not use the parent's connections
+        archive.engine.dispose(close=False)
+
     site_cache = SiteCache()
     for run in prepare_runs(prepare_lean, pending, jobs, on_start=drop_connections):
         for start in range(0, len(run), STORE_RUN_MAX):

@@ -122,7 +122,10 @@ def check_references(session: Session, out: list[Problem]) -> None:
             .limit(MAX_PER_CHECK)
         )
         for value, n in session.execute(query):
-            found.add(f"{n} {child.table.name} row(s) refer to {parent.table.name}.{parent.name} = {value!r}, which is missing")
+            found.add(
+                f"{n} {child.table.name} row(s) refer to {parent.table.name}.{parent.name} = {value!r},"
+                " which is missing"
+            )
     found.close()
     unused = _Found(out, "unused-text", "info")
     query = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from archiver.lineage.verify import compare_texts
-from archiver.read.lineage import _node
+from archiver.read.lineage import capture_node
 from archiver.read.resolve import resolve_capture
 from archiver.store.engine import Archive
 from archiver.store.models import TextRow
@@ -16,7 +16,7 @@ def compare(archive: Archive, ref_a: str, ref_b: str) -> dict[str, Any]:
     with archive.session() as session:
         rows = [resolve_capture(session, ref) for ref in (ref_a, ref_b)]
         texts = [session.get(TextRow, r.text_id) for r in rows]
-        nodes = [_node(session, r.id) for r in rows]
+        nodes = [capture_node(session, r.id) for r in rows]
     body_a, body_b = (t.body if t else "" for t in texts)
     result = compare_texts(body_a, body_b)
     return {

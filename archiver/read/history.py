@@ -8,6 +8,7 @@ from archiver.errors import NotFoundError
 from archiver.lineage.diff import word_diff
 from archiver.lineage.versions import page_captures
 from archiver.read.resolve import page_by_url, resolve_capture
+from archiver.read.show import capture_brief
 from archiver.store.captures import texts_get
 from archiver.store.engine import Archive
 from archiver.store.models import CaptureRow, Page, TextRow
@@ -17,11 +18,7 @@ from archiver.types import iso
 
 def _capture_summary(row: CaptureRow, text: TextRow | None) -> dict[str, Any]:
     return {
-        "id": row.id,
-        "title": row.title,
-        "site_name": row.site_name,
-        "url": row.url,
-        "path": row.path,
+        **capture_brief(row),
         "captured_at": iso(row.captured_at),
         "published": row.published,
         "version": row.version,

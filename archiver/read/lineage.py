@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from archiver.lineage.edges import root_of
 from archiver.read.resolve import resolve_capture
-from archiver.read.show import _edge_summary
+from archiver.read.show import capture_brief, edge_summary
 from archiver.store.engine import Archive
 from archiver.store.matches import children_of, edge_of
 from archiver.store.models import CaptureRow, LineageEdge
@@ -17,18 +17,10 @@ from archiver.store.models import CaptureRow, LineageEdge
 DESCENDANT_LIMIT = 10_000  # captures listed below one node; a wire story can have thousands of copies
 
 
-def _node(session: Session, capture_id: int) -> dict[str, Any]:
+def capture_node(session: Session, capture_id: int) -> dict[str, Any]:
     row = session.get(CaptureRow, capture_id)
     assert row is not None
-    return {
-        "id": row.id,
-        "title": row.title,
-        "site_name": row.site_name,
-        "url": row.url,
-        "path": row.path,
-        "published": row.published,
-        "source_publisher": row.source_publisher,
-    }
+    return {**capture_brief(row), "published": row.published, "source_publisher": row.source_publisher}
 
 
 def lineage(archive: Archive, ref: str) -> dict[str, Any]:
@@ -48,7 +40,7 @@ def lineage(archive: Archive, ref: str) -> dict[str, Any]:
                     "relation": edge.relation,
                     "score": edge.score,
                     "evidence": list(edge.evidence or []),
-                    **{k: v for k, v in _node(session, edge.parent_id).items() if k != "id"},
+                    **{k: v for k, v in capture_node(session, edge.parent_id).items() if k != "id"},
                 }
             )
             current = edge.parent_id
@@ -67,20 +59,20 @@ def lineage(archive: Archive, ref: str) -> dict[str, Any]:
                         "relation": child.relation,
                         "score": child.score,
                         "evidence": list(child.evidence or []),
-                        **{k: v for k, v in _node(session, child.child_id).items() if k != "id"},
+                        **{k: v for k, v in capture_node(session, child.child_id).items() if k != "id"},
                     }
                 )
                 queue.append(child.child_id)
         own = edge_of(session, row.id)
         return {
             "id": row.id,
-            "capture": _node(session, row.id),
-            "parent": _edge_summary(own),
+            "capture": capture_node(session, row.id),
+            "parent": edge_summary(own),
             "ancestors": ancestors,
             "origin": {
                 "id": origin_id,
                 "publisher": origin_row.source_publisher if origin_row else None,
-                **{k: v for k, v in _node(session, origin_id).items() if k not in ("id", "source_publisher")},
+                **{k: v for k, v in capture_node(session, origin_id).items() if k not in ("id", "source_publisher")},
             },
             "descendants": descendants,
         }
@@ -102,14 +94,16 @@ def families(archive: Archive) -> list[dict[str, Any]]:
             for i in ids:
                 if i in relation_of:
                     relations[relation_of[i]] = relations.get(relation_of[i], 0) + 1
-            rows = session.execute(select(CaptureRow.site_name, CaptureRow.source_publisher).where(CaptureRow.id.in_(ids)))
+            rows = session.execute(
+                select(CaptureRow.site_name, CaptureRow.source_publisher).where(CaptureRow.id.in_(ids))
+            )
             sites, publishers = set(), set()
             for site, publisher in rows:
                 sites.update([site] if site else [])
                 publishers.update([publisher] if publisher else [])
             out.append(
                 {
-                    "origin": {**_node(session, root), "publisher": row.source_publisher},
+                    "origin": {**capture_node(session, root), "publisher": row.source_publisher},
                     "size": len(ids),
                     "members": ids,
                     "relations": relations,

@@ -65,7 +65,7 @@ WHERE text_fts MATCH '"steel supports" AND bridge' ORDER BY bm25(text_fts);
 ```
 
 On PostgreSQL: `WHERE to_tsvector('simple'::regconfig, left(t.body, 200000)) @@ websearch_to_tsquery('simple', '"steel supports" bridge')`.
-"""
+"""  # noqa: E501 - Markdown text: its code line is not wrapped
 
 EXAMPLES = """## Example queries
 

@@ -17,6 +17,11 @@ from archiver.store.sites import site_of_capture
 from archiver.types import iso
 
 
+def capture_brief(row: CaptureRow) -> dict[str, Any]:
+    """The fields that name a capture wherever one is listed (lineage nodes, history, diff)."""
+    return {"id": row.id, "title": row.title, "site_name": row.site_name, "url": row.url, "path": row.path}
+
+
 def capture_record(session: Session, row: CaptureRow, *, chrome: bool = True) -> dict[str, Any]:
     """Everything stored about one capture, as `archive show --json` prints it."""
     text = session.get(TextRow, row.text_id)
@@ -45,7 +50,7 @@ def capture_record(session: Session, row: CaptureRow, *, chrome: bool = True) ->
         "credits": [
             {"name": c.name, "kind": c.kind, "evidence": c.evidence} for c in credits_of(session, [row.id])[row.id]
         ],
-        "parent": _edge_summary(edge),
+        "parent": edge_summary(edge),
         "fingerprints": [
             {"kind": f.kind, "algorithm": f.algorithm, "version": f.version, "params": f.params}
             for f in fingerprints_of(session, row.text_id)
@@ -57,7 +62,8 @@ def capture_record(session: Session, row: CaptureRow, *, chrome: bool = True) ->
         rows = chrome_of(session, row.id)
         site = site_of_capture(session, row.id) if any(c.reason == TEMPLATE_REASON for c in rows) else None
         record["chrome"] = [
-            {"reason": c.reason, "text": c.text, **({"site": site} if c.reason == TEMPLATE_REASON else {})} for c in rows
+            {"reason": c.reason, "text": c.text, **({"site": site} if c.reason == TEMPLATE_REASON else {})}
+            for c in rows
         ]
     return record
 
@@ -85,7 +91,7 @@ def _published(session: Session, row: CaptureRow) -> dict[str, Any]:
     return {"published": dated.published, "published_from": {"id": dated.id, "why": "identical text"}}
 
 
-def _edge_summary(edge: LineageEdge | None) -> dict[str, Any] | None:
+def edge_summary(edge: LineageEdge | None) -> dict[str, Any] | None:
     if edge is None:
         return None
     return {"id": edge.parent_id, "relation": edge.relation, "score": edge.score, "evidence": list(edge.evidence or [])}

@@ -298,7 +298,8 @@ def texts_of_captures(session: Session, capture_ids: Iterable[int]) -> dict[int,
 
 
 def capture_sync(
-    session: Session, row: CaptureRow, article: Article, *, text_id: int, cleaner_version: int, source_publisher: str | None
+    session: Session, row: CaptureRow, article: Article, *, text_id: int, cleaner_version: int,
+    source_publisher: str | None,
 ) -> None:
     """Point a capture at a new text and article fields; rewrite its chrome / credit rows only if they differ."""
     values = {

@@ -84,7 +84,7 @@ class DriverStatement:
         plain = stmt.compile(dialect=dialect)
         if self.lists:
             values: dict[str, Any] = {name: None for name in plain.binds}
-            values.update({name: [None] * n for name, n in zip(self.lists, sizes)})
+            values.update({name: [None] * n for name, n in zip(self.lists, sizes, strict=True)})
             rendered = _with_values(stmt, values)
             compiled = rendered.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
         else:
@@ -109,7 +109,7 @@ class DriverStatement:
             names = list(compiled.positiontup)
         else:  # named placeholders: an IN list's values are rendered as name_1, name_2, ...
             names = [name for name in plain.binds if name not in self.lists]
-            names += [f"{name}_{i}" for name, n in zip(self.lists, sizes) for i in range(1, n + 1)]
+            names += [f"{name}_{i}" for name, n in zip(self.lists, sizes, strict=True) for i in range(1, n + 1)]
         return _Compiled(compiled.string, [(n, bind_of(n)) for n in names], positional)
 
     def _prepare(self, session: Session, params: Mapping[str, Any]) -> tuple[Any, Dialect, _Compiled, Any]:
@@ -133,7 +133,7 @@ class DriverStatement:
             values.append(value if bind.process is None else bind.process(value))
         if compiled.positional:
             return values
-        return {rendered: value for (rendered, _), value in zip(compiled.binds, values)}
+        return {rendered: value for (rendered, _), value in zip(compiled.binds, values, strict=True)}
 
     def rows(self, session: Session, params: Mapping[str, Any] | None = None) -> list[Any]:
         """Every row, as `session.execute(statement, params).all()` gives them (tuples or named tuples)."""
@@ -143,11 +143,11 @@ class DriverStatement:
         if compiled.results is None:
             compiled.results = [
                 col.type.dialect_impl(dialect).result_processor(dialect, described[1])
-                for col, described in zip(self.columns, description)
+                for col, described in zip(self.columns, description, strict=True)
             ]
         processors = compiled.results
         if any(processors):
-            rows = [tuple(v if p is None else p(v) for p, v in zip(processors, row)) for row in rows]
+            rows = [tuple(v if p is None else p(v) for p, v in zip(processors, row, strict=True)) for row in rows]
         return [self.row_type(*row) for row in rows] if self.row_type is not None else rows
 
     def scalar(self, session: Session, params: Mapping[str, Any] | None = None) -> Any:

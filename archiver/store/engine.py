@@ -138,7 +138,7 @@ def _migration_lock(engine: Engine, url: str) -> Iterator[None]:
     path = sqlite_path(url)
     if path is not None:
         try:
-            lock_file = open(str(path) + ".lock", "a+")
+            lock_file = open(str(path) + ".lock", "a+")  # noqa: SIM115 - held open for the archive's life
         except OSError as e:
             raise database_error(url, e) from e
         with lock_file as lock:

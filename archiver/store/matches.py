@@ -228,7 +228,8 @@ def text_neighbours(session: Session, text_id: int) -> set[int]:
     query = select(TextMatch).where(or_(TextMatch.text_a == text_id, TextMatch.text_b == text_id))
     for m in session.scalars(query):
         out.update((m.text_a, m.text_b))
-    pages = {p for p in session.scalars(select(CaptureRow.page_id).where(CaptureRow.text_id == text_id)) if p is not None}
+    held = session.scalars(select(CaptureRow.page_id).where(CaptureRow.text_id == text_id))
+    pages = {p for p in held if p is not None}
     for page_id in sorted(pages):
         out.update(session.scalars(select(CaptureRow.text_id).where(CaptureRow.page_id == page_id)))
     return out

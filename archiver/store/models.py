@@ -77,7 +77,8 @@ class CaptureRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, doc="capture id, as printed by `archive add`")
     blob_sha256: Mapped[str] = mapped_column(
-        ForeignKey("blob.sha256"), unique=True, doc="the raw bytes (blob.sha256); unique: the same bytes are one capture"
+        ForeignKey("blob.sha256"), unique=True,
+        doc="the raw bytes (blob.sha256); unique: the same bytes are one capture",
     )
     path: Mapped[str | None] = mapped_column(
         Text, doc="file path it was read from (\"-\" for stdin, \"file.warc.gz#URL\" for a WARC record)"
@@ -266,7 +267,7 @@ class PageVersion(Base):
 
 
 class SiteParagraph(Base):
-    """A paragraph of a capture's body before learned site-chrome removal, by site, with how many other stories of the site carry it: what site templates are learned from."""
+    """A paragraph of a capture's body before learned site-chrome removal, by site, with how many other stories of the site carry it: what site templates are learned from."""  # noqa: E501
 
     __tablename__ = "site_paragraph"
     __table_args__ = (
