@@ -7,10 +7,11 @@ worth verifying (`archiver.lineage.verify`), verifies them and stores the matche
 Evidence
 --------
 Candidates need two shared keys (CANDIDATE_MIN_EVIDENCE) set by two different shingles
-(`fingerprint.band_shingles`, `fingerprint.shared_evidence`): at r=1 one shingle can hold the minimum
-under several permutations, most often a common one in a short shingle set (a skeleton 5-gram such as
-"at the of the in"), and its keys are one coincidence however many there are. Counting them once keeps every Clough and generated-corpus
-pair and drops 100 of the 105 chance candidate pairs of the generated corpus (1527 -> 1427 pairs).
+(`fingerprint.band_shingles`, `fingerprint.shared_evidence`): at r=1 one shingle can hold the minimum under
+several permutations, most often a common one in a short shingle set (a skeleton 5-gram such as "at the of the
+in"), and its keys are one coincidence however many there are. Counting them once keeps every Clough and
+generated-corpus pair and drops 100 of the 105 chance candidate pairs of the generated corpus (1527 -> 1427
+pairs).
 
 Bounded lookup (BAND_HOLDER_LIMIT = 32, CANDIDATE_LIMIT = 16)
 -------------------------------------------------------------
