@@ -53,3 +53,11 @@ def test_every_command_resolves_a_version_reference(run: Run) -> None:
         assert run.json("compare", ref, ref)["a"]["id"] == cid, ref  # type: ignore[index]
     missing = run("show", f"{PAGE}@2")
     assert missing.exit_code == ExitCode.NOT_FOUND and "no version 2" in missing.stderr
+
+
+def test_db_path_never_prints_a_password(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = Run(tmp_path / "unused.db")("db", "path", "--db", "postgresql://me:secret@127.0.0.1:5432/news", db=False)
+    assert result.exit_code == ExitCode.OK
+    assert "secret" not in result.stdout and "me:***@127.0.0.1:5432/news" in result.stdout
+    local = Run(tmp_path / "unused.db")("db", "path", "--db", str(tmp_path / "a.db"), db=False)
+    assert local.stdout.strip() == str(tmp_path / "a.db")

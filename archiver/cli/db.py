@@ -9,10 +9,10 @@ import click
 from archiver import render
 from archiver.cli.group import cli
 from archiver.cli.options import db_option, json_option, open_archive, reports_errors
-from archiver.config import database_url, sqlite_path
+from archiver.config import database_url
 from archiver.errors import ExitCode
 from archiver.store.captures import counts
-from archiver.store.engine import current_revision, head_revision
+from archiver.store.engine import current_revision, display_url, head_revision
 
 
 @cli.group("db")
@@ -23,10 +23,8 @@ def db_group() -> None:
 @db_group.command("path")
 @db_option
 def db_path(db: str | None) -> None:
-    """Print the archive's location (file path, or URL for a server database)."""
-    url = database_url(db)
-    path = sqlite_path(url)
-    click.echo(str(path) if path else url)
+    """Print the archive's location (file path, or URL for a server database, its password hidden)."""
+    click.echo(display_url(database_url(db)))
 
 
 @db_group.command("status")

@@ -74,7 +74,7 @@ from archiver.store.matches import match_row, matches_put
 CANDIDATE_MIN_EVIDENCE = 2
 
 
-# The work of one add is bounded whatever the archive holds ("Bounded lookup" in archiver/fingerprint.py).
+# The work of one add is bounded whatever the archive holds ("Bounded lookup" in this module's docstring).
 # Holders read per band key, lowest text ids first; a key with more is "hot" (a stop key). The generated
 # corpus (398 texts, families of 10) has at most 26 holders of a key (a skeleton key of its chrome lines),
 # the 100k-text scale archive 33 ("at the of the in"); 32 reads every key of a family of that size whole,

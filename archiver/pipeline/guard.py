@@ -14,6 +14,8 @@ import os
 import resource
 import signal
 
+from archiver.errors import ExitCode
+
 CLEAN_DEADLINE_S = 60.0  # per page: the slowest aeb-dev page cleans in ~1.5 s, 1.8 MB of table cells in ~27 s
 CLEAN_MEMORY_BYTES = 3 * 1024**3  # worker address space: a 50 MB page peaks near 1 GB (traced); caps bombs
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -31,7 +33,7 @@ def die_with_parent(parent: int | None = None) -> None:
     except (OSError, AttributeError):  # pragma: no cover - not Linux: EOF on the pipe still ends the worker
         pass
     if parent is not None and os.getppid() != parent:
-        os._exit(1)
+        os._exit(ExitCode.FAILED)
 
 
 def limit_memory(memory: int) -> None:
