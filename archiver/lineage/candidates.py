@@ -71,7 +71,7 @@ from archiver.store.matches import match_row, matches_put
 # chance candidates of the NPR probe shared two skeleton keys of the one shingle "at the of the in"
 # (held by 33 texts). Generated corpus (aeb-dev bodies, 398 texts): pairs from different families that
 # are candidates go from 105 to 5 of 77,579; every Clough and generated-corpus edge is kept.
-CANDIDATE_MIN_EVIDENCE = 2
+CANDIDATE_MIN_EVIDENCE = 2  # docs/calibration.md#derivation-generated-news-corpus
 
 
 # The work of one add is bounded whatever the archive holds ("Bounded lookup" in this module's docstring).
@@ -79,13 +79,13 @@ CANDIDATE_MIN_EVIDENCE = 2
 # corpus (398 texts, families of 10) has at most 26 holders of a key (a skeleton key of its chrome lines),
 # the 100k-text scale archive 33 ("at the of the in"); 32 reads every key of a family of that size whole,
 # and a lookup reads at most 128 keys x 33 rows (~6 ms on SQLite for a text whose every key is hot).
-BAND_HOLDER_LIMIT = 32
+BAND_HOLDER_LIMIT = 32  # docs/calibration.md#scale-and-the-candidate-bounds
 
 
 # Candidates verified per new text, best first (`candidates_best`). In the generated corpus a text has at
 # most 9 (the earlier members of its family of 10); one verification of news-length texts costs ~6 ms
 # (1427 pairs in 8.6 s there), so 16 keeps every family there whole and verification under ~0.1 s an add.
-CANDIDATE_LIMIT = 16
+CANDIDATE_LIMIT = 16  # docs/calibration.md#scale-and-the-candidate-bounds
 
 
 @dataclass(frozen=True)

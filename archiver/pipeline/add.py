@@ -165,7 +165,7 @@ def _triage_chunk(archive: Archive, chunk: list[Capture | Failed]) -> Iterator[o
 # instead of 44 (the indexes' pages a run's captures share are written once) and took the writer 2.19 ms a
 # capture instead of 2.39 (medians of 5). The cap bounds how long a run holds the archive's write lock:
 # ~3 ms a capture, so 32 hold it ~0.1 s.
-STORE_RUN_MAX = 32
+STORE_RUN_MAX = 32  # figures: docs/calibration.md#ingest-throughput
 
 
 def store_outcome(

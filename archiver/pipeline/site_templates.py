@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 # another story than the new capture; 32 also covers a story syndicated 32 times on one site without a
 # further query. Holders' paragraphs are loaded HOLDERS_LOAD at a time, as the count needs them. Query and
 # batch sizes (the answer never depends on them), not tuned on a corpus.
-HOLDERS_FIRST_PAGE = 32
+HOLDERS_FIRST_PAGE = 32  # cost per add: docs/calibration.md#site-templates-cost-per-add
 HOLDERS_LOAD = 8
 # Same-story captures left out of the spread's read by id: with up to 500 paragraph keys a query stays
 # under the 999 bound parameters of older SQLite releases. Any number is exact (the rest are read and

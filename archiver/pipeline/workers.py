@@ -28,7 +28,7 @@ R = TypeVar("R")
 # bookkeeping in the parent's two helper threads. On 1,000 aeb-dev pages (`add --jobs 2`) those threads
 # took 0.62 s with one item a task and 0.40 s with 4, the writer's main thread the same. A source slower
 # than the workers (URLs being fetched) sends each item on at once: a worker is waiting for it.
-TASK_ITEMS = 4
+TASK_ITEMS = 4  # docs/calibration.md#ingest-throughput
 # items in flight per worker: one task cleaning, the next queued behind it. Twice that (32 for 2 workers)
 # left the workers no idle gaps but took as long on 2 cores: the writer's process fills those gaps.
 WINDOW_PER_JOB = 2 * TASK_ITEMS

@@ -30,6 +30,7 @@ from archiver.errors import DatabaseError
 SQLITE_BUSY_TIMEOUT_MS = 60_000  # several writers wait for each other rather than fail (issue 8 stress test)
 POSTGRES_MIGRATION_LOCK = 0x61726368  # pg_advisory_lock key ("arch"): one migrator at a time
 POSTGRES_WRITE_LOCK = 0x61726377  # pg_advisory_xact_lock class ("arcw"), with the schema's hash as the object
+# several writers measured: docs/calibration.md#several-writers
 WRITE_ATTEMPTS = 8  # a write transaction retried this often on lock/serialization/unique conflicts, then fails
 WRITE_BACKOFF_S = 0.05  # first retry delay, doubled each attempt with jitter (<= ~6 s in all); 4-writer stress test
 
