@@ -73,14 +73,12 @@ from archiver.store.matches import match_row, matches_put
 # are candidates go from 105 to 5 of 77,579; every Clough and generated-corpus edge is kept.
 CANDIDATE_MIN_EVIDENCE = 2  # docs/calibration.md#derivation-generated-news-corpus
 
-
 # The work of one add is bounded whatever the archive holds ("Bounded lookup" in this module's docstring).
 # Holders read per band key, lowest text ids first; a key with more is "hot" (a stop key). The generated
 # corpus (398 texts, families of 10) has at most 26 holders of a key (a skeleton key of its chrome lines),
 # the 100k-text scale archive 33 ("at the of the in"); 32 reads every key of a family of that size whole,
 # and a lookup reads at most 128 keys x 33 rows (~6 ms on SQLite for a text whose every key is hot).
 BAND_HOLDER_LIMIT = 32  # docs/calibration.md#scale-and-the-candidate-bounds
-
 
 # Candidates verified per new text, best first (`candidates_best`). In the generated corpus a text has at
 # most 9 (the earlier members of its family of 10); one verification of news-length texts costs ~6 ms

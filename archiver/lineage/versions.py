@@ -64,9 +64,7 @@ _PUNCT = str.maketrans(
 
 _DASHES = re.compile(r"\s*-{1,3}\s*")
 
-
 _SPACE = re.compile(r"\s+")
-
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"

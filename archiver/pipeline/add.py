@@ -119,9 +119,7 @@ def add_one(archive: Archive, capture: Capture, prepare_fn: Callable[[Capture], 
 # source (a URL being fetched) sends each capture on at once (TRIAGE_WAIT_S), as do TRIAGE_BYTES of bytes.
 TRIAGE_BATCH = 16
 
-
 TRIAGE_WAIT_S = 0.05
-
 
 TRIAGE_BYTES = 16 * 1024 * 1024
 

@@ -15,9 +15,7 @@ from archiver.types import Capture, utc
 
 EXPORT_MARKER = "archive_export"
 
-
 EXPORT_VERSION = 1  # bumped when a key changes meaning; readers refuse newer versions
-
 
 _MARKER_START = re.compile(rb'^\s*\{\s*"archive_export"\s*:')
 

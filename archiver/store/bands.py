@@ -15,7 +15,6 @@ from archiver.store.models import Base, FingerprintBand
 
 _BAND = Base.metadata.tables[FingerprintBand.__tablename__]
 
-
 _HOLDERS_SQL: dict[tuple[int, bool], TextClause] = {}
 
 

@@ -24,20 +24,16 @@ from archiver.store.models import (
 
 BLOB_COMPRESSION = "zstd"
 
-
 # aeb-dev pages (97, 184 KB on average, CPU time per page): zstd level 3 stores 19.0% of the bytes in
 # 0.54 ms and reads them back in 0.18 ms; level 1 20.1% in 0.42 ms; zlib level 2 (the codec before) 22.0%
 # in 1.23 ms and 0.62 ms back, zlib 6 19.1% in 3.3 ms. Level 3 (zstd's default) is smaller than zlib's
 # best at a fifth of its time. Blobs stored with zlib stay readable (`blob_decompress`).
 ZSTD_LEVEL = 3
 
-
 _BLOB = Base.metadata.tables[Blob.__tablename__]
-
 
 # inserts naming every column they write (a driver statement applies no default), values given at execution
 _BLOB_INSERT = insert_every_column(_BLOB)
-
 
 _BLOB_KNOWN = DriverStatement(select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("digest")))
 

@@ -33,15 +33,11 @@ from archiver.types import Article, Fingerprint
 
 _CAPTURE = Base.metadata.tables[CaptureRow.__tablename__]
 
-
 _CHROME = Base.metadata.tables[ChromeRow.__tablename__]
-
 
 _CREDIT = Base.metadata.tables[CreditRow.__tablename__]
 
-
 _TEXT = Base.metadata.tables[TextRow.__tablename__]
-
 
 _CREDIT_NAMES = DriverStatement(
     select(_CREDIT.c.capture_id, _CREDIT.c.name, _CREDIT.c.kind)
@@ -51,7 +47,6 @@ _CREDIT_NAMES = DriverStatement(
 )
 
 _BAND = Base.metadata.tables[FingerprintBand.__tablename__]
-
 
 _CHROME_TEXTS_OF = DriverStatement(
     select(_CHROME.c.capture_id, _CHROME.c.text)
@@ -74,24 +69,17 @@ _TEXTS_OF_CAPTURES = DriverStatement(
 
 _TEXT_ID_BY_SHA = DriverStatement(select(_TEXT.c.id).where(_TEXT.c.sha256 == bindparam("digest")))
 
-
 _CAPTURE_TITLE = DriverStatement(select(_CAPTURE.c.title).where(_CAPTURE.c.id == bindparam("capture")))
-
 
 _FINGERPRINT = Base.metadata.tables[FingerprintRow.__tablename__]
 
-
 _TEXT_INSERT = insert_every_column(_TEXT, returning=_TEXT.c.id)
-
 
 _CAPTURE_INSERT = insert_every_column(_CAPTURE, returning=_CAPTURE.c.id)
 
-
 _CHROME_INSERT = insert_every_column(_CHROME)
 
-
 _CREDIT_INSERT = insert_every_column(_CREDIT)
-
 
 _CAPTURE_KNOWN = DriverStatement(select(_CAPTURE.c.id, _CAPTURE.c.url, _CAPTURE.c.title).where(
     _CAPTURE.c.blob_sha256 == bindparam("digest")  # unique: one capture per raw bytes

@@ -36,7 +36,6 @@ WRITE_BACKOFF_S = 0.05  # first retry delay, doubled each attempt with jitter (<
 
 T = TypeVar("T")
 
-
 SEARCH_OBJECTS = ("text_fts", "ix_text_body_fts")  # full-text search: made by migration SQL, not the models
 
 

@@ -28,13 +28,11 @@ from archiver.store.models import (
 
 FAMILY_LIMIT = 5000  # texts walked when re-deriving one family; far above any syndication family seen
 
-
 # Core statements built once for what the writer runs for every capture: the ORM layer (statement
 # building, coercion, cache keys, autoflush, row loading) costs more than SQLite's work for these
 _CAPTURE = Base.metadata.tables[CaptureRow.__tablename__]
 _EDGE = Base.metadata.tables[LineageEdge.__tablename__]
 _TEXT = Base.metadata.tables[TextRow.__tablename__]
-
 
 _LINEAGE_MEMBER_COLUMNS = (
     "id", "text_id", "published", "captured_at", "blob_sha256", "source_publisher", "site_name",
@@ -74,9 +72,7 @@ _EDGE_UPDATE = DriverStatement(
 
 _EDGE_INSERT = insert_every_column(_EDGE)
 
-
 _MATCH = Base.metadata.tables[TextMatch.__tablename__]
-
 
 _MATCH_DELETE = delete(_MATCH).where(_MATCH.c.text_a == bindparam("a"), _MATCH.c.text_b == bindparam("b"))
 
@@ -171,7 +167,6 @@ def children_of(session: Session, capture_id: int) -> list[LineageEdge]:
 
 
 _TEXTS: BindParameter[Any] = bindparam("texts", expanding=True)
-
 
 _FAMILY_MATCHES = DriverStatement(select(
     _MATCH.c.text_a, _MATCH.c.text_b, _MATCH.c.relation, _MATCH.c.score, _MATCH.c.excerpt_side,

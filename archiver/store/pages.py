@@ -16,27 +16,20 @@ from archiver.types import utc
 
 _PAGE = Base.metadata.tables[Page.__tablename__]
 
-
 _CAPTURE = Base.metadata.tables[CaptureRow.__tablename__]
-
 
 _PAGE_VERSION = Base.metadata.tables[PageVersion.__tablename__]
 
-
 _TEXT = Base.metadata.tables[TextRow.__tablename__]
-
 
 # Core statements built once: the writer runs them for every capture, and SQLAlchemy's ORM layer
 # (statement building, coercion, cache keys, autoflush, row loading) costs more than SQLite's work here;
 # the hottest run on the driver's cursor (archiver.store.driversql)
 _PAGE_INSERT = insert(_PAGE).returning(_PAGE.c.id)
 
-
 _PAGE_ID_BY_URL = DriverStatement(select(_PAGE.c.id).where(_PAGE.c.url == bindparam("url")))
 
-
 _PAGE_URL = DriverStatement(select(_PAGE.c.url).where(_PAGE.c.id == bindparam("page")))
-
 
 _PAGE_HEADS = DriverStatement(select(
     _PAGE_VERSION.c.version, _PAGE_VERSION.c.capture_id, _PAGE_VERSION.c.captures
@@ -56,7 +49,6 @@ _PAGE_BODIES = DriverStatement(
 
 _PAGE_VERSION_COLUMNS = ("capture_id", "captures", "last_captured_at", "words_added", "words_removed")
 
-
 _PAGE_VERSION_ROWS = DriverStatement(select(
     _PAGE_VERSION.c.version, *(_PAGE_VERSION.c[k] for k in _PAGE_VERSION_COLUMNS)
 ).where(_PAGE_VERSION.c.page_id == bindparam("page")), named=True)
@@ -73,7 +65,6 @@ _PAGE_VERSION_DELETE = DriverStatement(delete(_PAGE_VERSION).where(
 
 
 _PAGE_VERSION_INSERT = insert_every_column(_PAGE_VERSION)
-
 
 _PAGE_VERSION_UPDATE = DriverStatement(
     update(_PAGE_VERSION)

@@ -23,13 +23,10 @@ from archiver.store.models import (
 
 _SITE = Base.metadata.tables[SiteParagraph.__tablename__]
 
-
 # The order a paragraph's holders are read in by both holder queries (a first page, then further pages)
 _HOLDER_ORDER = (_SITE.c.other_stories.desc(), _SITE.c.capture_id.desc())
 
-
 _SITE_ROWS_DELETE = delete(_SITE).where(_SITE.c.capture_id == bindparam("capture"))
-
 
 _SITE_ROWS_BELOW = DriverStatement(select(_SITE.c.capture_id, _SITE.c.paragraph_hash, _SITE.c.other_stories).where(
     _SITE.c.site == bindparam("site"),
@@ -53,7 +50,6 @@ _SITE_COUNT_UP = DriverStatement(
 
 
 _SITE_INSERT = insert_every_column(_SITE)
-
 
 _SITE_ROWS_OF = DriverStatement(select(
     _SITE.c.capture_id, _SITE.c.paragraph_hash, _SITE.c.position, _SITE.c.other_stories
