@@ -44,10 +44,11 @@ from sqlalchemy import insert  # noqa: E402
 
 from archiver.config import database_url  # noqa: E402
 from archiver.fingerprint import band_keys, band_shingles, fingerprint_text  # noqa: E402
-from archiver.lineage.candidates import candidates_by_bands
+from archiver.lineage.candidates import candidates_by_bands  # noqa: E402
 from archiver.pipeline.add import add_one  # noqa: E402
-from archiver.read import lineage as query
-from archiver.store import __file__
+from archiver.read import lineage as query  # noqa: E402
+import archiver  # noqa: E402
+import archiver.lineage.candidates as candidate_policy  # noqa: E402
 from archiver.store.blobs import BLOB_COMPRESSION, blob_compress  # noqa: E402
 from archiver.store.engine import Archive  # noqa: E402
 from archiver.store.models import Blob, CaptureRow, FingerprintBand, FingerprintRow, TextRow  # noqa: E402
@@ -166,14 +167,14 @@ def filler_capture(size: int, k: int, vocab: list[str]) -> InputCapture:
 def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int) -> dict[str, float]:
     """Add degenerate probes: add time, candidate lookup time, candidates, texts verified (medians)."""
     add_ms, lookup_ms, candidates, verified = [], [], [], []
-    real = candidates.compare_texts
+    real = candidate_policy.compare_texts
     calls = [0]
 
     def counting(a, b):  # type: ignore[no-untyped-def]
         calls[0] += 1
         return real(a, b)
 
-    candidates.compare_texts = counting
+    candidate_policy.compare_texts = counting
     try:
         for k in range(probes):
             calls[0] = 0
@@ -187,7 +188,7 @@ def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int) -
             candidates.append(found)
             remove_capture(archive, result.id)
     finally:
-        candidates.compare_texts = real
+        candidate_policy.compare_texts = real
     return {
         "filler_add_ms": statistics.median(add_ms),
         "filler_lookup_ms": statistics.median(lookup_ms),
@@ -270,7 +271,7 @@ def main() -> None:
             print(f"  {rows[size]}", flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
-    print(f"archiver: {Path(__file__).resolve().parent}")
+    print(f"archiver: {Path(archiver.__file__).resolve().parent}")
     print(f"{'texts':>8} {'add ms':>8} {'lookup ms':>10} {'lineage ms':>11} {'candidates':>11}"
           + ("   | degenerate probe: add ms, lookup ms, candidates, verified" if args.filler_probes else ""))
     for size, r in rows.items():
