@@ -27,7 +27,7 @@ def site_pages(tmp_path: Path) -> list[Path]:
     return paths
 
 
-def unlearned_add(run: Run, paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+def add_without_templates(run: Run, paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Add as before migration 0004: paragraphs recorded by site, no template counted or removed."""
     with monkeypatch.context() as m:
         m.setattr(add_module, "templates_learn", lambda session, site, item, **_: (item, {}))
@@ -39,7 +39,7 @@ def test_reprocess_removes_a_site_template_that_add_did_not_learn(
     tmp_path: Path, site_pages: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old, learned = Run(tmp_path / "old.db"), Run(tmp_path / "learned.db")
-    ids_o = unlearned_add(old, site_pages[::-1], monkeypatch)
+    ids_o = add_without_templates(old, site_pages[::-1], monkeypatch)
     ids_l = add_all(learned, site_pages)
     before = state(old, ids_o)
     assert all(SITE_FOOTER in text for text, *_ in before.values())

@@ -169,7 +169,7 @@ def test_a_paragraph_in_four_stories_is_template_and_in_three_is_not(new_db_fact
     assert states[1] == states[0] and states[2] == states[0]
 
 
-def test_page_versions_follow_the_learned_texts(new_db_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_page_versions_follow_the_texts_without_templates(new_db_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A page captured with and without the footer is one version once the footer is the site's template."""
     folder = tmp_path / "pages"
     url = "https://courier.example/news/bridge"

@@ -16,8 +16,8 @@ from archiver.clean.site_template import (
     template_order,
     template_positions,
     template_site,
-    template_template_keys,
-    template_templates,
+    template_keys,
+    template_keys_among,
 )
 from archiver.types import Article
 
@@ -99,7 +99,7 @@ def test_a_url_host_is_the_site_when_the_page_names_none(run: Run, tmp_path: Pat
     assert template_site(None, None, "https://www.courier.example/x") == "courier.example"
 
 
-def test_learned_templates_counts_only_other_stories() -> None:
+def test_template_keys_count_only_other_stories() -> None:
     mine = ["story a one", "story a two", "footer"]
     others = [SiteCapture(i, ("other story %d" % i, "footer")) for i in range(3)]
     copy = SiteCapture(9, ("story a one", "story a two", "footer"))
@@ -107,8 +107,8 @@ def test_learned_templates_counts_only_other_stories() -> None:
     def same(a: object, b: object) -> bool:
         return "story a one" in b  # type: ignore[operator]
 
-    assert template_templates(mine, [*others, copy], same) == {template_key("footer")}
-    assert template_templates(mine, others[:2], same) == set()  # two other stories are not enough
+    assert template_keys_among(mine, [*others, copy], same) == {template_key("footer")}
+    assert template_keys_among(mine, others[:2], same) == set()  # two other stories are not enough
     article = Article(paragraphs=mine)
     cleaned = template_apply(article, {template_key("footer")})
     assert cleaned.paragraphs == mine[:2] and cleaned.chrome[0].reason == "site-template"
@@ -116,7 +116,7 @@ def test_learned_templates_counts_only_other_stories() -> None:
     assert template_key("Updated 3 hours  ago") == template_key("updated 12 hours ago")
 
 
-def test_learned_counts_are_exact_in_any_holder_order_and_stop_at_the_threshold() -> None:
+def test_template_counts_are_exact_in_any_holder_order_and_stop_at_the_threshold() -> None:
     verdicts = {1: True, 2: False, 3: True, 4: True, 5: True}
     asked: list[int] = []
 
@@ -130,10 +130,10 @@ def test_learned_counts_are_exact_in_any_holder_order_and_stop_at_the_threshold(
     assert 5 not in asked  # three other stories found: the fourth is never asked about
     reverse = template_counts(["f", "body", "rare"], lambda k: holders[k][::-1], lambda i: verdicts[i])
     assert reverse == counts
-    assert template_template_keys(counts) == {"f"}
+    assert template_keys(counts) == {"f"}
 
 
-def test_learned_order_groups_repeats_and_follows_recorded_positions() -> None:
+def test_template_order_groups_repeats_and_follows_recorded_positions() -> None:
     body = ["a one", "footer", "b two", "Footer ", "c 3"]
     assert template_order(body) == ("a one", "footer", "Footer ", "b two", "c 3")
     # a stored capture: the template paragraphs were moved to the end; the positions put them back

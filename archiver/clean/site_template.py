@@ -137,12 +137,12 @@ def template_counts(
     return counts
 
 
-def template_template_keys(counts: Mapping[str, int], min_stories: int = TEMPLATE_MIN_STORIES) -> set[str]:
+def template_keys(counts: Mapping[str, int], min_stories: int = TEMPLATE_MIN_STORIES) -> set[str]:
     """The keys whose count of other stories reached `min_stories`: the site's template in this capture."""
     return {key for key, n in counts.items() if n >= min_stories}
 
 
-def template_templates(
+def template_keys_among(
     paragraphs: Sequence[str],
     others: Iterable[SiteCapture],
     same_story: Callable[[Sequence[str], Sequence[str]], bool],
@@ -162,7 +162,7 @@ def template_templates(
         return verdict[i]
 
     counts = template_counts((template_key(p) for p in paragraphs), lambda k: holders.get(k, ()), other_story, min_stories)
-    return template_template_keys(counts, min_stories)
+    return template_keys(counts, min_stories)
 
 
 def template_apply(article: Article, templates: set[str]) -> Article:

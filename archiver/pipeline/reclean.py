@@ -21,7 +21,7 @@ from archiver.pipeline.site_templates import (
     templates_apply,
     templates_learn,
     templates_record,
-    templates_templates,
+    templates_of_capture,
 )
 from archiver.store.blobs import blob_get
 from archiver.store.captures import capture_sync, fingerprints_put, text_get_or_create, texts_remove_orphans
@@ -102,7 +102,7 @@ def reclean_captures(session: Session, capture_ids: Iterable[int]) -> tuple[list
             # site learn of its changed paragraphs at the next `archive reprocess`
             _, counts = templates_learn(session, site, item, exclude=row.id)
             templates_record(session, row.id, site, item, counts)
-        templates = templates_templates(session, row.id)
+        templates = templates_of_capture(session, row.id)
         recleaned.append(row)
         touched.extend(sorted(text_neighbours(session, row.text_id)))
         old_texts.add(row.text_id)

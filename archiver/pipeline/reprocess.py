@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from archiver.clean.site_template import template_template_keys
+from archiver.clean.site_template import template_keys
 from archiver.errors import ArchiveError
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.lineage.candidates import verify_candidates
@@ -100,7 +100,7 @@ def reprocess_session(session: Session) -> ReprocessResult:
             continue
         item, site = prepared[row.id]
         counts = pool.counts(row.id)
-        reclean_store(session, row, item, template_template_keys(counts))
+        reclean_store(session, row, item, template_keys(counts))
         templates_record(session, row.id, site, item, counts)
     session.flush()
 

@@ -39,7 +39,7 @@ from archiver.clean.site_template import (
     template_paragraphs,
     template_positions,
     template_share,
-    template_template_keys,
+    template_keys,
 )
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.lineage.verify import compare_texts
@@ -315,7 +315,7 @@ def templates_learn(
     twin = _counts_of_twin(session, site, mine, keys, seen) if exclude is None else None
     if twin is not None:
         seen.counts = twin
-        return templates_apply(item, template_template_keys(twin)), twin
+        return templates_apply(item, template_keys(twin)), twin
     seen.holders = site_holders_first(session, site, keys, exclude, HOLDERS_FIRST_PAGE)
     first = seen.holders.first
     # the count below reads the first HOLDERS_LOAD holders of every paragraph, whatever it finds: read them
@@ -337,7 +337,7 @@ def templates_learn(
 
     counts = template_counts(keys, holders, lambda other: seen.judge(mine, other))
     seen.counts = counts if exclude is None else None
-    return templates_apply(item, template_template_keys(counts)), counts
+    return templates_apply(item, template_keys(counts)), counts
 
 
 def _counts_of_twin(
@@ -424,10 +424,10 @@ def templates_spread(
     return grown
 
 
-def templates_templates(session: Session, capture_id: int) -> set[str]:
+def templates_of_capture(session: Session, capture_id: int) -> set[str]:
     """The keys of a stored capture's paragraphs that are its site's template (as counted in the store)."""
     rows = site_rows_of(session, [capture_id])[capture_id]
-    return template_template_keys({key: n for key, (_, n) in rows.items()})
+    return template_keys({key: n for key, (_, n) in rows.items()})
 
 
 class SitePool:
