@@ -11,6 +11,7 @@ template are re-cleaned (`archiver.pipeline.reclean`), as `archive reprocess` wo
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -40,6 +41,7 @@ from archiver.pipeline.workers import Work, WorkFailed, prepare_runs
 from archiver.sources.exports import expand_exports, export_corrections, note_exports
 from archiver.sources.fetch import FetchPolicy
 from archiver.sources.inputs import Failed, iter_captures
+from archiver.sources.manifests import read_manifest
 from archiver.store.blobs import blob_put, sha256_hex
 from archiver.store.captures import (
     capture_known,
@@ -284,6 +286,7 @@ def add(
     jobs: int = 1,
     globs: tuple[str, ...] = (),
     policy: FetchPolicy | None = None,
+    manifests: tuple[str, ...] = (),
 ) -> Iterator[AddResult]:
     """Archive every input (files, directories, "-", URLs, WARC files, exports); one result per capture, in order.
 
@@ -296,6 +299,8 @@ def add(
         note_exports(inputs, exports),
         lambda some: iter_captures(some, url=url, stdin=stdin, globs=globs, policy=policy),
     )
+    if manifests:  # after the inputs: each row a capture with its URL and times (`sources.manifests`)
+        captures = itertools.chain(captures, *(read_manifest(Path(m), policy) for m in manifests))
     pending = _triage(archive, captures)
     # the publisher table's credit patterns take ~0.15 s to compile: compiled here, before the workers
     # fork, each worker has them from the start instead of compiling its own (on 10 pages the first result
