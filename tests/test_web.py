@@ -163,3 +163,23 @@ def test_a_real_browser_loads_the_family_graph(served: str, seeded: dict[str, in
     shot.parent.mkdir(parents=True, exist_ok=True)
     taken = subprocess.run([*args, f"--screenshot={shot}", url], capture_output=True, timeout=120, text=True)
     assert taken.returncode == 0 and shot.stat().st_size > 10_000, taken.stderr[-2000:]
+
+
+
+def test_stored_markup_and_script_urls_stay_inert(run: Run, seeded: dict[str, int]) -> None:
+    """What a capture holds is the page's to choose: a title with markup, a `javascript:` canonical URL."""
+    from sqlalchemy import create_engine, text
+
+    capture = seeded[SEED_FILES[1]]
+    engine = create_engine(database_url(str(run.db)))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE capture SET title = '<script>alert(1)</script>', canonical_url = 'javascript:alert(2)',"
+                          " url = 'https://example.org/kunduz' WHERE id = :id"), {"id": capture})
+    engine.dispose()
+    with Archive(database_url(str(run.db))) as archive:
+        client = TestClient(create_app(archive))
+        pages = [client.get(p).text for p in (f"/capture/{capture}", f"/family/{capture}", "/search?q=Taliban", "/")]
+    for page in pages:
+        assert "<script>" not in page and 'href="javascript:' not in page.lower()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="https://example.org/kunduz"' in pages[0]

@@ -159,6 +159,12 @@ def page_diff(request: Request, archive: Archive) -> tuple[str, Any, dict[str, A
     return "diff.html", data, {"d": data, "segments": diff_segments(data)}
 
 
+def web_href(url: str | None) -> str | None:
+    """A stored URL as a link target only when it is http(s): a page's canonical URL is the page's to choose, and a
+    `javascript:` one must not become a link in the viewer."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
 def _status(error: ArchiveError) -> int:
     if isinstance(error, NotFoundError):
         return 404
@@ -170,6 +176,7 @@ def _status(error: ArchiveError) -> int:
 def create_app(archive: Archive) -> Starlette:
     """The web view of an open archive (the caller closes it)."""
     env = Environment(loader=PackageLoader("archiver.web", "templates"), autoescape=select_autoescape())
+    env.filters["href"] = web_href
     templates = Jinja2Templates(env=env)
 
     def endpoint(handler: Handler) -> Callable[[Request], Response]:
