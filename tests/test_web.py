@@ -183,3 +183,14 @@ def test_stored_markup_and_script_urls_stay_inert(run: Run, seeded: dict[str, in
         assert "<script>" not in page and 'href="javascript:' not in page.lower()
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'href="https://example.org/kunduz"' in pages[0]
+
+
+def test_corrections_show_on_the_capture_and_in_the_graph(run: Run, seeded: dict[str, int]) -> None:
+    spun, station = seeded[SEED_FILES[0]], seeded[SEED_FILES[2]]
+    assert run("link", str(spun), str(station), "--relation", "copy").exit_code == 0
+    with Archive(database_url(str(run.db))) as archive:
+        client = TestClient(create_app(archive))
+        capture = client.get(f"/capture/{spun}").text
+        family = client.get(f"/family/{spun}").text
+    assert f"#{spun} is derived from #{station} (copy); set by hand on" in capture
+    assert f'data-parent="{station}" data-child="{spun}"' in family and "set by hand on" in family

@@ -22,11 +22,12 @@ from starlette.templating import Jinja2Templates
 
 from archiver.errors import ArchiveError, NotFoundError, UsageError
 from archiver.read import compare as compare_read
+from archiver.read.corrections import corrections_list
 from archiver.read import history as history_read
 from archiver.read import lineage as lineage_read
 from archiver.read import search as search_read
 from archiver.read import show as show_read
-from archiver.render import diff_segments
+from archiver.render import correction_line, diff_segments
 from archiver.store.engine import Archive
 from archiver.web.graph import family_graph
 
@@ -121,8 +122,10 @@ def page_capture(request: Request, archive: Archive) -> tuple[str, Any, dict[str
     family = lineage_read.lineage(archive, str(record["id"]))
     whole = lineage_read.lineage(archive, str(family["origin"]["id"]))
     versions = history_read.history(archive, str(record["id"])) if record.get("page") else None
+    corrections = [c for c in corrections_list(archive) if record["id"] in (c["capture_id"], c["parent_id"])]
     return "capture.html", record, {
         "c": record, "family": family, "graph": family_graph(whole, focus=record["id"]), "versions": versions,
+        "corrections": corrections,
     }
 
 
@@ -177,6 +180,7 @@ def create_app(archive: Archive) -> Starlette:
     """The web view of an open archive (the caller closes it)."""
     env = Environment(loader=PackageLoader("archiver.web", "templates"), autoescape=select_autoescape())
     env.filters["href"] = web_href
+    env.filters["correction"] = correction_line
     templates = Jinja2Templates(env=env)
 
     def endpoint(handler: Handler) -> Callable[[Request], Response]:
