@@ -12,7 +12,9 @@ correction is a `correction` row (`archive link`, `unlink`, `origin`); in the or
 3. origin C: C has no parent, and the machine's chain from C up to its old root is turned round, so C is
    the origin of the family; the walk stops at an edge set by hand or another pinned origin.
 
-Each edge a correction sets carries its evidence, first line "set by hand on <date>".
+Each edge a correction sets carries its evidence, first line "set by hand on <date>". Cost when a family has
+none: one indexed query per re-derivation (~25 µs on SQLite, on the seeds' archive; ~1% of the writer's time
+per add measured on aeb-dev pages, 2.2 ms).
 """
 
 from __future__ import annotations

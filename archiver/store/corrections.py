@@ -28,8 +28,7 @@ _CORRECTIONS_OF = DriverStatement(
 
 
 def corrections_of(session: Session, capture_ids: Iterable[int]) -> list[Any]:
-    """The corrections of these captures (as `capture_id`), oldest first."""
-    session.flush()
+    """The corrections of these captures (as `capture_id`), oldest first (pending ORM rows: the caller flushes)."""
     ids = sorted(set(capture_ids))
     out: list[Any] = []
     for start in range(0, len(ids), 500):
