@@ -13,8 +13,8 @@ correction is a `correction` row (`archive link`, `unlink`, `origin`); in the or
    the origin of the family; the walk stops at an edge set by hand or another pinned origin.
 
 Each edge a correction sets carries its evidence, first line "set by hand on <date>". Cost when a family has
-none: one indexed query per re-derivation (~25 µs on SQLite, on the seeds' archive; ~1% of the writer's time
-per add measured on aeb-dev pages, 2.2 ms).
+none: one indexed query per re-derivation (~25 µs on SQLite, timed on the seeds' archive: about 1% of the 2.2 ms
+the writer spends per aeb-dev page, as `pipeline.add` measures it).
 """
 
 from __future__ import annotations
