@@ -59,19 +59,6 @@ def corrections_remove(session: Session, ids: Iterable[int]) -> None:
         session.flush()
 
 
-def hand_links_of(session: Session, capture_ids: Iterable[int]) -> dict[int, int]:
-    """child -> parent of the `link` corrections of these captures."""
-    ids = sorted(set(capture_ids))
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Correction.capture_id, Correction.parent_id).where(
-            Correction.kind == "link", Correction.capture_id.in_(ids)
-        )
-    )
-    return {c: p for c, p in rows if p is not None}
-
-
 def stored_parents(session: Session, capture_ids: Iterable[int]) -> dict[int, int]:
     """child -> parent of the stored lineage edges of these captures."""
     ids = sorted(set(capture_ids))
