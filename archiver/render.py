@@ -408,3 +408,23 @@ def check_lines(problems: list[Any]) -> list[str]:
     lines.append("archive ok" + (f" ({n_info} notes)" if n_info else "") if not n_errors
                  else f"archive has problems: {n_errors} errors, {n_info} notes")
     return lines
+
+
+def correction_line(c: dict[str, Any]) -> str:
+    """One correction set by hand, as `archive corrections` lists it."""
+    what = {
+        "link": f"#{c['capture_id']} is derived from #{c['parent_id']} ({c['relation']})",
+        "unlink": f"#{c['capture_id']} is not derived from #{c['parent_id']}",
+        "origin": f"#{c['capture_id']} is the origin" + (f", published by {c['publisher']}" if c["publisher"] else ""),
+    }.get(c["kind"], c["kind"])
+    return f"{c['id']:>4}  {c['kind']:<6}  {what}; {c['evidence']}"
+
+
+def correction_result_lines(result: dict[str, Any]) -> list[str]:
+    """What a correction (or its undo) did: the correction, what it replaced, the capture's parent now."""
+    lines = [f"set: {correction_line(result['correction']).strip()}"] if result["correction"] else []
+    lines += [f"undone: {correction_line(u).strip()}" for u in result["undone"]]
+    parent = result["parent"]
+    now = f"{parent['relation']} of #{parent['id']}" if parent else "no parent (an origin)"
+    lines.append(f"#{result['capture_id']} now: {now}")
+    return lines

@@ -22,6 +22,7 @@ class Capture:
     headers: dict[str, str] | None = None  # HTTP response headers when fetched
     requested_url: str | None = None  # the URL as given, when fetched (`url` is where redirects ended)
     redirects: tuple[str, ...] = ()  # each redirect target followed, in order, when fetched
+    published: str | None = None  # the publication date a manifest gives, over the page's own (ISO 8601)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Read from the source with `ast` (every import, inside functions too), so a wrong import fails here before
 it is ever run. The stages, in flow order: sources -> clean -> fingerprint -> store -> lineage -> pipeline
--> read -> render -> cli. A module may import its own stage, the stages before it, and the shared leaves.
+-> read -> render -> web -> cli. A module may import its own stage, the stages before it, and the shared leaves.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "archiver"
 LEAVES = {"archiver", "archiver.config", "archiver.errors", "archiver.types", "archiver.data"}
-STAGES = ["sources", "clean", "fingerprint", "store", "lineage", "pipeline", "read", "render", "cli", "__main__"]
+STAGES = ["sources", "clean", "fingerprint", "store", "lineage", "pipeline", "read", "render", "web", "cli", "__main__"]
 
 
 def module_name(path: Path) -> str:

@@ -124,6 +124,7 @@ def test_an_installed_wheel_migrates_without_the_checkout(tmp_path: Path) -> Non
     names = zipfile.ZipFile(wheel).namelist()
     assert "archiver/migrations/env.py" in names
     assert any(n.startswith("archiver/migrations/versions/0001") for n in names)
+    assert {"archiver/web/templates/family.html", "archiver/web/static/style.css"} <= set(names)  # archive serve
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     db = tmp_path / "w.db"

@@ -16,6 +16,21 @@ from archiver.errors import ExitCode
 from archiver.pipeline.add import add as add_inputs
 
 
+def _checked_inputs(inputs: tuple[str, ...], from_file: Any, manifests: tuple[str, ...]) -> tuple[str, ...]:
+    """The inputs as given (stdin when none and it is piped); refuses what cannot be carried out."""
+    from archiver.sources.manifests import manifest_check
+
+    if not inputs and from_file is None and not manifests:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise click.UsageError("nothing to add: give files, directories, URLs, a --manifest, or - for stdin")
+        inputs = ("-",)
+    if from_file is not None and from_file.name == "<stdin>" and "-" in inputs:
+        raise click.UsageError("stdin cannot be both --from-file - and an input -")
+    for manifest in manifests:  # one that cannot be read at all is refused before anything is added
+        manifest_check(manifest)
+    return inputs
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, metavar="PATH|URL|-...")
 @click.option("--url", default=None, help="The page's URL, for a single file or stdin.")
@@ -23,6 +38,9 @@ from archiver.pipeline.add import add as add_inputs
     "--from-file", "from_file", type=click.File("r"), default=None,
     help="Read more inputs (paths or URLs), one per line, from this file; - for stdin.",
 )
+@click.option("--manifest", "manifests", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Add the captures a manifest lists: CSV with a header, or JSON Lines; per row path or url, "
+                   "optional page_url, captured_at, published (repeatable).")
 @click.option("--glob", "globs", multiple=True, metavar="PATTERN",
               help="In directories, add only files whose name or relative path matches (repeatable).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
@@ -35,28 +53,25 @@ from archiver.pipeline.add import add as add_inputs
 @json_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary; no progress bar.")
 @reports_errors
-def add(inputs: tuple[str, ...], url: str | None, from_file: Any, globs: tuple[str, ...], jobs: int | None,
-        allow_private: bool, timeout: float | None, db: str | None, as_json: bool, quiet: bool) -> None:
+def add(inputs: tuple[str, ...], url: str | None, from_file: Any, manifests: tuple[str, ...], globs: tuple[str, ...],
+        jobs: int | None, allow_private: bool, timeout: float | None, db: str | None, as_json: bool,
+        quiet: bool) -> None:
     """Add captures: files, directories (recursive), URLs, WARC files, or - for stdin."""
     from archiver.pipeline.workers import default_jobs
     from archiver.sources.fetch import FETCH_TIMEOUT_S, FetchPolicy
     from archiver.sources.inputs import count_captures, iter_input_lines
 
-    if not inputs and from_file is None:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise click.UsageError("nothing to add: give files, directories, URLs, or - for stdin")
-        inputs = ("-",)
-    if from_file is not None and from_file.name == "<stdin>" and "-" in inputs:
-        raise click.UsageError("stdin cannot be both --from-file - and an input -")
+    inputs = _checked_inputs(inputs, from_file, manifests)
     listed = iter_input_lines(from_file) if from_file is not None else iter(())
     all_inputs = itertools.chain(inputs, listed)
     show_progress = not quiet and render.progress_wanted(sys.stderr)
-    total = count_captures(inputs, globs) if show_progress and from_file is None else None
+    total = count_captures(inputs, globs) if show_progress and from_file is None and not manifests else None
     tally = render.AddTally()
     try:
         with open_archive(db) as archive, render.add_progress(show_progress, total) as progress:
             for result in add_inputs(archive, all_inputs, url=url, jobs=jobs or default_jobs(),
-                                       globs=globs, policy=FetchPolicy(allow_private=allow_private,
+                                       globs=globs, manifests=manifests,
+                                       policy=FetchPolicy(allow_private=allow_private,
                                                                             timeout=timeout or FETCH_TIMEOUT_S)):
                 tally.count(result)
                 progress.advance(result)

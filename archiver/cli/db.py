@@ -62,6 +62,26 @@ def db_schema(db: str | None) -> None:
         click.echo(schema_markdown(archive.engine), nl=False)
 
 
+@db_group.command("datasette-metadata")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default="metadata.json",
+              show_default=True, help="Where to write it; - for stdout.")
+@db_option
+@reports_errors
+def db_datasette_metadata(output: str, db: str | None) -> None:
+    """Write a Datasette metadata file: table and column descriptions, the example queries as canned queries."""
+    import json
+
+    from archiver.read.datasette import datasette_metadata
+
+    with open_archive(db) as archive:
+        metadata = datasette_metadata(archive)
+        name = archive.path.name if archive.path else ""
+    with click.open_file(output, "w", encoding="utf-8") as stream:
+        stream.write(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n")
+    if output != "-":
+        click.echo(f"wrote {output}: datasette {name} -m {output}", err=True)
+
+
 @cli.command("check")
 @db_option
 @json_option

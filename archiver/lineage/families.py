@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from archiver.clean.credits import (
     site_publisher,
 )
+from archiver.lineage.corrections import corrections_apply
 from archiver.lineage.edges import Edge, Match, Member, derive_edges, family_order
 from archiver.store.captures import credit_names_of
 from archiver.store.matches import MatchRow, edges_replace, family_walk, lineage_members
@@ -68,8 +69,9 @@ def rederive_family(
     matches = [Match(a, b, rel, score, side, ev or {}) for a, b, rel, score, side, ev in match_rows]
     edges = derive_edges(members, matches)
     wanted = {e.child_id: (e.parent_id, e.relation, e.score, e.evidence) for e in edges}
+    wanted = corrections_apply(session, [r.id for r in rows], wanted)  # hand corrections act here, and only here
     edges_replace(session, [r.id for r in rows], wanted)
-    return edges
+    return [Edge(c, p, rel, score, ev) for c, (p, rel, score, ev) in wanted.items()]
 
 
 def rederive_families(session: Session, text_ids: Iterable[int]) -> list[Edge]:

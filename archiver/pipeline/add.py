@@ -11,8 +11,10 @@ template are re-cleaned (`archiver.pipeline.reclean`), as `archive reprocess` wo
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import exc as sa_exc
@@ -25,6 +27,7 @@ from archiver.lineage.candidates import verify_candidates
 from archiver.lineage.edges import Edge
 from archiver.lineage.families import rederive_families
 from archiver.lineage.versions import page_refresh
+from archiver.pipeline.corrections import corrections_import
 from archiver.pipeline.prepare import Prepared, prepare, prepare_lean, prepare_outcome, site_of
 from archiver.pipeline.reclean import reclean_captures
 from archiver.pipeline.site_templates import (
@@ -35,9 +38,10 @@ from archiver.pipeline.site_templates import (
     templates_spread,
 )
 from archiver.pipeline.workers import Work, WorkFailed, prepare_runs
-from archiver.sources.exports import expand_exports
+from archiver.sources.exports import expand_exports, export_corrections, note_exports
 from archiver.sources.fetch import FetchPolicy
 from archiver.sources.inputs import Failed, iter_captures
+from archiver.sources.manifests import read_manifest
 from archiver.store.blobs import blob_put, sha256_hex
 from archiver.store.captures import (
     capture_known,
@@ -280,6 +284,7 @@ def add(
     jobs: int = 1,
     globs: tuple[str, ...] = (),
     policy: FetchPolicy | None = None,
+    manifests: tuple[str, ...] = (),
 ) -> Iterator[AddResult]:
     """Archive every input (files, directories, "-", URLs, WARC files, exports); one result per capture, in order.
 
@@ -287,9 +292,13 @@ def add(
     (archiver.pipeline.guard), ahead of this process, the one writer, which stores in input order while they clean
     the next pages: any `jobs` gives the same archive.
     """
+    exports: list[str] = []  # export files among the inputs: their corrections are restored at the end
     captures = expand_exports(
-        inputs, lambda some: iter_captures(some, url=url, stdin=stdin, globs=globs, policy=policy)
+        note_exports(inputs, exports),
+        lambda some: iter_captures(some, url=url, stdin=stdin, globs=globs, policy=policy),
     )
+    if manifests:  # after the inputs: each row a capture with its URL and times (`sources.manifests`)
+        captures = itertools.chain(captures, *(read_manifest(Path(m), policy) for m in manifests))
     pending = _triage(archive, captures)
     # the publisher table's credit patterns take ~0.15 s to compile: compiled here, before the workers
     # fork, each worker has them from the start instead of compiling its own (on 10 pages the first result
@@ -303,6 +312,8 @@ def add(
     for run in prepare_runs(prepare_lean, pending, jobs, on_start=drop_connections):
         for start in range(0, len(run), STORE_RUN_MAX):
             yield from _finish(archive, run[start : start + STORE_RUN_MAX], site_cache)
+    if exports:
+        corrections_import(archive, [c for path in exports for c in export_corrections(Path(path))])
 
 
 def _finish(

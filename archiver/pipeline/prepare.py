@@ -52,6 +52,8 @@ def prepare(capture: Capture) -> Prepared:
 
 def _prepare(capture: Capture) -> Prepared:
     article = clean(capture)
+    if capture.published:  # given with the capture (a manifest row): over what the page shows
+        article.published = capture.published
     if not article.paragraphs:
         raise ArchiveError("no article text found")
     mentions = find_credits(article, capture.url, deduplicate=False)

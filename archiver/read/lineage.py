@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from archiver.lineage.edges import root_of
 from archiver.read.resolve import resolve_capture
 from archiver.read.show import capture_brief, edge_summary
+from archiver.store.corrections import pinned_publishers
 from archiver.store.engine import Archive
 from archiver.store.matches import children_of, edge_of
 from archiver.store.models import CaptureRow, LineageEdge
@@ -64,6 +65,7 @@ def lineage(archive: Archive, ref: str) -> dict[str, Any]:
                 )
                 queue.append(child.child_id)
         own = edge_of(session, row.id)
+        pinned = pinned_publishers(session, [origin_id]).get(origin_id)
         return {
             "id": row.id,
             "capture": capture_node(session, row.id),
@@ -71,7 +73,7 @@ def lineage(archive: Archive, ref: str) -> dict[str, Any]:
             "ancestors": ancestors,
             "origin": {
                 "id": origin_id,
-                "publisher": origin_row.source_publisher if origin_row else None,
+                "publisher": pinned or (origin_row.source_publisher if origin_row else None),
                 **{k: v for k, v in capture_node(session, origin_id).items() if k not in ("id", "source_publisher")},
             },
             "descendants": descendants,
@@ -87,6 +89,7 @@ def families(archive: Archive) -> list[dict[str, Any]]:
         for capture_id in session.scalars(select(CaptureRow.id).order_by(CaptureRow.id)):
             members.setdefault(root_of(capture_id, parent_of), []).append(capture_id)
         out: list[dict[str, Any]] = []
+        pinned = pinned_publishers(session, members)
         for root, ids in members.items():
             row = session.get(CaptureRow, root)
             assert row is not None
@@ -103,7 +106,7 @@ def families(archive: Archive) -> list[dict[str, Any]]:
                 publishers.update([publisher] if publisher else [])
             out.append(
                 {
-                    "origin": {**capture_node(session, root), "publisher": row.source_publisher},
+                    "origin": {**capture_node(session, root), "publisher": pinned.get(root, row.source_publisher)},
                     "size": len(ids),
                     "members": ids,
                     "relations": relations,

@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -69,3 +70,44 @@ def expand_exports(
             yield from read_export(Path(item))
         else:
             yield from read([item])
+
+
+@dataclass(frozen=True)
+class CarriedCorrection:
+    """A lineage correction as an export file carries it: captures named by their raw bytes' SHA-256."""
+
+    kind: str
+    capture_sha256: str
+    parent_sha256: str | None
+    relation: str | None
+    publisher: str | None
+    created_at: datetime
+
+
+def note_exports(inputs: Iterable[str], seen: list[str]) -> Iterator[str]:
+    """The inputs as given; those that are export files are also appended to `seen`."""
+    for item in inputs:
+        if is_export_file(item):
+            seen.append(item)
+        yield item
+
+
+def export_corrections(path: Path) -> list[CarriedCorrection]:
+    """The corrections an export file carries (each record's `corrections`); a damaged line gives none."""
+    out: list[CarriedCorrection] = []
+    with path.open("rb") as f:
+        for line in f:
+            try:
+                record = json.loads(line)
+                for c in record.get("corrections") or []:
+                    out.append(CarriedCorrection(
+                        kind=str(c["kind"]),
+                        capture_sha256=str(record["sha256"]),
+                        parent_sha256=c.get("parent_sha256"),
+                        relation=c.get("relation"),
+                        publisher=c.get("publisher"),
+                        created_at=utc(datetime.fromisoformat(c["created_at"])),
+                    ))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+    return out

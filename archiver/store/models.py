@@ -296,3 +296,32 @@ class SiteParagraph(Base):
         doc="how many other captures of the site hold it and tell another story, counted up to 3: "
         "at 3 it is the site's template in this capture and removed from its text (unless every paragraph is)",
     )
+
+
+class Correction(Base):
+    """A lineage correction set by hand (`archive link`, `unlink`, `origin`), applied by every re-derivation of lineage (migration 0005)."""  # noqa: E501
+
+    __tablename__ = "correction"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, doc="correction id, as `archive corrections` lists it")
+    kind: Mapped[str] = mapped_column(
+        String(10),
+        doc="link (the capture is derived from `parent_id`) | unlink (it is not derived from `parent_id`) | "
+        "origin (it is the origin of its family, published by `publisher`)",
+    )
+    capture_id: Mapped[int] = mapped_column(
+        ForeignKey("capture.id", ondelete="CASCADE"), index=True, doc="the capture corrected"
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("capture.id", ondelete="CASCADE"),
+        doc="link: the capture it is derived from; unlink: the capture it is not derived from; null for origin",
+    )
+    relation: Mapped[str | None] = mapped_column(
+        String(20), doc="link: the relation set (identical | copy | excerpt | rewrite | revision); else null"
+    )
+    publisher: Mapped[str | None] = mapped_column(
+        Text, doc="origin: the publisher named as the family's original publisher, when given; else null"
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), doc="when it was set, UTC (the evidence reads \"set by hand on\" its date)"
+    )

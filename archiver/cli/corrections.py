@@ -1,0 +1,108 @@
+"""`archive link`, `unlink`, `origin` and `corrections`: lineage corrections set by hand, kept through re-derivation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from archiver import render
+from archiver.cli.group import cli
+from archiver.cli.options import db_option, json_option, open_archive, reports_errors
+from archiver.pipeline import corrections as correct
+from archiver.read.corrections import corrections_list
+from archiver.read.resolve import resolve_capture
+from archiver.store.engine import Archive
+
+
+def _ids(archive: Archive, *refs: str | None) -> list[int | None]:
+    """The capture id of each reference (ID, URL, URL@N), None for None."""
+    with archive.session() as session:
+        return [None if ref is None else resolve_capture(session, ref).id for ref in refs]
+
+
+def _print(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(render.json_line(result))
+    else:
+        for line in render.correction_result_lines(result):
+            click.echo(line)
+
+
+@cli.command()
+@click.argument("child", metavar="CHILD")
+@click.argument("parent", metavar="PARENT", required=False)
+@click.option("--relation", type=click.Choice(correct.RELATIONS), default="copy", show_default=True,
+              help="The relation of CHILD to PARENT.")
+@click.option("--undo", is_flag=True, help="Remove CHILD's link set by hand (PARENT not needed).")
+@db_option
+@json_option
+@reports_errors
+def link(child: str, parent: str | None, relation: str, undo: bool, db: str | None, as_json: bool) -> None:
+    """Set by hand that CHILD is derived from PARENT; every later re-derivation keeps it."""
+    if not undo and parent is None:
+        raise click.UsageError("give the PARENT CHILD is derived from, or --undo")
+    with open_archive(db) as archive:
+        child_id, parent_id = _ids(archive, child, parent)
+        assert child_id is not None
+        if undo:
+            result = correct.correct_undo(archive, kind="link", capture=child_id, parent=parent_id)
+        else:
+            assert parent_id is not None
+            result = correct.correct_link(archive, child_id, parent_id, relation)
+    _print(result, as_json)
+
+
+@cli.command()
+@click.argument("child", metavar="CHILD")
+@click.option("--from", "source", metavar="CAPTURE", default=None,
+              help="The capture CHILD is not derived from. Default: its current parent.")
+@click.option("--undo", is_flag=True, help="Remove CHILD's unlink set by hand (the one --from CAPTURE, or all).")
+@db_option
+@json_option
+@reports_errors
+def unlink(child: str, source: str | None, undo: bool, db: str | None, as_json: bool) -> None:
+    """Set by hand that CHILD is not derived from its parent (or from --from CAPTURE)."""
+    with open_archive(db) as archive:
+        child_id, source_id = _ids(archive, child, source)
+        assert child_id is not None
+        if undo:
+            result = correct.correct_undo(archive, kind="unlink", capture=child_id, parent=source_id)
+        else:
+            result = correct.correct_unlink(archive, child_id, source_id)
+    _print(result, as_json)
+
+
+@cli.command()
+@click.argument("ref", metavar="ID")
+@click.option("--publisher", default=None, metavar="NAME", help="The publisher of the original story.")
+@click.option("--undo", is_flag=True, help="Remove the origin set by hand for ID.")
+@db_option
+@json_option
+@reports_errors
+def origin(ref: str, publisher: str | None, undo: bool, db: str | None, as_json: bool) -> None:
+    """Set by hand that ID is the origin of its family (published by NAME); its chain above is turned round."""
+    with open_archive(db) as archive:
+        (capture_id,) = _ids(archive, ref)
+        assert capture_id is not None
+        if undo:
+            result = correct.correct_undo(archive, kind="origin", capture=capture_id)
+        else:
+            result = correct.correct_origin(archive, capture_id, publisher)
+    _print(result, as_json)
+
+
+@cli.command("corrections")
+@click.option("--undo", "undo_id", type=int, default=None, metavar="N", help="Remove correction N (its id).")
+@db_option
+@json_option
+@reports_errors
+def corrections_cmd(undo_id: int | None, db: str | None, as_json: bool) -> None:
+    """List the lineage corrections set by hand (link, unlink, origin), oldest first."""
+    with open_archive(db) as archive:
+        if undo_id is not None:
+            _print(correct.correct_undo(archive, correction_id=undo_id), as_json)
+            return
+        found = corrections_list(archive)
+    for c in found:
+        click.echo(render.json_line(c) if as_json else render.correction_line(c))
