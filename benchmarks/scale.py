@@ -1,10 +1,13 @@
 """Does adding one more text, and answering `lineage`, stay flat as the archive grows?
 
-    .venv/bin/python benchmarks/scale.py [--sizes 1000,10000,100000] [--db /tmp/scale.db] [--baseline ../main]
+    .venv/bin/python benchmarks/scale.py [--sizes 1000,10000,100000] [--db /tmp/scale | postgresql://...]
+        [--rounds 3] [--reuse] [--explain plans.txt] [--baseline ../main]
 
-Builds one SQLite archive: the five seeds through the real pipeline, then filler texts loaded in bulk
+Builds one archive per size (SQLite files, or one PostgreSQL schema per size): the five seeds through the
+real pipeline, then filler texts loaded in bulk (`archiver.store.bulk`: COPY on PostgreSQL, then ANALYZE)
 (synthetic news-like prose: Zipf-sampled words of real article bodies, with stock phrases such as
-wire credit lines, each fingerprinted and band-indexed exactly as `add` does). At each size it times,
+wire credit lines, each fingerprinted and band-indexed exactly as `add` does). It then times, round after
+round with every size in turn (so a busy spell of the machine falls on all sizes alike),
 over several probes (new copies of the NPR seed text, each a little different, so each is a new
 text with real candidates to verify): the whole `add` of one capture, the LSH candidate lookup alone
 (band table query and the shingle count, from band keys and `band_shingles` made beforehand),
@@ -40,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # the archiver measured: this checkout's, or another's (--baseline runs this script again with it set)
 sys.path.insert(0, os.environ.get("ARCHIVE_SCALE_CODE") or str(ROOT))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
 from archiver.config import database_url  # noqa: E402
 from archiver.fingerprint import band_keys, band_shingles, fingerprint_text  # noqa: E402
@@ -50,7 +53,8 @@ from archiver.read import lineage as query  # noqa: E402
 import archiver  # noqa: E402
 import archiver.lineage.candidates as candidate_policy  # noqa: E402
 from archiver.store.blobs import BLOB_COMPRESSION, blob_compress  # noqa: E402
-from archiver.store.engine import Archive  # noqa: E402
+from archiver.store.bulk import analyze, bulk_insert, bulk_insert_returning_ids  # noqa: E402
+from archiver.store.engine import Archive, display_url  # noqa: E402
 from archiver.store.models import Blob, CaptureRow, FingerprintBand, FingerprintRow, TextRow  # noqa: E402
 from archiver.types import Capture as InputCapture  # noqa: E402
 
@@ -101,10 +105,14 @@ def _fingerprint(args: tuple[int, list[str]]) -> tuple[str, list, dict]:
     return body, fps, {fp.kind: band_keys(fp) for fp in fps}
 
 
-def bulk_load(archive: Archive, start: int, stop: int, vocab: list[str], jobs: int) -> float:
-    """Load filler texts [start, stop) as captures; returns fingerprinting texts/s."""
+def bulk_load(archive: Archive, start: int, stop: int, vocab: list[str], jobs: int) -> tuple[float, float]:
+    """Load filler texts [start, stop) as captures; returns (fingerprinting texts/s, texts written/s).
+
+    Each batch is written in a few statements (`archiver.store.bulk`: COPY on PostgreSQL, executemany on
+    SQLite), then the planner's statistics are refreshed, as a real bulk import does.
+    """
     t0 = time.perf_counter()
-    fp_time = 0.0
+    fp_time = write_time = 0.0
     now = datetime(2024, 1, 1, tzinfo=UTC)
     with ProcessPoolExecutor(jobs) as pool:
         batch = 2000
@@ -112,31 +120,51 @@ def bulk_load(archive: Archive, start: int, stop: int, vocab: list[str], jobs: i
             f0 = time.perf_counter()
             results = list(pool.map(_fingerprint, [(i, vocab) for i in range(lo, min(stop, lo + batch))], chunksize=50))
             fp_time += time.perf_counter() - f0
+            w0 = time.perf_counter()
             with archive.session() as session:
-                for k, (body, fps, bands) in enumerate(results):
-                    i = lo + k
-                    raw = body.encode()
-                    digest = hashlib.sha256(raw).hexdigest()
-                    blob = {"sha256": digest, "size": len(raw), "compression": BLOB_COMPRESSION}
-                    session.execute(insert(Blob), [{**blob, "data": blob_compress(raw)}])
-                    text = TextRow(sha256=digest, body=body, chars=len(body), words=len(body.split()))
-                    session.add(text)
-                    session.flush()
-                    session.execute(insert(FingerprintRow), [
-                        {"text_id": text.id, "kind": fp.kind, "algorithm": fp.algorithm, "version": fp.version,
-                         "params": fp.params, "value": fp.value} for fp in fps])
-                    session.execute(insert(FingerprintBand), [
-                        {"kind": kind, "band_key": key, "text_id": text.id}
-                        for kind, keys in bands.items() for key in sorted(set(keys))])
-                    session.execute(insert(CaptureRow), [{
-                        "blob_sha256": digest, "path": f"filler/{i}.txt", "url": None, "canonical_url": None,
-                        "content_type": "text/plain", "captured_at": now, "added_at": now, "title": f"Filler {i}",
-                        "byline": None, "site_name": None, "published": "2024-01-01", "language": "en",
-                        "extractor": "text", "cleaner_version": 1, "source_publisher": None, "text_id": text.id}])
+                write_batch(session, lo, results, now)
                 session.commit()
+            write_time += time.perf_counter() - w0
+    w0 = time.perf_counter()
+    with archive.session() as session:
+        analyze(session, [t.__table__ for t in (Blob, TextRow, FingerprintRow, FingerprintBand, CaptureRow)])
+        session.commit()
+    write_time += time.perf_counter() - w0
     total = time.perf_counter() - t0
-    print(f"  loaded {stop - start} filler texts in {total:.0f}s", flush=True)
-    return (stop - start) / fp_time * jobs if fp_time else 0.0
+    n = stop - start
+    print(f"  loaded {n} filler texts in {total:.0f}s (writing {write_time:.1f}s: {n / write_time:.0f} texts/s)",
+          flush=True)
+    return (n / fp_time * jobs if fp_time else 0.0), (n / write_time if write_time else 0.0)
+
+
+def write_batch(session, lo: int, results: list, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """One batch of filler texts as blobs, texts, fingerprints, band keys and captures: a statement a table."""
+    blobs, texts, digests = [], [], []
+    for body, _, _ in results:
+        raw = body.encode()
+        digest = hashlib.sha256(raw).hexdigest()
+        digests.append(digest)
+        blobs.append({"sha256": digest, "size": len(raw), "compression": BLOB_COMPRESSION, "data": blob_compress(raw)})
+        texts.append({"sha256": digest, "body": body, "chars": len(body), "words": len(body.split())})
+    bulk_insert(session, Blob.__table__, blobs)
+    ids = bulk_insert_returning_ids(session, TextRow.__table__, texts)
+    fingerprints, bands, captures = [], [], []
+    for k, ((_, fps, keys), text_id, digest) in enumerate(zip(results, ids, digests, strict=True)):
+        i = lo + k
+        fingerprints += [{"text_id": text_id, "kind": fp.kind, "algorithm": fp.algorithm, "version": fp.version,
+                          "params": fp.params, "value": fp.value} for fp in fps]
+        bands += [{"kind": kind, "band_key": key, "text_id": text_id}
+                  for kind, these in keys.items() for key in sorted(set(these))]
+        captures.append({
+            "blob_sha256": digest, "path": f"filler/{i}.txt", "url": None, "canonical_url": None,
+            "content_type": "text/plain", "captured_at": now, "added_at": now, "title": f"Filler {i}",
+            "byline": None, "site_name": None, "published": "2024-01-01", "language": "en",
+            "extractor": "text", "cleaner_version": 1, "source_publisher": None, "text_id": text_id})
+    bulk_insert(session, FingerprintRow.__table__, fingerprints)
+    # in primary-key order: each key's index page is visited once per batch, not once per row
+    bands.sort(key=lambda r: (r["kind"], r["band_key"], r["text_id"]))
+    bulk_insert(session, FingerprintBand.__table__, bands)
+    bulk_insert(session, CaptureRow.__table__, captures)
 
 
 def probe_capture(size: int, k: int) -> InputCapture:
@@ -164,7 +192,7 @@ def filler_capture(size: int, k: int, vocab: list[str]) -> InputCapture:
     return InputCapture(body.encode(), f"filler-probe-{size}-{k}.txt", None, datetime.now(UTC), "text/plain")
 
 
-def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int) -> dict[str, float]:
+def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int, first: int = 0) -> dict[str, list[float]]:
     """Add degenerate probes: add time, candidate lookup time, candidates, texts verified (medians)."""
     add_ms, lookup_ms, candidates, verified = [], [], [], []
     real = candidate_policy.compare_texts
@@ -176,7 +204,7 @@ def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int) -
 
     candidate_policy.compare_texts = counting
     try:
-        for k in range(probes):
+        for k in range(first, first + probes):
             calls[0] = 0
             t0 = time.perf_counter()
             result = add_one(archive, filler_capture(size, k, vocab))
@@ -189,12 +217,48 @@ def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int) -
             remove_capture(archive, result.id)
     finally:
         candidate_policy.compare_texts = real
-    return {
-        "filler_add_ms": statistics.median(add_ms),
-        "filler_lookup_ms": statistics.median(lookup_ms),
-        "filler_candidates": statistics.median(candidates),
-        "filler_verified": statistics.median(verified),
-    }
+    return {"filler_add_ms": add_ms, "filler_lookup_ms": lookup_ms, "filler_candidates": candidates,
+            "filler_verified": verified}
+
+
+PG_LOG = Path("/var/log/postgresql")  # where Debian's PostgreSQL writes its server log (auto_explain's plans)
+EXPLAIN_OPTIONS = ("-csession_preload_libraries=auto_explain -cauto_explain.log_min_duration=0"
+                   " -cauto_explain.log_analyze=on -cauto_explain.log_buffers=on -cauto_explain.log_timing=on")
+
+
+def explain_one_add(db: str, size: int, out: Path) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of every statement of one add, from the server's auto_explain.
+
+    One more probe is added on a connection that loads auto_explain (a superuser's session setting), so
+    the statements the writer runs on the driver's cursor are planned and logged like any other; the
+    plans are cut from the server log into `out` and the slowest are printed.
+    """
+    logs = sorted(PG_LOG.glob("postgresql-*.log"))
+    if not logs:
+        print("  (no PostgreSQL server log readable here: no plans)")
+        return
+    log = logs[-1]
+    start = log.stat().st_size
+    joined = "&" if "?" in db else "?"
+    if "options=" in db:
+        url = db.replace("options=", "options=" + EXPLAIN_OPTIONS.replace(" ", "%20").replace("=", "%3D") + "%20", 1)
+    else:
+        url = db + joined + "options=" + EXPLAIN_OPTIONS.replace(" ", "%20").replace("=", "%3D")
+    with Archive(database_url(url)) as archive:
+        result = add_one(archive, probe_capture(size, 99))
+    text = log.read_bytes()[start:].decode("utf-8", "replace")
+    with Archive(database_url(db)) as archive:
+        remove_capture(archive, result.id)
+    plans = [p for p in text.split("LOG:  duration: ")[1:] if "Query Text:" in p]
+    timed = sorted(((float(p.split(" ms", 1)[0]), p) for p in plans), reverse=True)
+    with out.open("a") as fh:
+        fh.write(f"==== one add at {size} texts: {len(plans)} statements ====\n")
+        for ms, plan in timed:
+            fh.write(f"-- {ms:.3f} ms\n{plan.strip()}\n\n")
+    print(f"  plans of one add ({len(plans)} statements) in {out}; slowest:")
+    for ms, plan in timed[:4]:
+        query = plan.split("Query Text:", 1)[1].strip().splitlines()[0][:110]
+        print(f"    {ms:8.3f} ms  {query}")
 
 
 def timed_lookup(archive: Archive, capture_id: int) -> tuple[float, int]:
@@ -208,9 +272,10 @@ def timed_lookup(archive: Archive, capture_id: int) -> tuple[float, int]:
         return (time.perf_counter() - t1) * 1000, len(found)
 
 
-def measure(archive: Archive, size: int, npr_id: int) -> dict[str, float]:
+def measure(archive: Archive, size: int, npr_id: int, first: int = 0) -> dict[str, list[float]]:
+    """PROBES adds of new copies of the NPR story (probes first..first+PROBES-1): per-probe figures."""
     add_ms, lookup_ms, lineage_ms, candidates = [], [], [], []
-    for k in range(PROBES):
+    for k in range(first, first + PROBES):
         cap = probe_capture(size, k)
         t0 = time.perf_counter()
         result = add_one(archive, cap)
@@ -223,21 +288,23 @@ def measure(archive: Archive, size: int, npr_id: int) -> dict[str, float]:
         query.lineage(archive, str(npr_id))
         lineage_ms.append((time.perf_counter() - t2) * 1000)
         remove_capture(archive, result.id)
-    return {
-        "add_ms": statistics.median(add_ms),
-        "lookup_ms": statistics.median(lookup_ms),
-        "lineage_ms": statistics.median(lineage_ms),
-        "candidates": statistics.median(candidates),
-    }
+    return {"add_ms": add_ms, "lookup_ms": lookup_ms, "lineage_ms": lineage_ms, "candidates": candidates}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
-    ap.add_argument("--db", default=None, help="archive file or database URL (default: a temporary file)")
+    ap.add_argument("--db", default=None,
+                    help="SQLite path prefix (BASE-SIZE.db) or a PostgreSQL database URL (a schema per size); "
+                         "default: temporary SQLite files")
     ap.add_argument("--jobs", type=int, default=2, help="processes for fingerprinting the filler")
     ap.add_argument("--filler-probes", type=int, default=FILLER_PROBES,
                     help="degenerate probes per size (0: none)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of probes, each over every size in turn")
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep archives a run before loaded (SQLite files BASE-SIZE.db, PostgreSQL schemas scale_SIZE)")
+    ap.add_argument("--explain", type=Path, default=None, metavar="FILE",
+                    help="PostgreSQL: write EXPLAIN (ANALYZE, BUFFERS) of every statement of one add at each size here")
     ap.add_argument("--baseline", type=Path, default=None,
                     help="a checkout (e.g. ../main) whose archiver is measured first, the same way")
     args = ap.parse_args()
@@ -251,24 +318,35 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     vocab = vocabulary()
     tmp = tempfile.TemporaryDirectory()
-    db = args.db or str(Path(tmp.name) / "scale.db")
-    rows = {}
-    with Archive(database_url(str(db))) as archive:
-        ids = {}
-        for f in sorted(SEEDS.glob("*.txt")):
-            r = add_one(archive, InputCapture(f.read_bytes(), f.name, None, datetime(2021, 8, 9, tzinfo=UTC),
-                                              "text/plain"))
-            ids[f.name[:3]] = r.id
-        loaded = 0
-        speeds = []
+    base = args.db or str(Path(tmp.name) / "scale")
+    speeds: list[float] = []
+    writes: list[float] = []
+    dbs: dict[int, str] = {}
+    npr: dict[int, int] = {}
+    for size in sizes:  # one archive per size, each loaded from empty (or kept from a run before: --reuse)
+        dbs[size] = archive_location(base, size, args.reuse)
+        print(f"size {size}: {display_url(database_url(dbs[size]))}", flush=True)
+        with Archive(database_url(dbs[size])) as archive:
+            npr[size], held = seed(archive)
+            if held < size:
+                fp_rate, write_rate = bulk_load(archive, held, size, vocab, args.jobs)
+                speeds.append(fp_rate)
+                writes.append(write_rate)
+    # the sizes measured in turn, round after round, so a busy spell of the machine falls on all of them
+    figures: dict[int, dict[str, list[float]]] = {size: {} for size in sizes}
+    for round_ in range(args.rounds):
         for size in sizes:
-            print(f"size {size}:", flush=True)
-            speeds.append(bulk_load(archive, loaded, size, vocab, args.jobs))
-            loaded = size
-            rows[size] = measure(archive, size, ids["001"])
-            if args.filler_probes:
-                rows[size] |= measure_filler(archive, size, vocab, args.filler_probes)
-            print(f"  {rows[size]}", flush=True)
+            with Archive(database_url(dbs[size])) as archive:
+                got = measure(archive, size, npr[size], first=round_ * PROBES)
+                if args.filler_probes:
+                    got |= measure_filler(archive, size, vocab, args.filler_probes, first=round_ * args.filler_probes)
+            for key, values in got.items():
+                figures[size].setdefault(key, []).extend(values)
+        print(f"  round {round_ + 1}/{args.rounds} measured", flush=True)
+    rows = {size: {k: statistics.median(v) for k, v in f.items()} for size, f in figures.items()}
+    for size in sizes:
+        if args.explain is not None and dbs[size].startswith("postgres"):
+            explain_one_add(dbs[size], size, args.explain)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
     print(f"archiver: {Path(archiver.__file__).resolve().parent}")
@@ -290,8 +368,43 @@ def main() -> None:
         print(f"degenerate probe, ratio {sizes[-1]}/{sizes[0]}: add {ratio:.2f}; "
               f"candidates {lo['filler_candidates']:.0f} -> {hi['filler_candidates']:.0f}, "
               f"verified {lo['filler_verified']:.0f} -> {hi['filler_verified']:.0f}")
-    print(f"fingerprinting: {statistics.median(speeds):.0f} texts/s per process; peak RSS {peak_mb:.0f} MB")
+    print(f"fingerprinting: {statistics.median(speeds):.0f} texts/s per process; bulk writing: "
+          f"{statistics.median(writes):.0f} texts/s; peak RSS {peak_mb:.0f} MB")
     tmp.cleanup()
+
+
+def archive_location(base: str, size: int, reuse: bool) -> str:
+    """The archive of one size: `BASE-SIZE.db` for SQLite; on PostgreSQL the schema `scale_SIZE` of the
+    database BASE names, made afresh unless `reuse` keeps one a run before loaded."""
+    if "://" not in base:
+        path = Path(f"{base}-{size}.db")
+        if not reuse:
+            for stale in path.parent.glob(path.name + "*"):
+                stale.unlink()
+        return str(path)
+    schema = f"scale_{size}"
+    admin = create_engine(database_url(base))
+    with admin.begin() as conn:
+        if not reuse:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    admin.dispose()
+    return base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
+
+
+def seed(archive: Archive) -> tuple[int, int]:
+    """The five seeds added (once; a kept archive has them): the NPR capture's id, and the filler held."""
+    with archive.session() as session:
+        held = session.scalar(select(func.count()).select_from(CaptureRow).where(CaptureRow.path.like("filler/%")))
+        found = session.scalar(select(CaptureRow.id).where(CaptureRow.path == "001_0231a191aae85b60.txt"))
+    if found is None:
+        for f in sorted(SEEDS.glob("*.txt")):
+            r = add_one(archive, InputCapture(f.read_bytes(), f.name, None, datetime(2021, 8, 9, tzinfo=UTC),
+                                              "text/plain"))
+            if f.name.startswith("001"):
+                found = r.id
+    assert found is not None
+    return found, held or 0
 
 
 if __name__ == "__main__":
