@@ -8,9 +8,7 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from archiver.clean.credits import (
-    site_publisher,
-)
+from archiver.clean.credits import site_publisher
 from archiver.lineage.corrections import corrections_apply
 from archiver.lineage.edges import Edge, Match, Member, derive_edges, family_order
 from archiver.store.captures import credit_names_of

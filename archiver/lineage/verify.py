@@ -11,12 +11,11 @@ paragraph or a shuffled sentence order would lose all but one of the moved passa
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import heapq
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from archiver.fingerprint import normalise, shingles, skeleton, skeleton_and_spans
 

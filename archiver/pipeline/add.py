@@ -30,13 +30,7 @@ from archiver.lineage.versions import page_refresh
 from archiver.pipeline.corrections import corrections_import
 from archiver.pipeline.prepare import Prepared, prepare, prepare_lean, prepare_outcome, site_of
 from archiver.pipeline.reclean import reclean_captures
-from archiver.pipeline.site_templates import (
-    SiteCache,
-    SiteSeen,
-    templates_learn,
-    templates_record,
-    templates_spread,
-)
+from archiver.pipeline.site_templates import SiteCache, SiteSeen, templates_learn, templates_record, templates_spread
 from archiver.pipeline.workers import Work, WorkFailed, prepare_runs
 from archiver.sources.exports import expand_exports, export_corrections, note_exports
 from archiver.sources.fetch import FetchPolicy

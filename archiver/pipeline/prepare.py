@@ -7,12 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from archiver.clean import clean
-from archiver.clean.credits import (
-    find_credits,
-    origin_publisher,
-    site_publisher,
-    unique_credits,
-)
+from archiver.clean.credits import find_credits, origin_publisher, site_publisher, unique_credits
 from archiver.clean.site_template import template_site
 from archiver.errors import ArchiveError, InputError
 from archiver.fingerprint import band_keys, fingerprint_text

@@ -17,12 +17,7 @@ from archiver.errors import ArchiveError
 from archiver.lineage.candidates import verify_candidates
 from archiver.lineage.versions import page_refresh
 from archiver.pipeline.prepare import Prepared, prepare, site_of
-from archiver.pipeline.site_templates import (
-    templates_apply,
-    templates_learn,
-    templates_record,
-    templates_of_capture,
-)
+from archiver.pipeline.site_templates import templates_apply, templates_learn, templates_of_capture, templates_record
 from archiver.store.blobs import blob_get
 from archiver.store.captures import capture_sync, fingerprints_put, text_get_or_create, texts_remove_orphans
 from archiver.store.matches import text_neighbours

@@ -30,17 +30,8 @@ from archiver.lineage.candidates import verify_candidates
 from archiver.lineage.families import rederive_families
 from archiver.pipeline.prepare import Prepared, prepare, site_of
 from archiver.pipeline.reclean import capture_of_row, pages_reattach, reclean_store
-from archiver.pipeline.site_templates import (
-    SitePool,
-    templates_canonical,
-    templates_paragraphs,
-    templates_record,
-)
-from archiver.store.captures import (
-    fingerprints_of,
-    fingerprints_put,
-    texts_remove_orphans,
-)
+from archiver.pipeline.site_templates import SitePool, templates_canonical, templates_paragraphs, templates_record
+from archiver.store.captures import fingerprints_of, fingerprints_put, texts_remove_orphans
 from archiver.store.engine import Archive
 from archiver.store.models import CaptureRow, FingerprintBand, LineageEdge, TextMatch, TextRow
 from archiver.store.sites import site_of_capture

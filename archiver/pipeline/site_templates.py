@@ -35,11 +35,11 @@ from archiver.clean.site_template import (
     template_apply,
     template_counts,
     template_key,
+    template_keys,
     template_order,
     template_paragraphs,
     template_positions,
     template_share,
-    template_keys,
 )
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.lineage.verify import compare_texts

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import (
-    TextClause,
-    select,
-    text,
-)
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
 from archiver.store.models import Base, FingerprintBand

@@ -5,10 +5,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 
-from sqlalchemy import (
-    bindparam,
-    select,
-)
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 try:  # Python 3.14 has Zstandard in the standard library; before it, the backport of that module
@@ -17,10 +14,7 @@ except ImportError:
     from backports import zstd  # type: ignore[import-not-found,no-redef]
 from archiver.errors import NotFoundError
 from archiver.store.driversql import DriverStatement, insert_every_column
-from archiver.store.models import (
-    Base,
-    Blob,
-)
+from archiver.store.models import Base, Blob
 
 BLOB_COMPRESSION = "zstd"
 

@@ -6,13 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import (
-    bindparam,
-    delete,
-    func,
-    insert,
-    select,
-)
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from archiver.store.blobs import sha256_hex

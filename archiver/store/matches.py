@@ -5,26 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import (
-    BindParameter,
-    Row,
-    bindparam,
-    delete,
-    insert,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import BindParameter, Row, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from archiver.store.driversql import DriverStatement, insert_every_column
-from archiver.store.models import (
-    Base,
-    CaptureRow,
-    LineageEdge,
-    TextMatch,
-    TextRow,
-)
+from archiver.store.models import Base, CaptureRow, LineageEdge, TextMatch, TextRow
 
 FAMILY_LIMIT = 5000  # texts walked when re-deriving one family; far above any syndication family seen
 

@@ -5,21 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import (
-    ColumnElement,
-    bindparam,
-    delete,
-    func,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from archiver.store.driversql import DriverStatement, insert_every_column
-from archiver.store.models import (
-    Base,
-    SiteParagraph,
-)
+from archiver.store.models import Base, SiteParagraph
 
 _SITE = Base.metadata.tables[SiteParagraph.__tablename__]
 

@@ -22,11 +22,11 @@ from starlette.templating import Jinja2Templates
 
 from archiver.errors import ArchiveError, NotFoundError, UsageError
 from archiver.read import compare as compare_read
-from archiver.read.corrections import corrections_list
 from archiver.read import history as history_read
 from archiver.read import lineage as lineage_read
 from archiver.read import search as search_read
 from archiver.read import show as show_read
+from archiver.read.corrections import corrections_list
 from archiver.render import correction_line, diff_segments
 from archiver.store.engine import Archive
 from archiver.web.graph import family_graph
