@@ -6,6 +6,7 @@ input never stops a batch.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import io
 import os
@@ -65,6 +66,17 @@ def _read_limited(stream: BinaryIO, label: str) -> bytes:
     return data
 
 
+def input_label(path: Path | str) -> str:
+    """A path as text that can be stored and printed: a name that is not valid UTF-8 (kept by Python as
+    lone surrogates, which no database or terminal encodes) has its undecodable bytes as \\xNN escapes."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", errors="backslashreplace")
+    return text
+
+
 def is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
@@ -72,11 +84,14 @@ def is_url(value: str) -> bool:
 def read_file(path: Path, url: str | None = None) -> Capture:
     """A capture of one saved page; its capture time is the file's modification time."""
     with path.open("rb") as f:
+        kind = _not_regular(os.fstat(f.fileno()).st_mode)
+        if kind:
+            raise ValueError(f"not a regular file ({kind})")
         raw = _read_limited(f, str(path))
     mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     return Capture(
         raw=raw,
-        path=str(path),
+        path=input_label(path),
         url=url,
         captured_at=mtime,
         content_type=CONTENT_TYPES.get(path.suffix.lower()),
@@ -92,40 +107,91 @@ def read_stdin(url: str | None = None, stream: BinaryIO | None = None) -> Captur
 def read_warc(path: Path) -> Iterator[Capture | Failed]:
     """Each HTML (or plain-text) 2xx `response` record of a WARC file, with its target URI and date.
 
-    Records are streamed: a WARC of any size is never held in memory. A damaged record fails alone when
-    warcio can step over it; damage that stops the reader fails the rest of the file.
+    Records are streamed: a WARC of any size is never held in memory. A damaged record (no target URI,
+    unreadable HTTP headers, a content read error) fails alone, named by its offset, and the next records
+    are read; damage that stops the reader fails the rest of the file, at the offset where it stopped.
     """
     from warcio.archiveiterator import ArchiveIterator
 
+    name = input_label(path)
     with path.open("rb") as f:
         records = ArchiveIterator(f)
         reader = records.reader = _warc_checked_reader(records.fh)
-        for record in records:
+        loader = records.loader = _warc_tolerant_loader()
+        iterator = iter(records)
+        while True:
+            try:
+                record = next(iterator)
+            except StopIteration:
+                break
+            except Exception as e:  # the reader cannot step over this: the rest of the file is lost
+                yield Failed(f"{name}#offset={records.offset}", f"unreadable WARC record (the rest of the file is lost): {e}")
+                return
             if record.rec_type != "response":
                 continue
-            uri = record.rec_headers.get_header("WARC-Target-URI")
-            label = f"{path}#{uri}" if uri else f"{path}#offset={records.get_record_offset()}"
-            http = record.http_headers
-            ctype = http.get_header("Content-Type") if http else None
-            if ctype and "html" not in ctype.lower() and "text/plain" not in ctype.lower():
-                continue  # images, scripts, style sheets, PDFs of a crawl: not pages
-            status = http.get_statuscode() if http else None
-            if status and not status.startswith("2"):
-                continue  # redirects and error pages of a crawl are not captures of the page
-            try:
-                raw = _read_limited(record.content_stream(), label)
-                date = record.rec_headers.get_header("WARC-Date")
-                when = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else _now()
-            except Exception as e:  # a damaged record fails alone
-                yield Failed(label, f"unreadable WARC record: {e}")
-                continue
+            yield from _warc_response(name, record, records.offset, loader.problem, reader)
             if reader.damage:
-                yield Failed(label, f"unreadable WARC record (the rest of the file is lost): {reader.damage}")
                 return
-            headers = {k.lower(): v for k, v in http.headers} if http else None
-            yield Capture(raw=raw, path=label, url=uri, captured_at=when, content_type=ctype, headers=headers)
         if reader.damage:  # warcio would stop quietly at a damaged gzip member: say so
-            yield Failed(str(path), f"damaged WARC file (the rest of it is lost): {reader.damage}")
+            yield Failed(name, f"damaged WARC file (the rest of it is lost): {reader.damage}")
+
+
+def _warc_response(
+    name: str, record: Any, offset: int, problem: str | None, reader: Any
+) -> Iterator[Capture | Failed]:
+    """The capture of one `response` record; nothing for a record that is not a page; Failed when damaged."""
+    uri = record.rec_headers.get_header("WARC-Target-URI")
+    label = f"{name}#{uri}" if uri else f"{name}#offset={offset}"
+    if problem or not uri:
+        yield Failed(f"{name}#offset={offset}", f"unreadable WARC record: {problem or 'no WARC-Target-URI'}")
+        return
+    http = record.http_headers
+    ctype = http.get_header("Content-Type") if http else None
+    if ctype and "html" not in ctype.lower() and "text/plain" not in ctype.lower():
+        return  # images, scripts, style sheets, PDFs of a crawl: not pages
+    status = http.get_statuscode() if http else None
+    if status and not status.startswith("2"):
+        return  # redirects and error pages of a crawl are not captures of the page
+    try:
+        raw = _read_limited(record.content_stream(), label)
+        date = record.rec_headers.get_header("WARC-Date")
+        when = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else _now()
+    except Exception as e:  # a damaged record fails alone
+        yield Failed(label, f"unreadable WARC record at offset {offset}: {e}")
+        return
+    if reader.damage:
+        yield Failed(label, f"unreadable WARC record (the rest of the file is lost): {reader.damage}")
+        return
+    headers = {k.lower(): v for k, v in http.headers} if http else None
+    yield Capture(raw=raw, path=label, url=uri, captured_at=when, content_type=ctype, headers=headers)
+
+
+def _warc_tolerant_loader() -> Any:
+    """warcio's record loader, noting (in `problem`) what it could not parse instead of stopping the file.
+
+    warcio stops the whole file at a `response` record without WARC-Target-URI (it calls `uri.startswith`)
+    or with HTTP headers it cannot parse; the record's length is known, so the next ones are still readable.
+    """
+    from warcio.recordloader import ArcWarcRecordLoader
+
+    class TolerantLoader(ArcWarcRecordLoader):  # type: ignore[misc]
+        problem: str | None = None
+
+        def parse_record_stream(self, *args: Any, **kwargs: Any) -> Any:
+            self.problem = None
+            return super().parse_record_stream(*args, **kwargs)
+
+        def load_http_headers(self, rec_type: Any, uri: Any, stream: Any, length: Any) -> Any:
+            if uri is None and rec_type == "response":
+                self.problem = "no WARC-Target-URI"
+                return None
+            try:
+                return super().load_http_headers(rec_type, uri, stream, length)
+            except Exception as e:
+                self.problem = f"bad HTTP headers: {e}"
+                return None
+
+    return TolerantLoader()
 
 
 def _warc_checked_reader(fh: BinaryIO) -> Any:
@@ -151,23 +217,69 @@ def is_warc(path: Path) -> bool:
     return path.name.lower().endswith(WARC_SUFFIXES)
 
 
-def _walk(directory: Path, globs: tuple[str, ...] = (), root: Path | None = None) -> Iterator[Path]:
+def _not_regular(mode: int) -> str | None:
+    """What a file that is not a regular one is ("FIFO", "socket" ...), or None for a regular file."""
+    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISDIR, "directory")):
+        if test(mode):
+            return name
+    return None if stat.S_ISREG(mode) else "special file"
+
+
+def _walk(
+    directory: Path, globs: tuple[str, ...] = (), root: Path | None = None, seen: set[tuple[int, int]] | None = None
+) -> Iterator[Path | Failed]:
     """Regular files below a directory, recursively, in name order; hidden names skipped.
 
     Streams: only one directory's names are listed at a time, never the files' contents. With `globs`,
-    only files whose name or path relative to the directory matches one of the patterns.
+    only files whose name or path relative to the directory matches one of the patterns. A subdirectory
+    that cannot be listed, or a symlink back into a directory being walked (a loop), is a Failed naming it;
+    the walk goes on with the rest.
     """
     root = root or directory
-    with os.scandir(directory) as it:
-        entries = sorted(it, key=lambda e: e.name)
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        child = Path(entry.path)
-        if entry.is_dir():
-            yield from _walk(child, globs, root)
-        elif entry.is_file() and _glob_match(child, root, globs):
-            yield child
+    seen = set() if seen is None else seen
+    try:
+        info = directory.stat()
+        with os.scandir(directory) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as e:
+        yield Failed(input_label(directory), f"cannot read directory: {_reason(e)}")
+        return
+    key = (info.st_dev, info.st_ino)
+    if key in seen:
+        yield Failed(input_label(directory), "symlink loop: a directory already being walked")
+        return
+    seen.add(key)
+    try:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            child = Path(entry.path)
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError as e:  # a symlink to itself (ELOOP) and the like
+                yield Failed(input_label(child), _reason(e))
+                continue
+            if is_dir:
+                yield from _walk(child, globs, root, seen)
+            elif is_file:
+                if _glob_match(child, root, globs):
+                    yield child
+            elif entry.is_symlink() and not os.path.exists(child):
+                if not globs or _glob_match(child, root, globs):
+                    yield Failed(input_label(child), _symlink_problem(child))
+    finally:
+        seen.discard(key)
+
+
+def _symlink_problem(path: Path) -> str:
+    """Why a symlink leads nowhere: a loop or a missing target."""
+    try:
+        path.stat()
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symlink loop"
+    return "broken symlink"
 
 
 def _glob_match(path: Path, root: Path, globs: tuple[str, ...]) -> bool:
@@ -182,12 +294,12 @@ def _file_captures(path: Path, url: str | None) -> Iterator[Capture | Failed]:
         try:
             yield from read_warc(path)
         except Exception as e:
-            yield Failed(str(path), f"not a readable WARC file: {e}")
+            yield Failed(input_label(path), f"not a readable WARC file: {e}")
         return
     try:
         yield read_file(path, url)
     except (OSError, ValueError) as e:
-        yield Failed(str(path), _reason(e))
+        yield Failed(input_label(path), _reason(e))
 
 
 def _reason(e: Exception) -> str:
@@ -197,6 +309,8 @@ def _reason(e: Exception) -> str:
         return "permission denied"
     if isinstance(e, IsADirectoryError):
         return "is a directory"
+    if isinstance(e, OSError) and e.errno == errno.ELOOP:
+        return "symlink loop"
     if isinstance(e, urllib.error.HTTPError):
         return f"HTTP {e.code} {e.reason}"
     if isinstance(e, urllib.error.URLError):
@@ -239,14 +353,30 @@ def iter_captures(
             except Exception as e:
                 yield Failed(item, _reason(e))
         else:
-            path = Path(item)
-            if path.is_dir():
-                for file in _walk(path, globs):
-                    yield from _file_captures(file, None)
-            elif not path.exists():
-                yield Failed(item, "no such file or directory")
+            yield from _path_captures(Path(item), url, globs)
+
+
+def _path_captures(path: Path, url: str | None, globs: tuple[str, ...]) -> Iterator[Capture | Failed]:
+    """The captures of a file or directory named on the command line; anything else is refused unread (a
+    FIFO would block forever)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        reason = "no such file or directory" if isinstance(e, FileNotFoundError) else _reason(e)
+        yield Failed(input_label(path), reason)
+        return
+    if stat.S_ISDIR(mode):
+        for file in _walk(path, globs):
+            if isinstance(file, Failed):
+                yield file
             else:
-                yield from _file_captures(path, url)
+                yield from _file_captures(file, None)
+        return
+    kind = _not_regular(mode)
+    if kind:
+        yield Failed(input_label(path), f"not a regular file ({kind})")
+        return
+    yield from _file_captures(path, url)
 
 
 def count_captures(inputs: Iterable[str], globs: tuple[str, ...] = ()) -> int | None:
@@ -259,7 +389,7 @@ def count_captures(inputs: Iterable[str], globs: tuple[str, ...] = ()) -> int | 
         path = Path(item)
         files = _walk(path, globs) if path.is_dir() else iter([path])
         for file in files:
-            if is_warc(file):
+            if isinstance(file, Path) and is_warc(file):
                 return None
             total += 1
     return total

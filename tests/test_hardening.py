@@ -1,0 +1,148 @@
+"""Issue 23: what a hostile-input probe and a new user's first day found, each through the real CLI.
+
+One input never sinks a batch; nothing hangs or pretends; errors say what to do.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import Run, archive_command, run_process
+
+ARTICLE = (
+    "<p>The county council voted on Tuesday to repair the bridge on Mill Road, which has been closed "
+    "since the spring floods damaged its supports and forced a long detour for school buses.</p>"
+    "<p>Engineers told the council that the work would take about four months and cost roughly "
+    "two million dollars, most of it covered by a state grant approved last year.</p>"
+)
+
+
+def page(variant: str = "", extra: str = "") -> bytes:
+    """A small article page; `variant` makes its text (and bytes) distinct."""
+    body = ARTICLE.replace("Tuesday", f"Tuesday {variant}".strip()) + extra
+    return (f"<html><head><title>Bridge repair approved</title></head>"
+            f"<body><article>{body}</article></body></html>").encode()
+
+
+def statuses(records: list[dict]) -> list[str]:
+    return [r["status"] for r in records]
+
+
+# --- one input must never sink a batch ----------------------------------------------------------------
+
+
+def warc_with_a_record_without_uri(path: Path) -> None:
+    """Three HTML responses; the middle one has no WARC-Target-URI."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as f:
+        writer = WARCWriter(f, gzip=False)
+        for n, uri in enumerate(["https://example.org/a", None, "https://example.org/c"]):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            record = writer.create_warc_record(uri or "https://example.org/b", "response",
+                                               payload=io.BytesIO(page(f"v{n}")), http_headers=headers)
+            if uri is None:
+                record.rec_headers.remove_header("WARC-Target-URI")
+            writer.write_record(record)
+
+
+def test_a_warc_record_without_target_uri_fails_alone_with_its_offset(run: Run, tmp_path: Path) -> None:
+    warc = tmp_path / "crawl.warc"
+    warc_with_a_record_without_uri(warc)
+    code, records = run.add_json(str(warc))
+    assert code == 1
+    assert statuses(records) == ["new", "error", "new"], records
+    assert records[1]["path"].startswith(f"{warc}#offset=") and int(records[1]["path"].rsplit("=", 1)[1]) > 0
+    assert "WARC-Target-URI" in records[1]["error"]
+    assert [r["url"] for r in records if r["status"] == "new"] == ["https://example.org/a", "https://example.org/c"]
+
+
+def test_a_file_name_that_is_not_utf8_is_added(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.html").write_bytes(page("a"))
+    odd = os.fsdecode(bytes(folder) + b"/caf\xe9.html")
+    Path(odd).write_bytes(page("b"))
+    (folder / "z.html").write_bytes(page("z"))
+    code, records = run.add_json(str(folder))
+    assert code == 0, records
+    assert statuses(records) == ["new", "new", "new"]
+    assert records[1]["path"] == f"{folder}/caf\\xe9.html"
+    again = run.add_json(str(folder))  # a re-run does not stop there either
+    assert statuses(again[1]) == ["duplicate"] * 3
+
+
+def test_a_symlink_loop_in_a_directory_is_reported_and_the_rest_added(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.html").write_bytes(page("a"))
+    (folder / "sub" / "b.html").write_bytes(page("b"))
+    (folder / "sub" / "up").symlink_to("..")  # a directory loop
+    (folder / "self").symlink_to("self")  # a symlink to itself
+    (folder / "z.html").write_bytes(page("z"))
+    code, records = run.add_json(str(folder))
+    assert code == 1
+    by_path = {r["path"]: r for r in records}
+    assert {p for p, r in by_path.items() if r["status"] == "new"} == {
+        f"{folder}/a.html", f"{folder}/sub/b.html", f"{folder}/z.html"}
+    assert "symlink loop" in by_path[f"{folder}/self"]["error"]
+    assert "symlink loop" in by_path[f"{folder}/sub/up"]["error"]
+
+
+def test_an_unreadable_subdirectory_is_reported_and_the_rest_added() -> None:
+    """As a user who may not read the subdirectory (root reads anything, so run as nobody when root)."""
+    folder = Path(tempfile.mkdtemp(prefix="archive-unreadable-"))  # in /tmp, so nobody can reach it
+    try:
+        (folder / "pages" / "locked").mkdir(parents=True)
+        (folder / "pages" / "a.html").write_bytes(page("a"))
+        (folder / "pages" / "locked" / "x.html").write_bytes(page("x"))
+        (folder / "pages" / "z.html").write_bytes(page("z"))
+        os.chmod(folder / "pages" / "locked", 0)
+        os.chmod(folder, 0o777)
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.getuid() == 0 else []
+        result = subprocess.run(prefix + archive_command() + ["add", "--json", "--db", str(folder / "a.db"),
+                                                              str(folder / "pages")],
+                                capture_output=True, cwd="/", timeout=300)
+        assert b"Traceback" not in result.stderr, result.stderr
+        records = [json.loads(line) for line in result.stdout.splitlines()]
+        assert result.returncode == 1
+        assert [(Path(r["path"]).name, r["status"]) for r in records] == [
+            ("a.html", "new"), ("locked", "error"), ("z.html", "new")]
+        assert "permission denied" in records[1]["error"]
+    finally:
+        os.chmod(folder / "pages" / "locked", 0o755)
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x1b", "\ufffe"], ids=["SOH", "ESC", "U+FFFE"])
+def test_a_control_character_does_not_sink_the_page(run: Run, tmp_path: Path, char: str) -> None:
+    html = tmp_path / "page.html"
+    html.write_bytes(page().replace(b"bridge on", f"bridge{char} on".encode()))
+    code, records = run.add_json(str(html))
+    assert code == 0, records
+    shown = run.json("show", str(records[0]["id"]))
+    assert "Mill Road" in shown["text"] and "two million dollars" in shown["text"]  # type: ignore[index]
+
+
+# --- never hang, never pretend ------------------------------------------------------------------------
+
+
+def test_a_fifo_given_directly_is_refused_without_blocking(run: Run, tmp_path: Path) -> None:
+    fifo = tmp_path / "page.html"
+    os.mkfifo(fifo)
+    other = tmp_path / "other.html"
+    other.write_bytes(page())
+    result = subprocess.run(archive_command() + ["add", "--json", "--db", str(run.db), str(fifo), str(other)],
+                            capture_output=True, timeout=60)  # today's code blocks on the FIFO: fail, not hang
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 1
+    assert statuses(records) == ["error", "new"]
+    assert records[0]["error"] == "not a regular file (FIFO)"
