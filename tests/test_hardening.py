@@ -5,12 +5,17 @@ One input never sinks a batch; nothing hangs or pretends; errors say what to do.
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -146,3 +151,98 @@ def test_a_fifo_given_directly_is_refused_without_blocking(run: Run, tmp_path: P
     assert result.returncode == 1
     assert statuses(records) == ["error", "new"]
     assert records[0]["error"] == "not a regular file (FIFO)"
+
+
+class SlowHandler(BaseHTTPRequestHandler):
+    """A server that trickles (a byte a second), cuts bodies short, or compresses despite identity."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _trickle(self, data: bytes) -> None:
+        try:
+            for k in range(len(data)):
+                self.wfile.write(data[k : k + 1])
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def do_GET(self) -> None:  # noqa: N802
+        body = page(self.path.strip("/"))
+        if self.path == "/trickle-body":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self._trickle(body)
+        elif self.path == "/trickle-headers":
+            self._trickle(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"x" * 100)
+        elif self.path == "/short":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body) + 5000))
+            self.end_headers()
+            self.wfile.write(body)
+            self.close_connection = True
+        elif self.path in ("/gzip", "/gzip-bomb"):
+            data = gzip.compress(body if self.path == "/gzip" else b"<p>" + b"a" * (60 * 1024 * 1024))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        else:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def slow_server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), SlowHandler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def add_urls(db: str, *urls: str, timeout: float = 60) -> tuple[int, list[dict], float]:
+    """`archive add --json --allow-private URL...` as a user runs it, bounded by `timeout` seconds."""
+    started = time.monotonic()
+    result = subprocess.run(archive_command() + ["add", "--json", "--allow-private", "--db", db, *urls],
+                            capture_output=True, timeout=timeout)
+    assert b"Traceback" not in result.stderr, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    return result.returncode, records, time.monotonic() - started
+
+
+@pytest.mark.parametrize("path", ["/trickle-body", "/trickle-headers"])
+def test_timeout_is_a_deadline_per_url(run: Run, slow_server: str, path: str) -> None:
+    # a byte a second never trips a per-read timeout of 2 s; the page would take ~400 s to arrive
+    code, records, took = add_urls(str(run.db), f"{slow_server}{path}", "--timeout", "2", f"{slow_server}/fine",
+                                   timeout=60)
+    assert took < 20, took
+    assert code == 1
+    assert statuses(records) == ["error", "new"]
+    assert records[0]["error"] == "timed out after 2 s"
+
+
+def test_a_response_shorter_than_its_content_length_fails_as_incomplete(run: Run, slow_server: str) -> None:
+    code, records, _ = add_urls(str(run.db), f"{slow_server}/short", f"{slow_server}/fine")
+    assert code == 1 and statuses(records) == ["error", "new"]
+    assert records[0]["error"].startswith("incomplete response"), records[0]
+    assert run.json("db", "status")["captures"] == 1  # type: ignore[index]
+
+
+def test_gzip_despite_identity_is_decoded_within_the_size_limit(run: Run, slow_server: str) -> None:
+    code, records, _ = add_urls(str(run.db), f"{slow_server}/gzip", f"{slow_server}/gzip-bomb")
+    assert code == 1 and statuses(records) == ["new", "error"], records
+    assert "larger than 50 MB" in records[1]["error"]
+    shown = run.json("show", str(records[0]["id"]))
+    assert "Mill Road" in shown["text"]  # type: ignore[index]

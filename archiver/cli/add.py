@@ -30,7 +30,7 @@ from archiver.pipeline.add import add as add_inputs
 @click.option("--allow-private", is_flag=True,
               help="Let URLs (and redirects) reach private, loopback and link-local addresses.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
-              help="Give up on a URL after this many seconds without an answer. Default: 30.")
+              help="Give up on a URL after this many seconds in all (a deadline per URL, redirects and body included). Default: 30.")
 @db_option
 @json_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary; no progress bar.")
