@@ -5,6 +5,8 @@ One input never sinks a batch; nothing hangs or pretends; errors say what to do.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import gzip
 import io
 import json
@@ -246,3 +248,90 @@ def test_gzip_despite_identity_is_decoded_within_the_size_limit(run: Run, slow_s
     assert "larger than 50 MB" in records[1]["error"]
     shown = run.json("show", str(records[0]["id"]))
     assert "Mill Road" in shown["text"]  # type: ignore[index]
+
+
+# --- export files as input; damaged blobs -------------------------------------------------------------
+
+
+def seeded(run: Run, tmp_path: Path, n: int = 3) -> list[dict]:
+    folder = tmp_path / "seed-pages"
+    folder.mkdir()
+    for k in range(n):
+        (folder / f"p{k}.html").write_bytes(page(f"p{k}"))
+    code, records = run.add_json(str(folder))
+    assert code == 0, records
+    return records
+
+
+def test_malformed_export_lines_fail_alone_with_their_line_number(run: Run, tmp_path: Path,
+                                                                   new_db_factory: object) -> None:
+    seeded(run, tmp_path)
+    exported = run("export", "-o", str(tmp_path / "all.jsonl"))
+    assert exported.exit_code == 0, exported.stderr
+    lines = (tmp_path / "all.jsonl").read_text().splitlines()
+    altered = json.loads(lines[2])
+    altered["raw_base64"] = base64.b64encode(page("altered")).decode()  # raw bytes that are not the sha256's
+    wrong_type = json.loads(lines[1])
+    wrong_type["url"] = {"href": "https://example.org/"}
+    damaged = [lines[0], "[1, 2]", "null", json.dumps(wrong_type), "[" * 100_000, json.dumps(altered)]
+    (tmp_path / "damaged.jsonl").write_text("\n".join(damaged) + "\n")
+    other = Run(new_db_factory("other.db"))  # type: ignore[operator]
+    code, records = other.add_json(str(tmp_path / "damaged.jsonl"))
+    assert code == 1
+    assert statuses(records) == ["new", "error", "error", "error", "error", "error"], records
+    assert [r["path"] for r in records[1:]] == [f"{tmp_path}/damaged.jsonl#{n}" for n in range(2, 7)]
+    assert "sha256 does not match" in records[5]["error"]
+    assert other.json("db", "status")["captures"] == 1  # type: ignore[index]
+
+
+def damage_blob(run: Run, capture_id: int) -> None:
+    """Overwrite one capture's stored raw bytes with a zstd frame that does not decode."""
+    from sqlalchemy import create_engine, text
+
+    from archiver.config import database_url
+
+    engine = create_engine(database_url(str(run.db)))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE blob SET data = :d WHERE sha256 = (SELECT blob_sha256 FROM capture "
+                              "WHERE id = :i)"), {"d": b"\x28\xb5\x2f\xfd\x00\x00\xff\xff\xff\xff\x00\x11", "i": capture_id})
+    finally:
+        engine.dispose()
+
+
+def test_a_damaged_blob_is_reported_by_export_and_reprocess_and_the_rest_done(run: Run, tmp_path: Path) -> None:
+    records = seeded(run, tmp_path)
+    damage_blob(run, records[1]["id"])
+    out = tmp_path / "out.jsonl"
+    result = run("export", "-o", str(out))
+    assert result.exit_code == 1
+    assert f"capture #{records[1]['id']} not exported" in result.stderr and "Traceback" not in result.stderr
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [records[0]["id"], records[2]["id"]]
+    result = run("reprocess", "--json")
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert summary["recleaned"] == 2 and [f["id"] for f in summary["failed"]] == [records[1]["id"]]
+    assert "unreadable" in summary["failed"][0]["error"]
+
+
+@contextlib.contextmanager
+def small_filesystem(folder: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of `size` mounted at `folder` (needs root); skips the test where mounting is not allowed."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def test_export_to_a_full_disk_is_a_clear_error_and_leaves_no_truncated_file(run: Run, tmp_path: Path) -> None:
+    seeded(run, tmp_path, n=12)  # ~40 KB of export
+    with small_filesystem(tmp_path / "disk", "8k") as disk:
+        result = run_process(["export", "--db", str(run.db), "-o", str(disk / "out.jsonl")])
+        stderr = result.stderr.decode()
+        assert result.returncode == 1, stderr
+        assert "Traceback" not in stderr and "No space left on device" in stderr
+        assert list(disk.iterdir()) == []

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
 import click
 from rich.console import Console
 
 from archiver import render
 from archiver.cli.group import cli
 from archiver.cli.options import db_option, json_option, open_archive, reports_errors
+from archiver.errors import ArchiveError, ExitCode
 from archiver.read import compare as compare_read
 from archiver.read import history as history_read
 from archiver.read import lineage as lineage_read
 from archiver.read import search as search_read
 from archiver.read import show as show_read
+from archiver.store.blobs import BlobDamaged
 
 
 @cli.command()
@@ -146,9 +155,38 @@ def export(output: str | None, db: str | None) -> None:
     """Every capture as JSON Lines, raw bytes included; `archive add FILE` brings them back."""
     from archiver.read.export import export_records
 
-    count = 0
-    with open_archive(db) as archive, click.open_file(output or "-", "w", encoding="utf-8") as stream:
-        for record in export_records(archive):
+    count, damaged = 0, []
+    with open_archive(db) as archive, _export_stream(output) as stream:
+        for record in export_records(archive, damaged):
             stream.write(render.json_line(record) + "\n")
             count += 1
     click.echo(f"exported {count} capture{'s' if count != 1 else ''}" + (f" to {output}" if output else ""), err=True)
+    if damaged:
+        for item in damaged:
+            click.echo(f"archive: capture #{item['id']} not exported: {item['error']}", err=True)
+        click.echo(f"hint: {BlobDamaged.hint}", err=True)
+        sys.exit(ExitCode.FAILED)
+
+
+@contextlib.contextmanager
+def _export_stream(output: str | None) -> Iterator[IO[str]]:
+    """stdout, or a file written beside `output` and renamed over it once complete: a failed export (a full
+    disk) leaves no truncated file, and reports the error instead of a traceback."""
+    target = Path(output) if output else None
+    part = target.with_name(f".{target.name}.part") if target else None
+    try:
+        with click.open_file(str(part) if part else "-", "w", encoding="utf-8") as stream:
+            yield stream
+            stream.flush()
+            if part is not None:
+                os.fsync(stream.fileno())
+        if part is not None and target is not None:
+            os.replace(part, target)
+    except OSError as e:
+        if part is not None:
+            with contextlib.suppress(OSError):
+                part.unlink()
+        where = output or "stdout"
+        raise ArchiveError(f"cannot write {where}: {e.strerror or e}",
+                           hint=f"Nothing was exported{' to ' + output if output else ''}; free some disk space "
+                                "or choose another place, and run the same command again.") from e

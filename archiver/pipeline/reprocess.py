@@ -81,8 +81,8 @@ def reprocess_session(session: Session) -> ReprocessResult:
     failed: list[dict[str, object]] = []
     pool = SitePool()
     for row in rows:
-        capture = capture_of_row(session, row)
-        try:
+        try:  # a damaged blob is this capture's failure (it keeps its text); the others are re-cleaned
+            capture = capture_of_row(session, row)
             item = prepare(capture)
         except ArchiveError as e:
             failed.append({"id": row.id, "error": str(e)})
