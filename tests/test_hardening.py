@@ -335,3 +335,44 @@ def test_export_to_a_full_disk_is_a_clear_error_and_leaves_no_truncated_file(run
         assert result.returncode == 1, stderr
         assert "Traceback" not in stderr and "No space left on device" in stderr
         assert list(disk.iterdir()) == []
+
+
+# --- errors users can act on --------------------------------------------------------------------------
+
+READ_COMMANDS = [["show", "1"], ["lineage", "1"], ["lineage", "--all"], ["search", "bridge"], ["history", "1"],
+                 ["compare", "1", "2"], ["diff", "1"], ["export"], ["db", "status"], ["db", "schema"], ["check"],
+                 ["reprocess"]]
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=" ".join)
+def test_a_read_command_on_a_missing_sqlite_archive_exits_4_and_creates_nothing(
+        tmp_path: Path, command: list[str]) -> None:
+    typo = tmp_path / "archvie.db"
+    result = run_process([*command, "--db", str(typo)], cwd=tmp_path)
+    assert result.returncode == 4, result.stderr
+    assert f"archive: no archive at {typo}" in result.stderr.decode()
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its .lock
+
+
+BLOCK_PSYCOPG = '''
+import sys
+
+class _NoDriver:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("psycopg", "psycopg2", "psycopg_binary"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, _NoDriver())
+'''
+
+
+def test_a_postgresql_url_without_the_driver_exits_4_with_the_pip_hint(tmp_path: Path) -> None:
+    (tmp_path / "sitecustomize.py").write_text(BLOCK_PSYCOPG)  # as if installed without the [postgres] extra
+    for command in (["add", "-"], ["show", "1"], ["db", "status"]):
+        result = run_process([*command, "--db", "postgresql://someone@127.0.0.1:5432/news"],
+                             env={"PYTHONPATH": str(tmp_path)}, input=page())
+        stderr = result.stderr.decode()
+        assert result.returncode == 4, stderr
+        assert "Traceback" not in stderr
+        assert "pip install 'archive-news[postgres]'" in stderr

@@ -54,7 +54,7 @@ def add(inputs: tuple[str, ...], url: str | None, from_file: Any, globs: tuple[s
     total = count_captures(inputs, globs) if show_progress and from_file is None else None
     tally = render.AddTally()
     try:
-        with open_archive(db) as archive, render.add_progress(show_progress, total) as progress:
+        with open_archive(db, create=True) as archive, render.add_progress(show_progress, total) as progress:
             for result in add_inputs(archive, all_inputs, url=url, jobs=jobs or default_jobs(),
                                        globs=globs, policy=FetchPolicy(allow_private=allow_private,
                                                                             timeout=timeout or FETCH_TIMEOUT_S)):

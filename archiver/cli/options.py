@@ -51,6 +51,10 @@ def reports_errors(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_archive(db: str | None) -> Archive:
-    """The archive named by --db (or $ARCHIVE_DB, else ./archive.db), migrated on open."""
-    return Archive(database_url(db))
+def open_archive(db: str | None, create: bool = False) -> Archive:
+    """The archive named by --db (or $ARCHIVE_DB, else ./archive.db), migrated on open.
+
+    Only `create=True` (`archive add`) makes a new SQLite archive; for the others a missing file is exit 4,
+    "no archive at PATH", and nothing is created.
+    """
+    return Archive(database_url(db), create=create)

@@ -83,7 +83,15 @@ def create_archive_engine(url: str) -> Engine:
     try:
         engine = create_engine(url, future=True)
     except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError) as e:
-        raise DatabaseError(f"cannot open archive {url!r}: {e}") from e
+        raise DatabaseError(f"cannot open archive {display_url(url)!r}: {e}") from e
+    except ImportError as e:  # the dialect is known, its driver is not installed
+        backend = url.split(":", 1)[0].split("+", 1)[0]
+        if backend.startswith("postgres"):
+            raise DatabaseError(
+                f"cannot open archive {display_url(url)}: the PostgreSQL driver (psycopg) is not installed",
+                hint="pip install 'archive-news[postgres]'",
+            ) from e
+        raise DatabaseError(f"cannot open archive {display_url(url)}: driver not installed ({e})") from e
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -199,11 +207,24 @@ def migrate(engine: Engine, url: str) -> str | None:
         return current
 
 
-class Archive:
-    """An open archive: its engine and a session factory. Use as a context manager."""
+class NoArchive(DatabaseError):
+    """A command that reads an archive was pointed at an SQLite file that does not exist."""
 
-    def __init__(self, url: str) -> None:
+    hint = "Check --db (or $ARCHIVE_DB; `archive db path` shows which file is meant); `archive add` creates an archive."
+
+
+class Archive:
+    """An open archive: its engine and a session factory. Use as a context manager.
+
+    `create=False` (the read commands): an SQLite file that does not exist is NoArchive, and nothing is
+    created (neither the file nor its `.lock`), rather than an empty archive that answers "no matches".
+    """
+
+    def __init__(self, url: str, create: bool = True) -> None:
         self.url = url
+        path = sqlite_path(url)
+        if not create and path is not None and not path.exists():
+            raise NoArchive(f"no archive at {path}")
         self.engine = create_archive_engine(url)
         try:
             self.previous_revision = migrate(self.engine, url)
