@@ -376,3 +376,37 @@ def test_a_postgresql_url_without_the_driver_exits_4_with_the_pip_hint(tmp_path:
         assert result.returncode == 4, stderr
         assert "Traceback" not in stderr
         assert "pip install 'archive-news[postgres]'" in stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["--url", "https://example.org/a", "{a}", "{b}"],  # two stories: the second is not version 2 of the first
+    ["--url", "https://example.org/a", "{folder}"],  # was ignored for a directory
+    ["--url", "notaurl", "{a}"],  # was stored as the page URL
+    ["--url", "ftp://example.org/a", "{a}"],
+    ["--url", "https://example.org/a", "--from-file", "{list}"],
+], ids=["two-files", "directory", "not-a-url", "ftp", "from-file"])
+def test_url_is_a_usage_error_unless_one_file_or_stdin_and_http(run: Run, tmp_path: Path, args: list[str]) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.html").write_bytes(page("a"))
+    (folder / "b.html").write_bytes(page("b"))
+    (tmp_path / "list.txt").write_text(f"{folder}/a.html\n")
+    names = {"a": f"{folder}/a.html", "b": f"{folder}/b.html", "folder": str(folder), "list": str(tmp_path / "list.txt")}
+    result = run("add", *[a.format(**names) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "--url" in result.stderr
+    fine = run("add", "--json", "--url", "https://example.org/a", names["a"])
+    assert fine.exit_code == 0 and json.loads(fine.stdout)["url"] == "https://example.org/a"
+
+
+def test_an_ipv6_page_url_keeps_its_brackets(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_bytes(page())
+    code, records = run.add_json("--url", "http://[2001:db8::1]:8080/news/a", str(tmp_path / "a.html"))
+    assert code == 0
+    assert records[0]["page"] == "https://[2001:db8::1]:8080/news/a"
+
+
+def test_a_single_failure_is_printed_once(run: Run, tmp_path: Path) -> None:
+    result = run("add", str(tmp_path / "missing.html"))
+    assert result.exit_code == 1
+    assert result.stderr.count("missing.html") == 1, result.stderr

@@ -191,7 +191,7 @@ def test_urls_fetch_with_redirects_recorded_and_failures_listed(run: Run, server
     assert Handler.seen_agents and all(a.startswith("archive-news/") for a in Handler.seen_agents)
     shown = run.json("show", str(records[1]["id"]))
     assert shown["url"] == f"{server}/page/1.html" and len(shown["text"]) > 200  # type: ignore[index]
-    human = run("add", *urls[2:3], "--allow-private")
+    human = run("add", *urls[:3], "--allow-private")
     assert human.exit_code == 1
     assert f"failed (1):\n  {server}/missing: HTTP 404 Not Found" in human.stderr
 

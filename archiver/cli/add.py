@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -48,6 +50,8 @@ def add(inputs: tuple[str, ...], url: str | None, from_file: Any, globs: tuple[s
         inputs = ("-",)
     if from_file is not None and from_file.name == "<stdin>" and "-" in inputs:
         raise click.UsageError("stdin cannot be both --from-file - and an input -")
+    if url is not None:
+        _check_page_url(url, inputs, from_file is not None)
     listed = iter_input_lines(from_file) if from_file is not None else iter(())
     all_inputs = itertools.chain(inputs, listed)
     show_progress = not quiet and render.progress_wanted(sys.stderr)
@@ -70,11 +74,33 @@ def add(inputs: tuple[str, ...], url: str | None, from_file: Any, globs: tuple[s
         click.echo(render.add_tally_summary(tally) + " (interrupted; run again to add the rest)", err=True)
         sys.exit(ExitCode.INTERRUPTED)
     if not as_json or tally.failures:
-        for line in render.add_failures(tally):
-            click.echo(line, err=True)
+        # the failures again where they cannot scroll away: only when other lines came between (JSON on
+        # stdout, or successes printed); a lone failure printed just above is not printed twice
+        if as_json or (not quiet and sum(tally.counts.values()) > len(tally.failures)):
+            for line in render.add_failures(tally):
+                click.echo(line, err=True)
         click.echo(render.add_tally_summary(tally), err=True)
     if tally.failures:
         sys.exit(ExitCode.FAILED)
+
+
+def _check_page_url(url: str, inputs: tuple[str, ...], listed: bool) -> None:
+    """--url names the page of exactly one file or stdin, and is an http(s) URL: else a usage error."""
+    from urllib.parse import urlsplit
+
+    from archiver.sources.inputs import is_url, is_warc
+
+    item = inputs[0] if len(inputs) == 1 else None
+    several = item is not None and (is_url(item) or os.path.isdir(item) or is_warc(Path(item)))
+    if listed or len(inputs) > 1 or several:
+        raise click.UsageError("--url names the page of a single file or stdin; give exactly one file, or -")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise click.UsageError(f"--url must be an http:// or https:// URL with a host, not {url!r}")
 
 
 @cli.command("reprocess")
