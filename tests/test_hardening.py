@@ -410,3 +410,34 @@ def test_a_single_failure_is_printed_once(run: Run, tmp_path: Path) -> None:
     result = run("add", str(tmp_path / "missing.html"))
     assert result.exit_code == 1
     assert result.stderr.count("missing.html") == 1, result.stderr
+
+
+@pytest.mark.parametrize("command", [["show", "99999999999999999999"], ["lineage", "99999999999999999999"],
+                                     ["history", "99999999999999999999"], ["diff", "99999999999999999999"]],
+                         ids=lambda c: c[0])
+def test_a_huge_id_is_no_such_capture(run: Run, tmp_path: Path, command: list[str]) -> None:
+    seeded(run, tmp_path, n=1)
+    result = run(*command)
+    assert result.exit_code == 3, result.output
+    assert "no capture '99999999999999999999'" in result.stderr and "damaged" not in result.stderr
+
+
+@pytest.mark.parametrize("limit", ["-1", "0", "99999999999999999999"])
+def test_search_limit_is_validated_the_same_on_every_backend(run: Run, tmp_path: Path, limit: str) -> None:
+    seeded(run, tmp_path, n=1)
+    result = run("search", "bridge", "--limit", limit)
+    assert result.exit_code == 2
+    assert "--limit" in result.stderr
+
+
+def test_from_file_in_utf16_is_read_and_a_binary_one_is_a_usage_error(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_bytes(page("a"))
+    listed = tmp_path / "list16.txt"
+    listed.write_bytes(f"# pages\n{tmp_path}/a.html\n".encode("utf-16"))  # with its BOM, as Windows tools write
+    code, records = run.add_json("--from-file", str(listed))
+    assert code == 0 and statuses(records) == ["new"]
+    binary = tmp_path / "list.bin"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x00")
+    result = run("add", "--from-file", str(binary))
+    assert result.exit_code == 2
+    assert "is not text" in result.stderr

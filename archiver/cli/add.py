@@ -22,7 +22,7 @@ from archiver.pipeline.add import add as add_inputs
 @click.argument("inputs", nargs=-1, metavar="PATH|URL|-...")
 @click.option("--url", default=None, help="The page's URL, for a single file or stdin.")
 @click.option(
-    "--from-file", "from_file", type=click.File("r"), default=None,
+    "--from-file", "from_file", type=click.File("rb"), default=None,
     help="Read more inputs (paths or URLs), one per line, from this file; - for stdin.",
 )
 @click.option("--glob", "globs", multiple=True, metavar="PATTERN",
@@ -48,11 +48,12 @@ def add(inputs: tuple[str, ...], url: str | None, from_file: Any, globs: tuple[s
         if sys.stdin is None or sys.stdin.isatty():
             raise click.UsageError("nothing to add: give files, directories, URLs, or - for stdin")
         inputs = ("-",)
-    if from_file is not None and from_file.name == "<stdin>" and "-" in inputs:
+    listing = getattr(from_file, "name", "<stdin>")  # click's stdin in a test runner has no name
+    if from_file is not None and listing == "<stdin>" and "-" in inputs:
         raise click.UsageError("stdin cannot be both --from-file - and an input -")
     if url is not None:
         _check_page_url(url, inputs, from_file is not None)
-    listed = iter_input_lines(from_file) if from_file is not None else iter(())
+    listed = iter_input_lines(from_file, f"--from-file {listing}") if from_file is not None else iter(())
     all_inputs = itertools.chain(inputs, listed)
     show_progress = not quiet and render.progress_wanted(sys.stderr)
     total = count_captures(inputs, globs) if show_progress and from_file is None else None

@@ -130,7 +130,8 @@ def diff(a: str, b: str | None, db: str | None, as_json: bool, color: bool | Non
 
 @cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("words", nargs=-1, required=True, metavar="QUERY...")
-@click.option("--limit", default=20, show_default=True, help="Most texts to list.")
+@click.option("--limit", type=click.IntRange(1, 2**31 - 1), default=20, show_default=True,
+              help="Most texts to list (at least 1).")
 @db_option
 @json_option
 @reports_errors

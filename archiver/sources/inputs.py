@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from archiver.errors import InputError
+from archiver.errors import InputError, UsageError
 from archiver.sources.fetch import FetchPolicy, fetch_url
 from archiver.types import Capture
 
@@ -318,12 +318,41 @@ def _reason(e: Exception) -> str:
     return str(e) or type(e).__name__
 
 
-def iter_input_lines(stream: Iterable[str]) -> Iterator[str]:
-    """Inputs listed one per line (`--from-file`): blank lines and `#` comments skipped; streamed."""
-    for line in stream:
+def iter_input_lines(stream: Iterable[str] | BinaryIO, name: str = "--from-file") -> Iterator[str]:
+    """Inputs listed one per line (`--from-file`): blank lines and `#` comments skipped; streamed.
+
+    A byte stream is read as UTF-8, or UTF-16/UTF-8 by its BOM; a list that is not text (NUL bytes,
+    undecodable bytes) is a UsageError naming the line, not a traceback.
+    """
+    lines: Iterable[str] = _decoded_lines(stream, name) if hasattr(stream, "readinto") else stream  # type: ignore[arg-type]
+    for line in lines:
         item = line.strip()
         if item and not item.startswith("#"):
             yield item
+
+
+def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[str]:
+    buffered = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream  # type: ignore[arg-type]
+    start = buffered.peek(4)[:4]
+    encoding = "utf-8"
+    for bom, codec in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"), (b"\xef\xbb\xbf", "utf-8-sig")):
+        if start.startswith(bom):
+            encoding = codec
+            break
+    text = io.TextIOWrapper(buffered, encoding=encoding, errors="strict", newline=None)  # type: ignore[arg-type]
+    number = 0
+    try:
+        for number, line in enumerate(text, start=1):  # noqa: B007 - reported after the loop
+            if "\x00" in line:
+                raise UnicodeError("NUL character")
+            yield line
+    except UnicodeError as e:
+        raise UsageError(
+            f"{name}: line {number + 1} is not text ({e.__class__.__name__}); give a text file of paths or URLs, "
+            "one per line (UTF-8, or UTF-16 with a BOM)"
+        ) from e
+    finally:
+        text.detach()
 
 
 def iter_captures(
