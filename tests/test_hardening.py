@@ -441,3 +441,61 @@ def test_from_file_in_utf16_is_read_and_a_binary_one_is_a_usage_error(run: Run, 
     result = run("add", "--from-file", str(binary))
     assert result.exit_code == 2
     assert "is not text" in result.stderr
+
+
+def test_lineage_dot_is_one_graph_with_real_line_breaks(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    head = '<meta property="og:site_name" content="Café &quot;Daily&quot;">'
+    (folder / "a.html").write_bytes(page("a").replace(b"<title>", head.encode() + b"<title>"))
+    (folder / "b.html").write_bytes(page("a", "<p>A copy with a credit line added.</p>"))
+    other = ("<p>The city library will open on Sundays from next month, the mayor announced, after a survey "
+             "found that most residents wanted weekend hours for study and reading groups.</p>"
+             "<p>Staff will rotate shifts and two new part-time librarians are being hired this spring.</p>")
+    (folder / "c.html").write_bytes(page().replace(ARTICLE.encode(), other.encode()))
+    code, records = run.add_json(str(folder))
+    assert code == 0
+    one = run("lineage", str(records[0]["id"]), "--format", "dot").stdout
+    assert "\\\\n" not in one and "\\u00e9" not in one  # no JSON escapes: DOT shows them literally
+    assert '\\nCafé \\"Daily\\""' in one  # a DOT line break, the quotes escaped for DOT
+    every = run("lineage", "--all", "--format", "dot").stdout
+    assert every.count("digraph") == 1 and every.count("subgraph cluster_") >= 2
+    assert every.strip().endswith("}") and every.count("{") == every.count("}")
+
+
+def test_check_json_prints_a_summary_when_the_archive_is_fine(run: Run, tmp_path: Path) -> None:
+    seeded(run, tmp_path, n=1)
+    result = run("check", "--json")
+    assert result.exit_code == 0
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [{"verdict": "ok", "errors": 0, "notes": 0}]
+
+
+def damaged_sqlite_file(tmp_path: Path) -> Path:
+    """An archive with every third page after the schema scribbled over (as test_faults does)."""
+    db = tmp_path / "damaged.db"
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for k in range(40):
+        (folder / f"p{k}.html").write_bytes(page(f"p{k}", f"<p>Paragraph {k} of extra text " * 20 + "</p>"))
+    assert run_process(["add", "-q", "--db", str(db), str(folder)]).returncode == 0
+    data = bytearray(db.read_bytes())
+    for n in range(2, len(data) // 4096, 3):
+        data[n * 4096 + 100 : n * 4096 + 400] = b"\xa5" * 300
+    db.write_bytes(bytes(data))
+    return db
+
+
+def test_check_on_a_damaged_file_lists_what_it_can_and_exits_5(tmp_path: Path) -> None:
+    db = damaged_sqlite_file(tmp_path)
+    result = run_process(["check", "--json", "--db", str(db)])
+    assert result.returncode == 5, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[-1]["verdict"] == "problems"
+    assert any(p["check"] in ("sqlite-integrity", "sqlite-tables") for p in lines[:-1]), lines
+    header = tmp_path / "header.db"  # so damaged it does not open as an archive at all
+    data = bytearray(db.read_bytes())
+    data[:100] = b"\x00" * 100
+    header.write_bytes(bytes(data))
+    result = run_process(["check", "--db", str(header)])
+    assert result.returncode == 5, result.stderr
+    assert "error: open: cannot open as an archive" in result.stdout.decode()

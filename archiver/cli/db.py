@@ -10,7 +10,7 @@ from archiver import render
 from archiver.cli.group import cli
 from archiver.cli.options import db_option, json_option, open_archive, reports_errors
 from archiver.config import database_url, sqlite_path
-from archiver.errors import ExitCode
+from archiver.errors import DatabaseError, ExitCode
 from archiver.store.captures import counts
 from archiver.store.engine import current_revision, head_revision
 
@@ -70,13 +70,21 @@ def db_schema(db: str | None) -> None:
 @reports_errors
 def check(db: str | None, as_json: bool) -> None:
     """Verify the archive: raw bytes vs hashes, fingerprints vs texts, lineage, references. Read-only."""
-    from archiver.read.check import check_archive, errors
+    from archiver.read.check import check_archive, check_unopenable_sqlite, errors
+    from archiver.store.engine import NoArchive
 
-    with open_archive(db) as archive:
-        problems = check_archive(archive)
+    try:
+        with open_archive(db) as archive:
+            problems = check_archive(archive)
+    except DatabaseError as e:  # a file too damaged to open: report what plain SQLite can still read
+        path = sqlite_path(database_url(db))
+        if isinstance(e, NoArchive) or path is None or not path.is_file():
+            raise
+        problems = check_unopenable_sqlite(str(path), str(e))
     if as_json:
         for problem in problems:
             click.echo(render.json_line(problem.as_dict()))
+        click.echo(render.json_line(render.check_summary(problems)))
     else:
         for line in render.check_lines(problems):
             click.echo(line)

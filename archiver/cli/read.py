@@ -64,12 +64,11 @@ def lineage(ref: str | None, all_families: bool, db: str | None, as_json: bool, 
         if as_json:
             for family in found:
                 click.echo(render.json_line(family))
+        elif fmt == "dot":
+            click.echo(render.lineage_dot_all(trees))
         else:
             for tree in trees:
-                if fmt == "dot":
-                    click.echo(render.lineage_dot(tree))
-                else:
-                    Console().print(render.lineage_tree(tree, mark_self=False))
+                Console().print(render.lineage_tree(tree, mark_self=False))
         return
     if as_json:
         click.echo(render.json_line(data))
