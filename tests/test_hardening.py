@@ -499,3 +499,23 @@ def test_check_on_a_damaged_file_lists_what_it_can_and_exits_5(tmp_path: Path) -
     result = run_process(["check", "--db", str(header)])
     assert result.returncode == 5, result.stderr
     assert "error: open: cannot open as an archive" in result.stdout.decode()
+
+
+def test_reprocess_is_not_lost_to_an_add_committing_meanwhile(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for k in range(60):
+        (folder / f"p{k}.html").write_bytes(page(f"p{k}", f"<p>Paragraph {k} of extra text " * 30 + "</p>"))
+    assert run_process(["add", "-q", "--db", str(run.db), str(folder)]).returncode == 0
+    reprocess = subprocess.Popen(archive_command() + ["reprocess", "--db", str(run.db)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    added = []
+    for k in range(200):  # adds commit while reprocess reads, until it is done
+        extra = tmp_path / f"extra{k}.html"
+        extra.write_bytes(page(f"extra{k}"))
+        added.append(run_process(["add", "-q", "--db", str(run.db), str(extra)]).returncode)
+        if reprocess.poll() is not None:
+            break
+    _, stderr = reprocess.communicate(timeout=300)
+    assert reprocess.returncode == 0, stderr.decode()
+    assert set(added) == {0}

@@ -59,8 +59,13 @@ class ReprocessResult:
 
 
 def reprocess(archive: Archive) -> ReprocessResult:
-    """Re-clean the whole archive in one transaction; returns the summary."""
-    with archive.session() as session:
+    """Re-clean the whole archive in one transaction; returns the summary.
+
+    The transaction holds the archive's write lock from its first read, as `add` does: an `add` committing
+    meanwhile would otherwise make the final write fail ("database is locked") after all the work. An `add`
+    waits for the reprocess instead (up to the busy timeout, then retries).
+    """
+    with archive.write_session() as session:
         try:
             result = reprocess_session(session)
             session.commit()
