@@ -519,3 +519,28 @@ def test_reprocess_is_not_lost_to_an_add_committing_meanwhile(run: Run, tmp_path
     _, stderr = reprocess.communicate(timeout=300)
     assert reprocess.returncode == 0, stderr.decode()
     assert set(added) == {0}
+
+
+def test_the_pre_migration_backup_holds_pages_still_in_the_wal(tmp_path: Path) -> None:
+    import gzip
+    import sqlite3
+
+    from conftest import ROOT
+
+    db = tmp_path / "old.db"
+    db.write_bytes(gzip.decompress((ROOT / "tests" / "data" / "archive-0001.db.gz").read_bytes()))
+    con = sqlite3.connect(db)  # an archive in WAL mode, its last commit not yet checkpointed
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA wal_autocheckpoint=0")
+    with con:
+        con.execute("INSERT INTO blob VALUES ('f' || hex(randomblob(31)), 3, 'none', x'616263')")
+    assert (tmp_path / "old.db-wal").stat().st_size > 0
+    try:
+        result = run_process(["db", "status", "--db", str(db)])  # opening migrates, after a backup
+        assert result.returncode == 0, result.stderr
+    finally:
+        con.close()
+    backup = sqlite3.connect(tmp_path / "old.db.bak-0001")
+    assert backup.execute("SELECT COUNT(*) FROM blob WHERE compression = 'none'").fetchone()[0] >= 1
+    assert backup.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    assert backup.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import random
-import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from importlib.resources import files
@@ -167,6 +167,20 @@ def _migration_lock(engine: Engine, url: str) -> Iterator[None]:
         yield
 
 
+def sqlite_backup(path: Path, backup: Path) -> None:
+    """A consistent copy of an SQLite archive through SQLite's backup API: committed pages still in the WAL
+    are in it (a copy of the main file alone missed them), and the copy is one snapshot."""
+    source = sqlite3.connect(str(path))
+    try:
+        target = sqlite3.connect(str(backup))
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stamped in the database, or None for an empty one."""
     with engine.connect() as conn:
@@ -198,8 +212,7 @@ def migrate(engine: Engine, url: str) -> str | None:
                 ) from e
             path = sqlite_path(url)
             if path is not None:
-                backup = path.with_name(f"{path.name}.bak-{current}")
-                shutil.copy2(path, backup)
+                sqlite_backup(path, path.with_name(f"{path.name}.bak-{current}"))
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
