@@ -43,15 +43,17 @@ def json_line(data: Any) -> str:
 def add_result_json(result: AddResult) -> str:
     """One JSON Lines record of `archive add --json`; error records carry no id."""
     data = {k: v for k, v in asdict(result).items() if v is not None or k in ("id",)}
-    if result.status == "error":
+    if result.status in ("error", "skipped"):
         data.pop("id", None)
+    if result.status == "skipped":
+        data["reason"] = data.pop("error")
     return json_line(data)
 
 
 def add_result_line(result: AddResult) -> str:
     """One human line of `archive add`."""
-    if result.status == "error":
-        return f"error      {result.path}: {result.error}"
+    if result.status in ("error", "skipped"):
+        return f"{result.status:<10} {result.path}: {result.error}"
     link = ""
     if result.parent is not None:
         link = f"  [{result.relation} of #{result.parent}]"
@@ -81,6 +83,8 @@ def add_tally_summary(tally: AddTally) -> str:
     total = sum(tally.counts.values())
     parts = [f"{tally.counts.get(s, 0)} {s}" for s in ("new", "duplicate", "version")]
     parts.append(f"{tally.counts.get('error', 0)} failed")
+    if tally.counts.get("skipped"):
+        parts.append(f"{tally.counts['skipped']} skipped (not pages)")
     return f"{total} input{'s' if total != 1 else ''}: " + ", ".join(parts)
 
 

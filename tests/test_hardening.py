@@ -544,3 +544,27 @@ def test_the_pre_migration_backup_holds_pages_still_in_the_wal(tmp_path: Path) -
     assert backup.execute("SELECT COUNT(*) FROM blob WHERE compression = 'none'").fetchone()[0] >= 1
     assert backup.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
     assert backup.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_files_in_a_directory_that_are_not_pages_are_skipped_and_counted(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "a.html").write_bytes(page("a"))
+    (folder / "manifest.json").write_text('{"pages": ["a.html"], "crawler": "wget"}\n')
+    (folder / "pages.jsonl").write_text('{"url": "https://example.org/a"}\n{"url": "https://example.org/b"}\n')
+    (folder / "index.csv").write_text("url,title,date\nhttps://example.org/a,Bridge,2021-08-08\n"
+                                      "https://example.org/b,Library,2021-08-09\n")
+    (folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (folder / "notes.txt").write_text("The council met again, and the bridge vote was put off to May.\n\n"
+                                      "Residents asked for a footbridge during the repair works.\n")
+    code, records = run.add_json(str(folder))
+    assert code == 0, records
+    assert {Path(r["path"]).name: r["status"] for r in records} == {
+        "a.html": "new", "index.csv": "skipped", "logo.png": "skipped", "manifest.json": "skipped",
+        "notes.txt": "new", "pages.jsonl": "skipped"}
+    assert {Path(r["path"]).name: r.get("reason") for r in records if r["status"] == "skipped"} == {
+        "index.csv": "CSV, not a page", "logo.png": "binary file (PNG image), not a page",
+        "manifest.json": "JSON, not a page", "pages.jsonl": "JSON, not a page"}
+    assert run.json("db", "status")["captures"] == 2  # type: ignore[index]
+    human = run("add", str(folder))
+    assert "4 skipped (not pages)" in human.stderr

@@ -342,8 +342,8 @@ def test_a_page_that_fails_in_a_worker_fails_alone(run: Run, tmp_path: Path) -> 
     (folder / "d.html").write_bytes(HTML[1])
     code, records = run.add_json(str(folder), "--jobs", "2")
     assert code == 1
-    assert statuses(records) == ["new", "error", "error", "new"]
-    assert records[1]["error"] == "no article text found" and "binary" in records[2]["error"]
+    assert statuses(records) == ["new", "error", "skipped", "new"]  # an image in a folder is no page: skipped
+    assert records[1]["error"] == "no article text found" and "binary" in records[2]["reason"]
 
 
 # --- resuming --------------------------------------------------------------------------------------

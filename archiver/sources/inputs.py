@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import fnmatch
 import io
+import json
 import os
 import stat
 import sys
@@ -41,6 +42,11 @@ class Failed:
 
     path: str
     error: str
+
+
+@dataclass(frozen=True)
+class Skipped(Failed):
+    """A file found in a directory that is not a page (JSON, CSV, binary): left out, not a failure."""
 
 
 def _now() -> datetime:
@@ -289,7 +295,7 @@ def _glob_match(path: Path, root: Path, globs: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(path.name, g) or fnmatch.fnmatch(rel, g) for g in globs)
 
 
-def _file_captures(path: Path, url: str | None) -> Iterator[Capture | Failed]:
+def _file_captures(path: Path, url: str | None, found_in_directory: bool = False) -> Iterator[Capture | Failed]:
     if is_warc(path):
         try:
             yield from read_warc(path)
@@ -297,9 +303,61 @@ def _file_captures(path: Path, url: str | None) -> Iterator[Capture | Failed]:
             yield Failed(input_label(path), f"not a readable WARC file: {e}")
         return
     try:
-        yield read_file(path, url)
+        capture = read_file(path, url)
     except (OSError, ValueError) as e:
         yield Failed(input_label(path), _reason(e))
+        return
+    kind = not_a_page(capture.raw) if found_in_directory else None
+    yield Skipped(input_label(path), f"{kind}, not a page") if kind else capture
+
+
+# Magic numbers of the files found beside saved pages in the folders users add (images, PDFs, archives).
+_BINARY_MAGIC = {b"\x89PNG": "PNG image", b"\xff\xd8\xff": "JPEG image", b"GIF8": "GIF image", b"%PDF": "PDF",
+                 b"PK\x03\x04": "ZIP archive", b"\x1f\x8b": "gzip file", b"RIFF": "RIFF media", b"\x00\x00\x01\x00": "icon"}
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def not_a_page(raw: bytes) -> str | None:
+    """What a file found in a directory is when it is plainly not a page ("JSON", "CSV", "binary file
+    (PNG image)"), by its content; None for anything that may be a page (HTML or text).
+
+    A folder of saved pages also holds manifests, data files and images: adding them made one-word "articles"
+    that got lineage edges.
+    """
+    head = raw[:8192]
+    for magic, name in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            return f"binary file ({name})"
+    if b"\x00" in head and not head.startswith(_UTF16_BOMS):
+        return "binary file"
+    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    start = text.lstrip()[:1]
+    if start in ("{", "["):
+        first = text.lstrip().split("\n", 1)[0]
+        for candidate in (raw, first.encode()):
+            try:
+                json.loads(candidate)
+                return "JSON"
+            except (ValueError, RecursionError):
+                continue
+    return "CSV" if _looks_like_csv(text) else None
+
+
+def _looks_like_csv(text: str) -> bool:
+    """Rows with one delimiter count: >= 2 commas or semicolons, or >= 1 tab, on each of >= 3 lines (a text
+    article's lines vary; "By Jane Doe, Reuters" has one comma)."""
+    if "<" in text[:1024]:
+        return False
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if len(text) >= 8192 and len(lines) > 1:
+        lines = lines[:-1]  # the last line read may be cut
+    if len(lines) < 3:
+        return False
+    for delimiter, least in (("\t", 1), (",", 2), (";", 2)):
+        counts = {line.count(delimiter) for line in lines}
+        if len(counts) == 1 and counts.pop() >= least:
+            return True
+    return False
 
 
 def _reason(e: Exception) -> str:
@@ -399,7 +457,7 @@ def _path_captures(path: Path, url: str | None, globs: tuple[str, ...]) -> Itera
             if isinstance(file, Failed):
                 yield file
             else:
-                yield from _file_captures(file, None)
+                yield from _file_captures(file, None, found_in_directory=True)
         return
     kind = _not_regular(mode)
     if kind:
