@@ -568,3 +568,46 @@ def test_files_in_a_directory_that_are_not_pages_are_skipped_and_counted(run: Ru
     assert run.json("db", "status")["captures"] == 2  # type: ignore[index]
     human = run("add", str(folder))
     assert "4 skipped (not pages)" in human.stderr
+
+
+# --- fast to start ------------------------------------------------------------------------------------
+
+STARTUP_PROBE = """
+import sys
+from archiver.cli import main
+sys.argv = ["archive", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+heavy = sorted(m for m in ("sqlalchemy", "alembic", "trafilatura", "lxml", "rich", "numpy") if m in sys.modules)
+print("HEAVY", ",".join(heavy), file=sys.stderr)
+"""
+
+
+def heavy_modules(*args: str) -> str:
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", STARTUP_PROBE, *args], capture_output=True, timeout=120)
+    return result.stderr.decode().rsplit("HEAVY ", 1)[1].strip()
+
+
+def test_version_and_help_import_nothing_heavy() -> None:
+    """`archive --version` and `--help` were 1.2-1.6 s: every stage was imported up front (benchmarks/startup.py)."""
+    assert heavy_modules("--version") == ""
+    assert heavy_modules("--help") == ""
+    assert heavy_modules("add", "--help") == ""
+
+
+def test_show_imports_neither_the_cleaner_nor_alembic(run: Run, tmp_path: Path) -> None:
+    if not str(run.db).endswith(".db"):
+        pytest.skip("the import set is the same on PostgreSQL; the probe runs on SQLite")
+    records = seeded(run, tmp_path, n=1)
+    found = heavy_modules("show", str(records[0]["id"]), "--db", str(run.db)).split(",")
+    assert "trafilatura" not in found and "alembic" not in found and "lxml" not in found
+
+
+def test_the_head_read_without_alembic_is_alembics_head() -> None:
+    from archiver.store.engine import head_revision, known_head
+
+    assert known_head() == head_revision()

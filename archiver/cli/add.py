@@ -11,11 +11,9 @@ from typing import Any
 
 import click
 
-from archiver import render
 from archiver.cli.group import cli
 from archiver.cli.options import db_option, json_option, open_archive, reports_errors
 from archiver.errors import ExitCode
-from archiver.pipeline.add import add as add_inputs
 
 
 @cli.command()
@@ -40,6 +38,8 @@ from archiver.pipeline.add import add as add_inputs
 def add(inputs: tuple[str, ...], url: str | None, from_file: Any, globs: tuple[str, ...], jobs: int | None,
         allow_private: bool, timeout: float | None, db: str | None, as_json: bool, quiet: bool) -> None:
     """Add captures: files, directories (recursive), URLs, WARC files, or - for stdin."""
+    from archiver import render
+    from archiver.pipeline.add import add as add_inputs
     from archiver.pipeline.workers import default_jobs
     from archiver.sources.fetch import FETCH_TIMEOUT_S, FetchPolicy
     from archiver.sources.inputs import count_captures, iter_input_lines
@@ -110,6 +110,7 @@ def _check_page_url(url: str, inputs: tuple[str, ...], listed: bool) -> None:
 @reports_errors
 def reprocess_cmd(db: str | None, as_json: bool) -> None:
     """Re-clean every capture from its raw bytes with the current cleaner; rebuild fingerprints and lineage."""
+    from archiver import render
     from archiver.pipeline.reprocess import reprocess
 
     with open_archive(db) as archive:

@@ -6,13 +6,10 @@ import sys
 
 import click
 
-from archiver import render
 from archiver.cli.group import cli
 from archiver.cli.options import db_option, json_option, open_archive, reports_errors
 from archiver.config import database_url, sqlite_path
 from archiver.errors import DatabaseError, ExitCode
-from archiver.store.captures import counts
-from archiver.store.engine import current_revision, head_revision
 
 
 @cli.group("db")
@@ -35,6 +32,9 @@ def db_path(db: str | None) -> None:
 @reports_errors
 def db_status(db: str | None, as_json: bool) -> None:
     """Schema revision and row counts."""
+    from archiver import render
+    from archiver.store.captures import counts
+    from archiver.store.engine import current_revision, head_revision
 
     with open_archive(db) as archive:
         with archive.session() as session:
@@ -70,6 +70,7 @@ def db_schema(db: str | None) -> None:
 @reports_errors
 def check(db: str | None, as_json: bool) -> None:
     """Verify the archive: raw bytes vs hashes, fingerprints vs texts, lineage, references. Read-only."""
+    from archiver import render
     from archiver.read.check import check_archive, check_unopenable_sqlite, errors
     from archiver.store.engine import NoArchive
 

@@ -10,18 +10,13 @@ from pathlib import Path
 from typing import IO
 
 import click
-from rich.console import Console
 
-from archiver import render
 from archiver.cli.group import cli
 from archiver.cli.options import db_option, json_option, open_archive, reports_errors
 from archiver.errors import ArchiveError, ExitCode
-from archiver.read import compare as compare_read
-from archiver.read import history as history_read
-from archiver.read import lineage as lineage_read
-from archiver.read import search as search_read
-from archiver.read import show as show_read
-from archiver.store.blobs import BlobDamaged
+
+# Each command imports what it uses when it runs: importing every stage up front cost every command, even
+# `archive --version`, over a second (issue 23); `benchmarks/startup.py` measures it.
 
 
 @cli.command()
@@ -32,6 +27,11 @@ from archiver.store.blobs import BlobDamaged
 @reports_errors
 def show(ref: str, chrome: bool, db: str | None, as_json: bool) -> None:
     """Show one capture: metadata, credits, lineage parent and clean text."""
+    from rich.console import Console
+
+    from archiver import render
+    from archiver.read import show as show_read
+
     with open_archive(db) as archive:
         record = show_read.show(archive, ref)
     if as_json:
@@ -52,6 +52,11 @@ def show(ref: str, chrome: bool, db: str | None, as_json: bool) -> None:
 @reports_errors
 def lineage(ref: str | None, all_families: bool, db: str | None, as_json: bool, fmt: str) -> None:
     """Show where a capture came from (up to its origin) and what was copied from it."""
+    from rich.console import Console
+
+    from archiver import render
+    from archiver.read import lineage as lineage_read
+
     if all_families == (ref is not None):
         raise click.UsageError("give one capture ID|URL, or --all")
     with open_archive(db) as archive:
@@ -86,6 +91,11 @@ def lineage(ref: str | None, all_families: bool, db: str | None, as_json: bool, 
 @reports_errors
 def compare(ref_a: str, ref_b: str, db: str | None, as_json: bool) -> None:
     """Compare two captures' texts side by side, shared passages highlighted."""
+    from rich.console import Console
+
+    from archiver import render
+    from archiver.read import compare as compare_read
+
     with open_archive(db) as archive:
         data = compare_read.compare(archive, ref_a, ref_b)
     if as_json:
@@ -99,6 +109,11 @@ def compare(ref_a: str, ref_b: str, db: str | None, as_json: bool) -> None:
 @reports_errors
 def history(ref: str, db: str | None, as_json: bool) -> None:
     """Every version of a page: capture times, words added and removed, headline changes."""
+    from rich.console import Console
+
+    from archiver import render
+    from archiver.read import history as history_read
+
 
     with open_archive(db) as archive:
         data = history_read.history(archive, ref)
@@ -117,6 +132,11 @@ def history(ref: str, db: str | None, as_json: bool) -> None:
 @reports_errors
 def diff(a: str, b: str | None, db: str | None, as_json: bool, color: bool | None) -> None:
     """Word-level diff of two captures (ID, URL, or URL@N for version N); with one, against its previous version."""
+    from rich.console import Console
+
+    from archiver import render
+    from archiver.read import history as history_read
+
 
     with open_archive(db) as archive:
         data = history_read.diff(archive, a, b)
@@ -136,6 +156,11 @@ def diff(a: str, b: str | None, db: str | None, as_json: bool, color: bool | Non
 @reports_errors
 def search(words: tuple[str, ...], limit: int, db: str | None, as_json: bool) -> None:
     """Full-text search of the clean texts: words, "a phrase", a OR b, -excluded."""
+    from rich.console import Console
+
+    from archiver import render
+    from archiver.read import search as search_read
+
 
     with open_archive(db) as archive:
         results = search_read.search(archive, " ".join(words), limit=limit)
@@ -153,7 +178,9 @@ def search(words: tuple[str, ...], limit: int, db: str | None, as_json: bool) ->
 @reports_errors
 def export(output: str | None, db: str | None) -> None:
     """Every capture as JSON Lines, raw bytes included; `archive add FILE` brings them back."""
+    from archiver import render
     from archiver.read.export import export_records
+    from archiver.store.blobs import BlobDamaged
 
     count, damaged = 0, []
     with open_archive(db) as archive, _export_stream(output) as stream:
