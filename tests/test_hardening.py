@@ -294,7 +294,8 @@ def damage_blob(run: Run, capture_id: int) -> None:
     try:
         with engine.begin() as conn:
             conn.execute(text("UPDATE blob SET data = :d WHERE sha256 = (SELECT blob_sha256 FROM capture "
-                              "WHERE id = :i)"), {"d": b"\x28\xb5\x2f\xfd\x00\x00\xff\xff\xff\xff\x00\x11", "i": capture_id})
+                              "WHERE id = :i)"),
+                         {"d": b"\x28\xb5\x2f\xfd\x00\x00\xff\xff\xff\xff\x00\x11", "i": capture_id})
     finally:
         engine.dispose()
 
@@ -391,7 +392,8 @@ def test_url_is_a_usage_error_unless_one_file_or_stdin_and_http(run: Run, tmp_pa
     (folder / "a.html").write_bytes(page("a"))
     (folder / "b.html").write_bytes(page("b"))
     (tmp_path / "list.txt").write_text(f"{folder}/a.html\n")
-    names = {"a": f"{folder}/a.html", "b": f"{folder}/b.html", "folder": str(folder), "list": str(tmp_path / "list.txt")}
+    names = {"a": f"{folder}/a.html", "b": f"{folder}/b.html", "folder": str(folder),
+             "list": str(tmp_path / "list.txt")}
     result = run("add", *[a.format(**names) for a in args])
     assert result.exit_code == 2, result.output
     assert "--url" in result.stderr

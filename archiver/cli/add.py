@@ -30,7 +30,8 @@ from archiver.errors import ExitCode
 @click.option("--allow-private", is_flag=True,
               help="Let URLs (and redirects) reach private, loopback and link-local addresses.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
-              help="Give up on a URL after this many seconds in all (a deadline per URL, redirects and body included). Default: 30.")
+              help="Give up on a URL after this many seconds in all (a deadline: redirects and body included). "
+                   "Default: 30.")
 @db_option
 @json_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary; no progress bar.")
@@ -51,8 +52,7 @@ def add(inputs: tuple[str, ...], url: str | None, from_file: Any, globs: tuple[s
     listing = getattr(from_file, "name", "<stdin>")  # click's stdin in a test runner has no name
     if from_file is not None and listing == "<stdin>" and "-" in inputs:
         raise click.UsageError("stdin cannot be both --from-file - and an input -")
-    if url is not None:
-        _check_page_url(url, inputs, from_file is not None)
+    _check_page_url(url, inputs, from_file is not None)
     listed = iter_input_lines(from_file, f"--from-file {listing}") if from_file is not None else iter(())
     all_inputs = itertools.chain(inputs, listed)
     show_progress = not quiet and render.progress_wanted(sys.stderr)
@@ -74,6 +74,13 @@ def add(inputs: tuple[str, ...], url: str | None, from_file: Any, globs: tuple[s
     except KeyboardInterrupt:
         click.echo(render.add_tally_summary(tally) + " (interrupted; run again to add the rest)", err=True)
         sys.exit(ExitCode.INTERRUPTED)
+    _add_summary(tally, as_json, quiet)
+
+
+def _add_summary(tally: Any, as_json: bool, quiet: bool) -> None:
+    """The failures again and the counts, on stderr; exit 1 when an input failed."""
+    from archiver import render
+
     if not as_json or tally.failures:
         # the failures again where they cannot scroll away: only when other lines came between (JSON on
         # stdout, or successes printed); a lone failure printed just above is not printed twice
@@ -85,8 +92,10 @@ def add(inputs: tuple[str, ...], url: str | None, from_file: Any, globs: tuple[s
         sys.exit(ExitCode.FAILED)
 
 
-def _check_page_url(url: str, inputs: tuple[str, ...], listed: bool) -> None:
+def _check_page_url(url: str | None, inputs: tuple[str, ...], listed: bool) -> None:
     """--url names the page of exactly one file or stdin, and is an http(s) URL: else a usage error."""
+    if url is None:
+        return
     from urllib.parse import urlsplit
 
     from archiver.sources.inputs import is_url, is_warc

@@ -182,7 +182,7 @@ def export(output: str | None, db: str | None) -> None:
     from archiver.read.export import export_records
     from archiver.store.blobs import BlobDamaged
 
-    count, damaged = 0, []
+    count, damaged = 0, []  # type: tuple[int, list[dict[str, object]]]
     with open_archive(db) as archive, _export_stream(output) as stream:
         for record in export_records(archive, damaged):
             stream.write(render.json_line(record) + "\n")

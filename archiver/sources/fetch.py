@@ -288,7 +288,7 @@ def _decode_body(raw: bytes, encoding: str, max_bytes: int) -> bytes:
 
 def _incomplete(e: http.client.IncompleteRead) -> str:
     got = len(e.partial)
-    return f"{got} of {got + e.expected} bytes" if e.expected is not None else f"{got} bytes, then the connection closed"
+    return f"{got} of {got + e.expected} bytes" if e.expected is not None else f"{got} bytes, then the end"
 
 
 def _mb(n: int) -> str:

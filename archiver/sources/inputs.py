@@ -131,7 +131,8 @@ def read_warc(path: Path) -> Iterator[Capture | Failed]:
             except StopIteration:
                 break
             except Exception as e:  # the reader cannot step over this: the rest of the file is lost
-                yield Failed(f"{name}#offset={records.offset}", f"unreadable WARC record (the rest of the file is lost): {e}")
+                yield Failed(f"{name}#offset={records.offset}",
+                             f"unreadable WARC record (the rest of the file is lost): {e}")
                 return
             if record.rec_type != "response":
                 continue
@@ -271,9 +272,8 @@ def _walk(
             elif is_file:
                 if _glob_match(child, root, globs):
                     yield child
-            elif entry.is_symlink() and not os.path.exists(child):
-                if not globs or _glob_match(child, root, globs):
-                    yield Failed(input_label(child), _symlink_problem(child))
+            elif entry.is_symlink() and not os.path.exists(child) and _glob_match(child, root, globs):
+                yield Failed(input_label(child), _symlink_problem(child))
     finally:
         seen.discard(key)
 
@@ -313,7 +313,8 @@ def _file_captures(path: Path, url: str | None, found_in_directory: bool = False
 
 # Magic numbers of the files found beside saved pages in the folders users add (images, PDFs, archives).
 _BINARY_MAGIC = {b"\x89PNG": "PNG image", b"\xff\xd8\xff": "JPEG image", b"GIF8": "GIF image", b"%PDF": "PDF",
-                 b"PK\x03\x04": "ZIP archive", b"\x1f\x8b": "gzip file", b"RIFF": "RIFF media", b"\x00\x00\x01\x00": "icon"}
+                 b"PK\x03\x04": "ZIP archive", b"\x1f\x8b": "gzip file", b"RIFF": "RIFF media",
+                 b"\x00\x00\x01\x00": "icon"}
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -382,7 +383,9 @@ def iter_input_lines(stream: Iterable[str] | BinaryIO, name: str = "--from-file"
     A byte stream is read as UTF-8, or UTF-16/UTF-8 by its BOM; a list that is not text (NUL bytes,
     undecodable bytes) is a UsageError naming the line, not a traceback.
     """
-    lines: Iterable[str] = _decoded_lines(stream, name) if hasattr(stream, "readinto") else stream  # type: ignore[arg-type]
+    lines: Iterable[str] = (
+        _decoded_lines(stream, name) if hasattr(stream, "readinto") else stream  # type: ignore[arg-type,assignment]
+    )
     for line in lines:
         item = line.strip()
         if item and not item.startswith("#"):
@@ -390,7 +393,7 @@ def iter_input_lines(stream: Iterable[str] | BinaryIO, name: str = "--from-file"
 
 
 def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[str]:
-    buffered = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream  # type: ignore[arg-type]
+    buffered: Any = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[type-var]
     start = buffered.peek(4)[:4]
     encoding = "utf-8"
     for bom, codec in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"), (b"\xef\xbb\xbf", "utf-8-sig")):
