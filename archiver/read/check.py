@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, table, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -117,18 +117,24 @@ def check_sqlite_tables(session: Session, out: list[Problem]) -> None:
     found = _Found(out, "sqlite-tables")
     names = [n for (n,) in session.execute(text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))]
     for name in names:
-        quoted = '"' + name.replace('"', '""') + '"'
         try:
-            session.execute(text(f"SELECT * FROM {quoted}")).all()  # noqa: S608 - a name from sqlite_master
+            session.execute(_read_whole(name)).all()
         except sa_exc.DBAPIError as e:
             session.rollback()
             found.add(f"table {name} unreadable: {_db_reason(e)}")
     found.close()
 
 
+def _read_whole(name: str) -> Select[Any]:
+    """SELECT * of a table named in sqlite_master, the name quoted by SQLAlchemy (names cannot be bound)."""
+    return select(literal_column("*")).select_from(table(name))
+
+
 def check_unopenable_sqlite(path: str, reason: str) -> list[Problem]:
     """What can be found in an SQLite file too damaged to open as an archive (plain sqlite3, read-only)."""
     import sqlite3
+
+    from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
     out = [Problem("open", "error", f"cannot open as an archive: {reason}")]
     try:
@@ -152,7 +158,7 @@ def check_unopenable_sqlite(path: str, reason: str) -> list[Problem]:
             found.add(f"the schema table is unreadable: {e}")
         for name in names:
             try:
-                con.execute('SELECT * FROM "' + name.replace('"', '""') + '"').fetchall()  # noqa: S608
+                con.execute(str(_read_whole(name).compile(dialect=sqlite_dialect()))).fetchall()
             except sqlite3.Error as e:
                 found.add(f"table {name} unreadable: {e}")
         found.close()
