@@ -6,14 +6,14 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Every exit status of `archive` (docs/commands.md lists them)."""
+    """Every exit status of `archive` (docs/commands.md and the README list them)."""
 
     OK = 0
-    FAILED = 1  # at least one input (or capture, for reprocess) failed; the rest were done
+    FAILED = 1  # at least one input (or capture, for reprocess and export) failed; the rest were done
     USAGE = 2  # a command line click or we refuse (click exits 2 for its own usage errors too)
     NOT_FOUND = 3  # a capture id, URL or version that is not in the archive
     DATABASE = 4  # the archive cannot be opened, migrated or written
-    DAMAGED = 5  # `archive check` found damage
+    DAMAGED = 5  # `archive check` found damage (or a command met raw bytes that cannot be read back)
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), what a shell reports for an interrupted command
 
 

@@ -43,15 +43,17 @@ def json_line(data: Any) -> str:
 def add_result_json(result: AddResult) -> str:
     """One JSON Lines record of `archive add --json`; error records carry no id."""
     data = {k: v for k, v in asdict(result).items() if v is not None or k in ("id",)}
-    if result.status == "error":
+    if result.status in ("error", "skipped"):
         data.pop("id", None)
+    if result.status == "skipped":
+        data["reason"] = data.pop("error")
     return json_line(data)
 
 
 def add_result_line(result: AddResult) -> str:
     """One human line of `archive add`."""
-    if result.status == "error":
-        return f"error      {result.path}: {result.error}"
+    if result.status in ("error", "skipped"):
+        return f"{result.status:<10} {result.path}: {result.error}"
     link = ""
     if result.parent is not None:
         link = f"  [{result.relation} of #{result.parent}]"
@@ -81,6 +83,8 @@ def add_tally_summary(tally: AddTally) -> str:
     total = sum(tally.counts.values())
     parts = [f"{tally.counts.get(s, 0)} {s}" for s in ("new", "duplicate", "version")]
     parts.append(f"{tally.counts.get('error', 0)} failed")
+    if tally.counts.get("skipped"):
+        parts.append(f"{tally.counts['skipped']} skipped (not pages)")
     return f"{total} input{'s' if total != 1 else ''}: " + ", ".join(parts)
 
 
@@ -232,20 +236,43 @@ def lineage_tree(data: dict[str, Any], *, mark_self: bool = True) -> Tree:
     return tree
 
 
+def _dot_string(*lines: str) -> str:
+    """A DOT string of one or more lines: quotes and backslashes escaped, lines joined by DOT's \\n (JSON
+    escapes are not DOT's: a label showed a literal "\\n", and non-ASCII as \\u00e9)."""
+    escaped = (" ".join(line.split()).replace("\\", "\\\\").replace('"', '\\"') for line in lines)
+    return '"' + "\\n".join(escaped) + '"'
+
+
+def _dot_family(data: dict[str, Any], indent: str = "  ") -> list[str]:
+    """The node and edge statements of one family."""
+    nodes, edge_into = _family(data)
+    out = []
+    for node_id, n in sorted(nodes.items()):
+        lines = [f"#{node_id} {(n.get('title') or n.get('path') or '')[:60]}"]
+        if n.get("site_name"):
+            lines.append(n["site_name"])
+        out.append(f"{indent}c{node_id} [label={_dot_string(*lines)}];")
+    for child, e in sorted(edge_into.items()):
+        label = _dot_string(f"{e['relation']} {e['score']:.2f}")
+        out.append(f"{indent}c{e['parent']} -> c{child} [label={label}];")
+    return out
+
+
+_DOT_HEAD = ["digraph lineage {", "  rankdir=TB;", '  node [shape=box, fontname="Helvetica"];']
+
+
 def lineage_dot(data: dict[str, Any]) -> str:
     """Graphviz DOT of the family: nodes are captures, edges point from source to copy."""
-    nodes, edge_into = _family(data)
-    out = ["digraph lineage {", "  rankdir=TB;", '  node [shape=box, fontname="Helvetica"];']
-    for node_id, n in sorted(nodes.items()):
-        text = f"#{node_id} {(n.get('title') or n.get('path') or '')[:60]}"
-        if n.get("site_name"):
-            text += f"\\n{n['site_name']}"
-        out.append(f"  c{node_id} [label={json.dumps(text)}];")
-    for child, e in sorted(edge_into.items()):
-        edge_label = json.dumps(f"{e['relation']} {e['score']:.2f}")
-        out.append(f"  c{e['parent']} -> c{child} [label={edge_label}];")
-    out.append("}")
-    return "\n".join(out)
+    return "\n".join([*_DOT_HEAD, *_dot_family(data), "}"])
+
+
+def lineage_dot_all(families: list[dict[str, Any]]) -> str:
+    """Graphviz DOT of every family: one graph (one stream `dot` reads whole), a cluster per family."""
+    out = list(_DOT_HEAD)
+    for k, data in enumerate(families, start=1):
+        out += [f"  subgraph cluster_{k} {{", f"    label={_dot_string(f'family {k}')};",
+                *_dot_family(data, "    "), "  }"]
+    return "\n".join([*out, "}"])
 
 
 SHARED_STYLE = "black on yellow"
@@ -400,6 +427,12 @@ def search_text(results: list[dict[str, Any]], console: Console) -> None:
             last = end
         parts.append(escape(snippet[last:]))
         console.print("  " + "".join(parts), highlight=False)
+def check_summary(problems: list[Any]) -> dict[str, Any]:
+    """The last `archive check --json` line, printed also when nothing was found: the verdict and counts."""
+    n_errors = sum(1 for p in problems if p.severity == "error")
+    return {"verdict": "ok" if not n_errors else "problems", "errors": n_errors, "notes": len(problems) - n_errors}
+
+
 def check_lines(problems: list[Any]) -> list[str]:
     """`archive check` findings, one line each, then a verdict."""
     lines = [f"{p.severity}: {p.check}: {p.message}" for p in problems]

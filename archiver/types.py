@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+# the relations a lineage edge can have, strongest first (`archive link --relation` takes any of them)
+RELATIONS = ("identical", "copy", "excerpt", "rewrite", "revision")
+
 
 @dataclass(frozen=True)
 class Capture:
@@ -81,13 +84,13 @@ class AddResult:
     """What happened to one input of `archive add`."""
 
     path: str | None
-    status: str  # "new" | "duplicate" | "version" | "error"
+    status: str  # "new" | "duplicate" | "version" | "error" | "skipped" (a file in a directory that is no page)
     id: int | None = None
     url: str | None = None
     title: str | None = None
     parent: int | None = None
     relation: str | None = None
-    error: str | None = None
+    error: str | None = None  # why it failed, or (skipped) what the file is
     page: str | None = None  # the normalised page URL, when the capture has one
     version: int | None = None  # which version of that page it shows
     recapture: int | None = None  # for a re-capture of an unchanged version: the new capture's own id

@@ -191,7 +191,7 @@ def test_urls_fetch_with_redirects_recorded_and_failures_listed(run: Run, server
     assert Handler.seen_agents and all(a.startswith("archive-news/") for a in Handler.seen_agents)
     shown = run.json("show", str(records[1]["id"]))
     assert shown["url"] == f"{server}/page/1.html" and len(shown["text"]) > 200  # type: ignore[index]
-    human = run("add", *urls[2:3], "--allow-private")
+    human = run("add", *urls[:3], "--allow-private")
     assert human.exit_code == 1
     assert f"failed (1):\n  {server}/missing: HTTP 404 Not Found" in human.stderr
 
@@ -342,8 +342,8 @@ def test_a_page_that_fails_in_a_worker_fails_alone(run: Run, tmp_path: Path) -> 
     (folder / "d.html").write_bytes(HTML[1])
     code, records = run.add_json(str(folder), "--jobs", "2")
     assert code == 1
-    assert statuses(records) == ["new", "error", "error", "new"]
-    assert records[1]["error"] == "no article text found" and "binary" in records[2]["error"]
+    assert statuses(records) == ["new", "error", "skipped", "new"]  # an image in a folder is no page: skipped
+    assert records[1]["error"] == "no article text found" and "binary" in records[2]["reason"]
 
 
 # --- resuming --------------------------------------------------------------------------------------

@@ -128,11 +128,15 @@ def test_an_installed_wheel_migrates_without_the_checkout(tmp_path: Path) -> Non
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     db = tmp_path / "w.db"
-    probe = subprocess.run(
-        [sys.executable, "-c", "import archiver, sys; from archiver.cli import main; "
-         "assert 'site' in archiver.__file__, archiver.__file__; sys.argv=['archive', 'db', 'status', '--db', sys.argv[1]]; main()",
-         str(db)],
-        capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
-    )
-    assert probe.returncode == 0, probe.stderr
-    assert f"head: {head_revision()}" in probe.stdout and "captures: 0" in probe.stdout
+    page = tmp_path / "page.txt"  # `add` makes the archive (read commands refuse a missing file)
+    page.write_text("The county council voted on Tuesday to repair the bridge on Mill Road, closed since the "
+                    "spring floods damaged its supports.\n\nEngineers said the work would take four months.\n")
+    for argv in (["add", str(page)], ["db", "status"]):
+        probe = subprocess.run(
+            [sys.executable, "-c", "import archiver, sys; from archiver.cli import main; "
+             "assert 'site' in archiver.__file__, archiver.__file__; sys.argv=['archive', *sys.argv[2:], '--db', sys.argv[1]]; main()",
+             str(db), *argv],
+            capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+        )
+        assert probe.returncode == 0, probe.stderr
+    assert f"head: {head_revision()}" in probe.stdout and "captures: 1" in probe.stdout

@@ -6,9 +6,6 @@ are the two cleaners. Credits are read afterwards by `archiver.clean.credits`.
 
 from __future__ import annotations
 
-from archiver.clean.decode import decode_capture
-from archiver.clean.html import clean_html
-from archiver.clean.text import clean_text
 from archiver.types import Article, Capture
 
 # Bump when a change to the cleaners changes what they output; `archive reprocess` re-cleans
@@ -17,8 +14,19 @@ CLEANER_VERSION = 2  # 2: glued-block splitting in the plain-text cleaner; site 
 
 
 def clean(capture: Capture) -> Article:
-    """Clean one capture; raises InputError when it holds no readable article."""
+    """Clean one capture; raises InputError when it holds no readable article.
+
+    The cleaners are imported here, not with the package: the read commands use its small modules
+    (`site_template`) and must not pay for trafilatura's import (~0.13 s). `pipeline.prepare` imports them
+    before workers fork.
+    """
+    from archiver.clean.decode import decode_capture
+
     text, kind = decode_capture(capture)
     if kind == "html":
+        from archiver.clean.html import clean_html
+
         return clean_html(text, url=capture.url)
+    from archiver.clean.text import clean_text
+
     return clean_text(text)

@@ -103,7 +103,20 @@ def decode_capture(capture: Capture) -> tuple[str, str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
     if not text.strip():
         raise InputError("empty file")
-    return text, sniff_kind(text, content_type)
+    kind = sniff_kind(text, content_type)
+    if kind == "html":
+        text = _XML_INVALID.sub(_xml_invalid_replacement, text)
+    return text, kind
+
+
+# Characters libxml2 refuses (C0 controls but tab, newline, form feed and carriage return; U+FFFE, U+FFFF):
+# one of them anywhere made lxml stop parsing there, and the page was refused as "no article text found".
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_invalid_replacement(match: re.Match[str]) -> str:
+    """A form feed separates like a space; the others are dropped (they render as nothing)."""
+    return " " if match.group() == "\x0c" else ""
 
 
 def decode_bytes(raw: bytes, content_type: str | None = None) -> str:

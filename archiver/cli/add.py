@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
-from archiver import render
 from archiver.cli.group import cli
 from archiver.cli.options import db_option, json_option, open_archive, reports_errors
 from archiver.errors import ExitCode
-from archiver.pipeline.add import add as add_inputs
 
 
 def _checked_inputs(inputs: tuple[str, ...], from_file: Any, manifests: tuple[str, ...]) -> tuple[str, ...]:
@@ -24,7 +24,8 @@ def _checked_inputs(inputs: tuple[str, ...], from_file: Any, manifests: tuple[st
         if sys.stdin is None or sys.stdin.isatty():
             raise click.UsageError("nothing to add: give files, directories, URLs, a --manifest, or - for stdin")
         inputs = ("-",)
-    if from_file is not None and from_file.name == "<stdin>" and "-" in inputs:
+    listing = getattr(from_file, "name", "<stdin>")  # click's stdin in a test runner has no name
+    if from_file is not None and listing == "<stdin>" and "-" in inputs:
         raise click.UsageError("stdin cannot be both --from-file - and an input -")
     for manifest in manifests:  # one that cannot be read at all is refused before anything is added
         manifest_check(manifest)
@@ -35,7 +36,7 @@ def _checked_inputs(inputs: tuple[str, ...], from_file: Any, manifests: tuple[st
 @click.argument("inputs", nargs=-1, metavar="PATH|URL|-...")
 @click.option("--url", default=None, help="The page's URL, for a single file or stdin.")
 @click.option(
-    "--from-file", "from_file", type=click.File("r"), default=None,
+    "--from-file", "from_file", type=click.File("rb"), default=None,
     help="Read more inputs (paths or URLs), one per line, from this file; - for stdin.",
 )
 @click.option("--manifest", "manifests", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
@@ -48,7 +49,8 @@ def _checked_inputs(inputs: tuple[str, ...], from_file: Any, manifests: tuple[st
 @click.option("--allow-private", is_flag=True,
               help="Let URLs (and redirects) reach private, loopback and link-local addresses.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
-              help="Give up on a URL after this many seconds without an answer. Default: 30.")
+              help="Give up on a URL after this many seconds in all (a deadline: redirects and body included). "
+                   "Default: 30.")
 @db_option
 @json_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary; no progress bar.")
@@ -57,18 +59,22 @@ def add(inputs: tuple[str, ...], url: str | None, from_file: Any, manifests: tup
         jobs: int | None, allow_private: bool, timeout: float | None, db: str | None, as_json: bool,
         quiet: bool) -> None:
     """Add captures: files, directories (recursive), URLs, WARC files, or - for stdin."""
+    from archiver import render
+    from archiver.pipeline.add import add as add_inputs
     from archiver.pipeline.workers import default_jobs
     from archiver.sources.fetch import FETCH_TIMEOUT_S, FetchPolicy
     from archiver.sources.inputs import count_captures, iter_input_lines
 
     inputs = _checked_inputs(inputs, from_file, manifests)
-    listed = iter_input_lines(from_file) if from_file is not None else iter(())
+    _check_page_url(url, inputs, from_file is not None)
+    listing = getattr(from_file, "name", "<stdin>")  # click's stdin in a test runner has no name
+    listed = iter_input_lines(from_file, f"--from-file {listing}") if from_file is not None else iter(())
     all_inputs = itertools.chain(inputs, listed)
     show_progress = not quiet and render.progress_wanted(sys.stderr)
     total = count_captures(inputs, globs) if show_progress and from_file is None and not manifests else None
     tally = render.AddTally()
     try:
-        with open_archive(db) as archive, render.add_progress(show_progress, total) as progress:
+        with open_archive(db, create=True) as archive, render.add_progress(show_progress, total) as progress:
             for result in add_inputs(archive, all_inputs, url=url, jobs=jobs or default_jobs(),
                                        globs=globs, manifests=manifests,
                                        policy=FetchPolicy(allow_private=allow_private,
@@ -84,12 +90,43 @@ def add(inputs: tuple[str, ...], url: str | None, from_file: Any, manifests: tup
     except KeyboardInterrupt:
         click.echo(render.add_tally_summary(tally) + " (interrupted; run again to add the rest)", err=True)
         sys.exit(ExitCode.INTERRUPTED)
+    _add_summary(tally, as_json, quiet)
+
+
+def _add_summary(tally: Any, as_json: bool, quiet: bool) -> None:
+    """The failures again and the counts, on stderr; exit 1 when an input failed."""
+    from archiver import render
+
     if not as_json or tally.failures:
-        for line in render.add_failures(tally):
-            click.echo(line, err=True)
+        # the failures again where they cannot scroll away: only when other lines came between (JSON on
+        # stdout, or successes printed); a lone failure printed just above is not printed twice
+        if as_json or (not quiet and sum(tally.counts.values()) > len(tally.failures)):
+            for line in render.add_failures(tally):
+                click.echo(line, err=True)
         click.echo(render.add_tally_summary(tally), err=True)
     if tally.failures:
         sys.exit(ExitCode.FAILED)
+
+
+def _check_page_url(url: str | None, inputs: tuple[str, ...], listed: bool) -> None:
+    """--url names the page of exactly one file or stdin, and is an http(s) URL: else a usage error."""
+    if url is None:
+        return
+    from urllib.parse import urlsplit
+
+    from archiver.sources.inputs import is_url, is_warc
+
+    item = inputs[0] if len(inputs) == 1 else None
+    several = item is not None and (is_url(item) or os.path.isdir(item) or is_warc(Path(item)))
+    if listed or len(inputs) > 1 or several:
+        raise click.UsageError("--url names the page of a single file or stdin; give exactly one file, or -")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise click.UsageError(f"--url must be an http:// or https:// URL with a host, not {url!r}")
 
 
 @cli.command("reprocess")
@@ -98,6 +135,7 @@ def add(inputs: tuple[str, ...], url: str | None, from_file: Any, manifests: tup
 @reports_errors
 def reprocess_cmd(db: str | None, as_json: bool) -> None:
     """Re-clean every capture from its raw bytes with the current cleaner; rebuild fingerprints and lineage."""
+    from archiver import render
     from archiver.pipeline.reprocess import reprocess
 
     with open_archive(db) as archive:

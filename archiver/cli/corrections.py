@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from archiver import render
 from archiver.cli.group import cli
 from archiver.cli.options import db_option, json_option, open_archive, reports_errors
-from archiver.pipeline import corrections as correct
-from archiver.read.corrections import corrections_list
-from archiver.read.resolve import resolve_capture
-from archiver.store.engine import Archive
+from archiver.types import RELATIONS
+
+if TYPE_CHECKING:
+    from archiver.store.engine import Archive
 
 
 def _ids(archive: Archive, *refs: str | None) -> list[int | None]:
     """The capture id of each reference (ID, URL, URL@N), None for None."""
+    from archiver.read.resolve import resolve_capture
+
     with archive.session() as session:
         return [None if ref is None else resolve_capture(session, ref).id for ref in refs]
 
 
 def _print(result: dict[str, Any], as_json: bool) -> None:
+    from archiver import render
+
     if as_json:
         click.echo(render.json_line(result))
     else:
@@ -32,7 +35,7 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
 @cli.command()
 @click.argument("child", metavar="CHILD")
 @click.argument("parent", metavar="PARENT", required=False)
-@click.option("--relation", type=click.Choice(correct.RELATIONS), default="copy", show_default=True,
+@click.option("--relation", type=click.Choice(RELATIONS), default="copy", show_default=True,
               help="The relation of CHILD to PARENT.")
 @click.option("--undo", is_flag=True, help="Remove CHILD's link set by hand (PARENT not needed).")
 @db_option
@@ -40,6 +43,8 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
 @reports_errors
 def link(child: str, parent: str | None, relation: str, undo: bool, db: str | None, as_json: bool) -> None:
     """Set by hand that CHILD is derived from PARENT; every later re-derivation keeps it."""
+    from archiver.pipeline import corrections as correct
+
     if not undo and parent is None:
         raise click.UsageError("give the PARENT CHILD is derived from, or --undo")
     with open_archive(db) as archive:
@@ -63,6 +68,8 @@ def link(child: str, parent: str | None, relation: str, undo: bool, db: str | No
 @reports_errors
 def unlink(child: str, source: str | None, undo: bool, db: str | None, as_json: bool) -> None:
     """Set by hand that CHILD is not derived from its parent (or from --from CAPTURE)."""
+    from archiver.pipeline import corrections as correct
+
     with open_archive(db) as archive:
         child_id, source_id = _ids(archive, child, source)
         assert child_id is not None
@@ -82,6 +89,8 @@ def unlink(child: str, source: str | None, undo: bool, db: str | None, as_json: 
 @reports_errors
 def origin(ref: str, publisher: str | None, undo: bool, db: str | None, as_json: bool) -> None:
     """Set by hand that ID is the origin of its family (published by NAME); its chain above is turned round."""
+    from archiver.pipeline import corrections as correct
+
     with open_archive(db) as archive:
         (capture_id,) = _ids(archive, ref)
         assert capture_id is not None
@@ -99,6 +108,10 @@ def origin(ref: str, publisher: str | None, undo: bool, db: str | None, as_json:
 @reports_errors
 def corrections_cmd(undo_id: int | None, db: str | None, as_json: bool) -> None:
     """List the lineage corrections set by hand (link, unlink, origin), oldest first."""
+    from archiver import render
+    from archiver.pipeline import corrections as correct
+    from archiver.read.corrections import corrections_list
+
     with open_archive(db) as archive:
         if undo_id is not None:
             _print(correct.correct_undo(archive, correction_id=undo_id), as_json)

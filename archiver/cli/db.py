@@ -6,13 +6,10 @@ import sys
 
 import click
 
-from archiver import render
 from archiver.cli.group import cli
 from archiver.cli.options import db_option, json_option, open_archive, reports_errors
-from archiver.config import database_url
-from archiver.errors import ExitCode
-from archiver.store.captures import counts
-from archiver.store.engine import current_revision, display_url, head_revision
+from archiver.config import database_url, sqlite_path
+from archiver.errors import DatabaseError, ExitCode
 
 
 @cli.group("db")
@@ -24,6 +21,8 @@ def db_group() -> None:
 @db_option
 def db_path(db: str | None) -> None:
     """Print the archive's location (file path, or URL for a server database, its password hidden)."""
+    from archiver.store.engine import display_url
+
     click.echo(display_url(database_url(db)))
 
 
@@ -33,6 +32,9 @@ def db_path(db: str | None) -> None:
 @reports_errors
 def db_status(db: str | None, as_json: bool) -> None:
     """Schema revision and row counts."""
+    from archiver import render
+    from archiver.store.captures import counts
+    from archiver.store.engine import current_revision, head_revision
 
     with open_archive(db) as archive:
         with archive.session() as session:
@@ -88,13 +90,22 @@ def db_datasette_metadata(output: str, db: str | None) -> None:
 @reports_errors
 def check(db: str | None, as_json: bool) -> None:
     """Verify the archive: raw bytes vs hashes, fingerprints vs texts, lineage, references. Read-only."""
-    from archiver.read.check import check_archive, errors
+    from archiver import render
+    from archiver.read.check import check_archive, check_unopenable_sqlite, errors
+    from archiver.store.engine import NoArchive
 
-    with open_archive(db) as archive:
-        problems = check_archive(archive)
+    try:
+        with open_archive(db) as archive:
+            problems = check_archive(archive)
+    except DatabaseError as e:  # a file too damaged to open: report what plain SQLite can still read
+        path = sqlite_path(database_url(db))
+        if isinstance(e, NoArchive) or path is None or not path.is_file():
+            raise
+        problems = check_unopenable_sqlite(str(path), str(e))
     if as_json:
         for problem in problems:
             click.echo(render.json_line(problem.as_dict()))
+        click.echo(render.json_line(render.check_summary(problems)))
     else:
         for line in render.check_lines(problems):
             click.echo(line)

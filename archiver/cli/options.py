@@ -5,14 +5,15 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy import exc as sa_exc
 
 from archiver.config import DB_ENV, database_url
 from archiver.errors import ArchiveError
-from archiver.store.engine import Archive, database_error
+
+if TYPE_CHECKING:  # imported when a command opens the archive: SQLAlchemy and Alembic take ~0.3 s to import
+    from archiver.store.engine import Archive
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,8 +41,16 @@ def reports_errors(f: F) -> F:
         try:
             try:
                 return f(*args, **kwargs)
-            except sa_exc.DBAPIError as e:  # the database failed mid-command: exit 4, no traceback
-                raise database_error(database_url(kwargs.get("db")), e, "use") from e
+            except Exception as e:
+                if "sqlalchemy" not in sys.modules:  # nothing opened a database: not a database error
+                    raise
+                from sqlalchemy import exc as sa_exc
+
+                from archiver.store.engine import database_error
+
+                if isinstance(e, sa_exc.DBAPIError):  # the database failed mid-command: exit 4, no traceback
+                    raise database_error(database_url(kwargs.get("db")), e, "use") from e
+                raise
         except ArchiveError as e:
             click.echo(f"archive: {e}", err=True)
             if e.hint:
@@ -51,6 +60,12 @@ def reports_errors(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_archive(db: str | None) -> Archive:
-    """The archive named by --db (or $ARCHIVE_DB, else ./archive.db), migrated on open."""
-    return Archive(database_url(db))
+def open_archive(db: str | None, create: bool = False) -> Archive:
+    """The archive named by --db (or $ARCHIVE_DB, else ./archive.db), migrated on open.
+
+    Only `create=True` (`archive add`) makes a new SQLite archive; for the others a missing file is exit 4,
+    "no archive at PATH", and nothing is created.
+    """
+    from archiver.store.engine import Archive
+
+    return Archive(database_url(db), create=create)

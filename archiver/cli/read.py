@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import click
-from rich.console import Console
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
 
-from archiver import render
+import click
+
 from archiver.cli.group import cli
 from archiver.cli.options import db_option, json_option, open_archive, reports_errors
-from archiver.read import compare as compare_read
-from archiver.read import history as history_read
-from archiver.read import lineage as lineage_read
-from archiver.read import search as search_read
-from archiver.read import show as show_read
+from archiver.errors import ArchiveError, ExitCode
+
+# Each command imports what it uses when it runs: importing every stage up front cost every command, even
+# `archive --version`, over a second (issue 23); `benchmarks/startup.py` measures it.
 
 
 @cli.command()
@@ -23,6 +27,11 @@ from archiver.read import show as show_read
 @reports_errors
 def show(ref: str, chrome: bool, db: str | None, as_json: bool) -> None:
     """Show one capture: metadata, credits, lineage parent and clean text."""
+    from rich.console import Console
+
+    from archiver import render
+    from archiver.read import show as show_read
+
     with open_archive(db) as archive:
         record = show_read.show(archive, ref)
     if as_json:
@@ -43,6 +52,11 @@ def show(ref: str, chrome: bool, db: str | None, as_json: bool) -> None:
 @reports_errors
 def lineage(ref: str | None, all_families: bool, db: str | None, as_json: bool, fmt: str) -> None:
     """Show where a capture came from (up to its origin) and what was copied from it."""
+    from rich.console import Console
+
+    from archiver import render
+    from archiver.read import lineage as lineage_read
+
     if all_families == (ref is not None):
         raise click.UsageError("give one capture ID|URL, or --all")
     with open_archive(db) as archive:
@@ -55,12 +69,11 @@ def lineage(ref: str | None, all_families: bool, db: str | None, as_json: bool, 
         if as_json:
             for family in found:
                 click.echo(render.json_line(family))
+        elif fmt == "dot":
+            click.echo(render.lineage_dot_all(trees))
         else:
             for tree in trees:
-                if fmt == "dot":
-                    click.echo(render.lineage_dot(tree))
-                else:
-                    Console().print(render.lineage_tree(tree, mark_self=False))
+                Console().print(render.lineage_tree(tree, mark_self=False))
         return
     if as_json:
         click.echo(render.json_line(data))
@@ -78,6 +91,11 @@ def lineage(ref: str | None, all_families: bool, db: str | None, as_json: bool, 
 @reports_errors
 def compare(ref_a: str, ref_b: str, db: str | None, as_json: bool) -> None:
     """Compare two captures' texts side by side, shared passages highlighted."""
+    from rich.console import Console
+
+    from archiver import render
+    from archiver.read import compare as compare_read
+
     with open_archive(db) as archive:
         data = compare_read.compare(archive, ref_a, ref_b)
     if as_json:
@@ -91,6 +109,11 @@ def compare(ref_a: str, ref_b: str, db: str | None, as_json: bool) -> None:
 @reports_errors
 def history(ref: str, db: str | None, as_json: bool) -> None:
     """Every version of a page: capture times, words added and removed, headline changes."""
+    from rich.console import Console
+
+    from archiver import render
+    from archiver.read import history as history_read
+
 
     with open_archive(db) as archive:
         data = history_read.history(archive, ref)
@@ -109,6 +132,11 @@ def history(ref: str, db: str | None, as_json: bool) -> None:
 @reports_errors
 def diff(a: str, b: str | None, db: str | None, as_json: bool, color: bool | None) -> None:
     """Word-level diff of two captures (ID, URL, or URL@N for version N); with one, against its previous version."""
+    from rich.console import Console
+
+    from archiver import render
+    from archiver.read import history as history_read
+
 
     with open_archive(db) as archive:
         data = history_read.diff(archive, a, b)
@@ -121,12 +149,18 @@ def diff(a: str, b: str | None, db: str | None, as_json: bool, color: bool | Non
 
 @cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("words", nargs=-1, required=True, metavar="QUERY...")
-@click.option("--limit", default=20, show_default=True, help="Most texts to list.")
+@click.option("--limit", type=click.IntRange(1, 2**31 - 1), default=20, show_default=True,
+              help="Most texts to list (at least 1).")
 @db_option
 @json_option
 @reports_errors
 def search(words: tuple[str, ...], limit: int, db: str | None, as_json: bool) -> None:
     """Full-text search of the clean texts: words, "a phrase", a OR b, -excluded."""
+    from rich.console import Console
+
+    from archiver import render
+    from archiver.read import search as search_read
+
 
     with open_archive(db) as archive:
         results = search_read.search(archive, " ".join(words), limit=limit)
@@ -144,11 +178,42 @@ def search(words: tuple[str, ...], limit: int, db: str | None, as_json: bool) ->
 @reports_errors
 def export(output: str | None, db: str | None) -> None:
     """Every capture as JSON Lines, raw bytes included; `archive add FILE` brings them back."""
+    from archiver import render
     from archiver.read.export import export_records
+    from archiver.store.blobs import BlobDamaged
 
-    count = 0
-    with open_archive(db) as archive, click.open_file(output or "-", "w", encoding="utf-8") as stream:
-        for record in export_records(archive):
+    count, damaged = 0, []  # type: tuple[int, list[dict[str, object]]]
+    with open_archive(db) as archive, _export_stream(output) as stream:
+        for record in export_records(archive, damaged):
             stream.write(render.json_line(record) + "\n")
             count += 1
     click.echo(f"exported {count} capture{'s' if count != 1 else ''}" + (f" to {output}" if output else ""), err=True)
+    if damaged:
+        for item in damaged:
+            click.echo(f"archive: capture #{item['id']} not exported: {item['error']}", err=True)
+        click.echo(f"hint: {BlobDamaged.hint}", err=True)
+        sys.exit(ExitCode.FAILED)
+
+
+@contextlib.contextmanager
+def _export_stream(output: str | None) -> Iterator[IO[str]]:
+    """stdout, or a file written beside `output` and renamed over it once complete: a failed export (a full
+    disk) leaves no truncated file, and reports the error instead of a traceback."""
+    target = Path(output) if output else None
+    part = target.with_name(f".{target.name}.part") if target else None
+    try:
+        with click.open_file(str(part) if part else "-", "w", encoding="utf-8") as stream:
+            yield stream
+            stream.flush()
+            if part is not None:
+                os.fsync(stream.fileno())
+        if part is not None and target is not None:
+            os.replace(part, target)
+    except OSError as e:
+        if part is not None:
+            with contextlib.suppress(OSError):
+                part.unlink()
+        where = output or "stdout"
+        raise ArchiveError(f"cannot write {where}: {e.strerror or e}",
+                           hint=f"Nothing was exported{' to ' + output if output else ''}; free some disk space "
+                                "or choose another place, and run the same command again.") from e

@@ -7,7 +7,6 @@ import click
 from archiver.cli.group import cli
 from archiver.cli.options import db_option, open_archive, reports_errors
 from archiver.errors import ArchiveError
-from archiver.store.engine import display_url
 
 WEB_EXTRA = "archive-news[web]"
 
@@ -20,6 +19,8 @@ WEB_EXTRA = "archive-news[web]"
 @reports_errors
 def serve(host: str, port: int, db: str | None) -> None:
     """Browse the archive in a web browser: search, captures, family graphs, compare, history. Read-only."""
+    from archiver.store.engine import display_url
+
     try:
         import uvicorn
 

@@ -34,7 +34,7 @@ from archiver.pipeline.site_templates import SiteCache, SiteSeen, templates_lear
 from archiver.pipeline.workers import Work, WorkFailed, prepare_runs
 from archiver.sources.exports import expand_exports, export_corrections, note_exports
 from archiver.sources.fetch import FetchPolicy
-from archiver.sources.inputs import Failed, iter_captures
+from archiver.sources.inputs import Failed, Skipped, iter_captures
 from archiver.sources.manifests import read_manifest
 from archiver.store.blobs import blob_put, sha256_hex
 from archiver.store.captures import (
@@ -319,7 +319,9 @@ def _finish(
     stored = iter(store_outcomes(archive, entries, site_cache))
     results = []
     for item, _ in run:
-        if isinstance(item, Failed):
+        if isinstance(item, Skipped):
+            results.append(AddResult(item.path, "skipped", error=item.error))
+        elif isinstance(item, Failed):
             results.append(AddResult(item.path, "error", error=item.error))
         elif isinstance(item, AddResult):
             results.append(item)

@@ -21,8 +21,7 @@ from archiver.sources.exports import CarriedCorrection
 from archiver.store.corrections import correction_add, corrections_remove
 from archiver.store.engine import Archive
 from archiver.store.models import CaptureRow, Correction, LineageEdge
-
-RELATIONS = ("identical", "copy", "excerpt", "rewrite", "revision")
+from archiver.types import RELATIONS
 
 
 def _edge(session: Session, capture_id: int) -> dict[str, Any] | None:

@@ -6,6 +6,8 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import archiver.clean.html  # noqa: F401 - the cleaners, loaded before `add` forks its workers (`clean` imports them lazily)
+import archiver.clean.text  # noqa: F401
 from archiver.clean import clean
 from archiver.clean.credits import find_credits, origin_publisher, site_publisher, unique_credits
 from archiver.clean.site_template import template_site

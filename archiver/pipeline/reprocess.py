@@ -50,8 +50,13 @@ class ReprocessResult:
 
 
 def reprocess(archive: Archive) -> ReprocessResult:
-    """Re-clean the whole archive in one transaction; returns the summary."""
-    with archive.session() as session:
+    """Re-clean the whole archive in one transaction; returns the summary.
+
+    The transaction holds the archive's write lock from its first read, as `add` does: an `add` committing
+    meanwhile would otherwise make the final write fail ("database is locked") after all the work. An `add`
+    waits for the reprocess instead (up to the busy timeout, then retries).
+    """
+    with archive.write_session() as session:
         try:
             result = reprocess_session(session)
             session.commit()
@@ -72,8 +77,8 @@ def reprocess_session(session: Session) -> ReprocessResult:
     failed: list[dict[str, object]] = []
     pool = SitePool()
     for row in rows:
-        capture = capture_of_row(session, row)
-        try:
+        try:  # a damaged blob is this capture's failure (it keeps its text); the others are re-cleaned
+            capture = capture_of_row(session, row)
             item = prepare(capture)
         except ArchiveError as e:
             failed.append({"id": row.id, "error": str(e)})

@@ -14,7 +14,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, table, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from archiver.fingerprint import band_keys, fingerprint_text
@@ -68,30 +69,102 @@ class _Found:
 
 
 def check_archive(archive: Archive) -> list[Problem]:
-    """Every problem found in the archive (empty when it is sound)."""
+    """Every problem found in the archive (empty when it is sound).
+
+    A check the database cannot answer (a damaged file: "database disk image is malformed") is itself a
+    finding, and the other checks still run: a damaged archive gets a report of what could be read.
+    """
     out: list[Problem] = []
+    steps = [check_references, check_blobs, check_texts, check_fingerprints, check_lineage]
+    if archive.engine.dialect.name == "sqlite":
+        steps.insert(0, check_sqlite_file)
     with archive.session() as session:
-        if archive.engine.dialect.name == "sqlite":
-            check_sqlite_file(session, out)
-        check_references(session, out)
-        check_blobs(session, out)
-        check_texts(session, out)
-        check_fingerprints(session, out)
-        check_lineage(session, out)
+        for step in steps:
+            try:
+                step(session, out)
+            except sa_exc.DBAPIError as e:
+                session.rollback()
+                name = step.__name__.removeprefix("check_").replace("_", "-")
+                out.append(Problem(name, "error", f"cannot be checked: {_db_reason(e)}"))
     return out
 
 
+def _db_reason(error: BaseException) -> str:
+    orig = getattr(error, "orig", None) or error
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
 def check_sqlite_file(session: Session, out: list[Problem]) -> None:
-    """SQLite's own page-level integrity check and its foreign-key check."""
+    """SQLite's own page-level integrity check, its foreign-key check, and which tables can be read."""
     found = _Found(out, "sqlite-integrity")
-    for (line,) in session.execute(text("PRAGMA integrity_check")):
-        if line != "ok":
-            found.add(str(line))
+    try:
+        for (line,) in session.execute(text("PRAGMA integrity_check")):
+            if line != "ok":
+                found.add(str(line))
+    except sa_exc.DBAPIError as e:
+        session.rollback()
+        found.add(f"integrity check stopped: {_db_reason(e)}")
     found.close()
+    check_sqlite_tables(session, out)
     found = _Found(out, "foreign-key")
     for row in session.execute(text("PRAGMA foreign_key_check")):
         found.add(f"{row[0]} row {row[1]} refers to a missing {row[2]} row")
     found.close()
+
+
+def check_sqlite_tables(session: Session, out: list[Problem]) -> None:
+    """Each table read from end to end: the ones a damaged file cannot give back are named."""
+    found = _Found(out, "sqlite-tables")
+    names = [n for (n,) in session.execute(text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))]
+    for name in names:
+        try:
+            session.execute(_read_whole(name)).all()
+        except sa_exc.DBAPIError as e:
+            session.rollback()
+            found.add(f"table {name} unreadable: {_db_reason(e)}")
+    found.close()
+
+
+def _read_whole(name: str) -> Select[Any]:
+    """SELECT * of a table named in sqlite_master, the name quoted by SQLAlchemy (names cannot be bound)."""
+    return select(literal_column("*")).select_from(table(name))
+
+
+def check_unopenable_sqlite(path: str, reason: str) -> list[Problem]:
+    """What can be found in an SQLite file too damaged to open as an archive (plain sqlite3, read-only)."""
+    import sqlite3
+
+    from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+
+    out = [Problem("open", "error", f"cannot open as an archive: {reason}")]
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        return [*out, Problem("sqlite-integrity", "error", f"cannot open the file: {e}")]
+    try:
+        found = _Found(out, "sqlite-integrity")
+        try:
+            for (line,) in con.execute("PRAGMA integrity_check"):
+                if line != "ok":
+                    found.add(str(line))
+        except sqlite3.Error as e:
+            found.add(f"integrity check stopped: {e}")
+        found.close()
+        found = _Found(out, "sqlite-tables")
+        try:
+            names = [n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        except sqlite3.Error as e:
+            names = []
+            found.add(f"the schema table is unreadable: {e}")
+        for name in names:
+            try:
+                con.execute(str(_read_whole(name).compile(dialect=sqlite_dialect()))).fetchall()
+            except sqlite3.Error as e:
+                found.add(f"table {name} unreadable: {e}")
+        found.close()
+    finally:
+        con.close()
+    return out
 
 
 # (child column, parent column): every reference the schema declares, checked with plain joins.

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from archiver.lineage.edges import root_of
 from archiver.read.show import capture_record
 from archiver.sources.exports import EXPORT_MARKER, EXPORT_VERSION
-from archiver.store.blobs import blob_get
+from archiver.store.blobs import BlobDamaged, blob_get
 from archiver.store.corrections import corrections_all, pinned_publishers
 from archiver.store.engine import Archive
 from archiver.store.models import CaptureRow, LineageEdge
@@ -37,8 +37,12 @@ def corrections_carried(session: Session) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-def export_records(archive: Archive) -> Iterator[dict[str, Any]]:
-    """Every capture, oldest id first, as one export record."""
+def export_records(archive: Archive, damaged: list[dict[str, Any]] | None = None) -> Iterator[dict[str, Any]]:
+    """Every capture, oldest id first, as one export record.
+
+    A capture whose raw bytes cannot be read back is left out and noted in `damaged` ({"id", "error"}), so
+    the intact captures of a damaged archive can still be saved.
+    """
     with archive.session() as session:
         edges = list(session.scalars(select(LineageEdge)))
         parent_of = {e.child_id: e.parent_id for e in edges}
@@ -51,6 +55,13 @@ def export_records(archive: Archive) -> Iterator[dict[str, Any]]:
                 select(CaptureRow).where(CaptureRow.id.in_(ids[start : start + BATCH])).order_by(CaptureRow.id)
             )
             for row in rows:
+                try:
+                    raw = blob_get(session, row.blob_sha256)
+                except BlobDamaged as e:
+                    if damaged is None:
+                        raise
+                    damaged.append({"id": row.id, "error": str(e)})
+                    continue
                 record = capture_record(session, row)
                 origin = root_of(row.id, parent_of)
                 yield {
@@ -61,6 +72,6 @@ def export_records(archive: Archive) -> Iterator[dict[str, Any]]:
                         "origin": {"id": origin, "publisher": publisher_of.get(origin)},
                     },
                     "corrections": carried.get(row.id, []),
-                    "raw_base64": base64.b64encode(blob_get(session, row.blob_sha256)).decode("ascii"),
+                    "raw_base64": base64.b64encode(raw).decode("ascii"),
                 }
             session.expunge_all()

@@ -12,6 +12,11 @@ from archiver.store.models import CaptureRow, Page
 from archiver.store.pages import page_versions
 
 
+# the id columns are INTEGER: 32-bit on PostgreSQL, so no capture has a larger id on either backend; a larger
+# number is looked up as nothing (SQLite overflowed to a traceback, PostgreSQL to "integer out of range")
+MAX_ID = 2**31 - 1
+
+
 def resolve_capture(session: Session, ref: str | int) -> CaptureRow:
     """A capture by id, by URL (the page's latest capture), or `URL@N` / `ID@N` (version N of that page)."""
     value = str(ref).strip()
@@ -52,7 +57,7 @@ def page_by_url(session: Session, ref: str) -> Page | None:
 def _capture_by_id_or_url(session: Session, value: str) -> CaptureRow:
     """A capture by its id, or by a URL it was added with (the latest capture of that URL)."""
     if value.isdigit():
-        found = session.get(CaptureRow, int(value))
+        found = session.get(CaptureRow, int(value)) if int(value) <= MAX_ID else None
     else:
         found = session.scalars(
             select(CaptureRow)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -33,18 +34,34 @@ def is_export_file(item: str) -> bool:
         return False
 
 
-def _capture_of(record: dict[str, Any], label: str) -> Capture:
+def _text_field(record: dict[str, Any], key: str) -> str | None:
+    """A string field of an export record (or None when absent); anything else is a damaged line."""
+    value = record.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{key!r} is {type(value).__name__}, not a string")
+    return value
+
+
+def _capture_of(record: object, label: str) -> Capture:
+    if not isinstance(record, dict):
+        raise ValueError(f"not an export record (a JSON {type(record).__name__}, not an object)")
     version = record.get(EXPORT_MARKER)
     if not isinstance(version, int) or version > EXPORT_VERSION:
         raise ValueError(f"export format {version!r} is newer than this release reads ({EXPORT_VERSION})")
-    raw = base64.b64decode(record["raw_base64"], validate=True)
-    when = record.get("captured_at")
+    encoded = _text_field(record, "raw_base64")
+    if encoded is None:
+        raise ValueError("no raw_base64")
+    raw = base64.b64decode(encoded, validate=True)
+    digest = _text_field(record, "sha256")
+    if digest is not None and hashlib.sha256(raw).hexdigest() != digest.lower():
+        raise ValueError("sha256 does not match the raw bytes (the line was altered or damaged); refused")
+    when = _text_field(record, "captured_at")
     return Capture(
         raw=raw,
-        path=record.get("path"),
-        url=record.get("url"),
+        path=_text_field(record, "path"),
+        url=_text_field(record, "url"),
         captured_at=utc(datetime.fromisoformat(when)) if when else utc(datetime.now()),
-        content_type=record.get("content_type"),
+        content_type=_text_field(record, "content_type"),
     )
 
 
@@ -57,8 +74,9 @@ def read_export(path: Path) -> Iterator[Capture | Failed]:
             label = f"{path}#{number}"
             try:
                 yield _capture_of(json.loads(line), label)
-            except (ValueError, KeyError, TypeError) as e:
-                yield Failed(label, f"unreadable export line: {e}")
+            except (ValueError, KeyError, TypeError, RecursionError) as e:
+                reason = "nested too deeply" if isinstance(e, RecursionError) else str(e)
+                yield Failed(label, f"unreadable export line {number}: {reason}")
 
 
 def expand_exports(
@@ -108,6 +126,6 @@ def export_corrections(path: Path) -> list[CarriedCorrection]:
                         publisher=c.get("publisher"),
                         created_at=utc(datetime.fromisoformat(c["created_at"])),
                     ))
-            except (ValueError, KeyError, TypeError, AttributeError):
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError):  # read_export reports it
                 continue
     return out

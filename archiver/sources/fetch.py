@@ -9,11 +9,14 @@ cannot slip through. Proxies from the environment are not used: a proxy would hi
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
+import threading
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +26,7 @@ from archiver import __version__
 from archiver.errors import InputError
 from archiver.types import Capture
 
-FETCH_TIMEOUT_S = 30.0  # seconds per connect/read; a slow news site answers well within this
+FETCH_TIMEOUT_S = 30.0  # seconds for a whole URL (a deadline); a slow news site answers well within this
 FETCH_MAX_BYTES = 50 * 1024 * 1024  # same cap as a file input (aeb-dev pages are <= 1.5 MB); caps memory
 FETCH_MAX_REDIRECTS = 10  # browsers allow ~20; news sites use 1-3 (http->https, www, trailing slash)
 USER_AGENT = f"archive-news/{__version__} (provenance archiver; +https://pypi.org/project/archive-news/)"
@@ -88,8 +91,12 @@ def fetch_check_url(url: str, policy: FetchPolicy) -> None:
     fetch_resolve(parts.hostname, port, policy)
 
 
-def _guarded_connect(policy: FetchPolicy):  # type: ignore[no-untyped-def]
-    """socket.create_connection that connects only to addresses the policy allows."""
+def _guarded_connect(policy: FetchPolicy, opened: list[socket.socket] | None = None):  # type: ignore[no-untyped-def]
+    """socket.create_connection that connects only to addresses the policy allows.
+
+    `opened` collects a duplicate of each connected socket, so the fetch's deadline can shut the connection
+    down from another thread (a duplicate, because TLS takes the original socket over).
+    """
 
     def connect(address: tuple[str, int], timeout: Any = None, source_address: Any = None) -> socket.socket:
         host, port = address
@@ -102,6 +109,8 @@ def _guarded_connect(policy: FetchPolicy):  # type: ignore[no-untyped-def]
                 if source_address:
                     sock.bind(source_address)
                 sock.connect(sockaddr)
+                if opened is not None:
+                    opened.append(sock.dup())
                 return sock
             except OSError as e:
                 sock.close()
@@ -111,18 +120,18 @@ def _guarded_connect(policy: FetchPolicy):  # type: ignore[no-untyped-def]
     return connect
 
 
-def _handlers(policy: FetchPolicy, redirects: list[str]) -> list[Any]:
+def _handlers(policy: FetchPolicy, redirects: list[str], opened: list[socket.socket]) -> list[Any]:
     """urllib handlers: guarded HTTP and HTTPS connections, a redirect handler checking each hop."""
 
     class GuardedHTTPConnection(http.client.HTTPConnection):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._create_connection = _guarded_connect(policy)
+            self._create_connection = _guarded_connect(policy, opened)
 
     class GuardedHTTPSConnection(http.client.HTTPSConnection):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._create_connection = _guarded_connect(policy)
+            self._create_connection = _guarded_connect(policy, opened)
 
     class GuardedHTTPHandler(urllib.request.HTTPHandler):
         def http_open(self, req: urllib.request.Request) -> Any:
@@ -151,38 +160,77 @@ def _handlers(policy: FetchPolicy, redirects: list[str]) -> list[Any]:
     ]
 
 
+class _Deadline:
+    """The whole fetch of one URL (connects, redirects, headers, body) within `seconds`: when they pass, every
+    connection the fetch opened is shut down, so a server sending a byte a second cannot hold it longer."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.opened: list[socket.socket] = []
+        self.expired = threading.Event()
+        self.timer = threading.Timer(seconds, self._expire)
+        self.timer.daemon = True
+
+    def _expire(self) -> None:
+        self.expired.set()
+        for sock in list(self.opened):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Deadline:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+        for sock in self.opened:
+            sock.close()
+
+    def check(self) -> None:
+        """Raise the timeout when the deadline passed (whatever error the shut-down connection gave)."""
+        if self.expired.is_set():
+            raise InputError(f"timed out after {self.seconds:g} s")
+
+
 def fetch_url(url: str, policy: FetchPolicy | None = None) -> Capture:
-    """Fetch one page: the response body is the raw capture, with its headers, final URL and redirects."""
+    """Fetch one page: the response body is the raw capture, with its headers, final URL and redirects.
+
+    `policy.timeout` is a deadline for the whole URL, not for each read. A body shorter than its
+    Content-Length fails as incomplete; a gzip or deflate body (sent despite `Accept-Encoding: identity`)
+    is decoded, within the same size limit.
+    """
     policy = policy or FetchPolicy()
     fetch_check_url(url, policy)
     redirects: list[str] = []
-    opener = urllib.request.build_opener(*_handlers(policy, redirects))
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
-    try:
-        with opener.open(request, timeout=policy.timeout) as response:
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > policy.max_bytes:
-                raise InputError(f"response larger than {_mb(policy.max_bytes)} (Content-Length {length})")
-            raw = response.read(policy.max_bytes + 1)
-            if len(raw) > policy.max_bytes:
-                raise InputError(f"response larger than {_mb(policy.max_bytes)}")
-            headers = {k.lower(): v for k, v in response.headers.items()}
-            final_url = response.geturl()
-    except urllib.error.HTTPError as e:
-        e.close()
-        raise InputError(f"HTTP {e.code} {e.reason}") from e
-    except urllib.error.URLError as e:
-        if isinstance(e.reason, InputError):
-            raise e.reason from e
-        if isinstance(e.reason, TimeoutError | socket.timeout):
+    with _Deadline(policy.timeout) as deadline:
+        opener = urllib.request.build_opener(*_handlers(policy, redirects, deadline.opened))
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
+        try:
+            raw, headers, final_url = _fetch_response(opener, request, policy)
+        except InputError:
+            deadline.check()
+            raise
+        except urllib.error.HTTPError as e:
+            e.close()
+            raise InputError(f"HTTP {e.code} {e.reason}") from e
+        except urllib.error.URLError as e:
+            deadline.check()
+            if isinstance(e.reason, InputError):
+                raise e.reason from e
+            if isinstance(e.reason, TimeoutError | socket.timeout):
+                raise InputError(f"timed out after {policy.timeout:g} s") from e
+            raise InputError(f"cannot fetch: {e.reason}") from e
+        except (TimeoutError, socket.timeout) as e:
             raise InputError(f"timed out after {policy.timeout:g} s") from e
-        raise InputError(f"cannot fetch: {e.reason}") from e
-    except (TimeoutError, socket.timeout) as e:
-        raise InputError(f"timed out after {policy.timeout:g} s") from e
-    except http.client.HTTPException as e:
-        raise InputError(f"bad HTTP response: {type(e).__name__}") from e
-    except OSError as e:
-        raise InputError(f"cannot fetch: {e.strerror or e}") from e
+        except http.client.HTTPException as e:
+            deadline.check()
+            if isinstance(e, http.client.IncompleteRead):
+                raise InputError(f"incomplete response: {_incomplete(e)}") from e
+            raise InputError(f"bad HTTP response: {type(e).__name__}") from e
+        except OSError as e:
+            deadline.check()
+            raise InputError(f"cannot fetch: {e.strerror or e}") from e
+        deadline.check()
     return Capture(
         raw=raw,
         path=None,
@@ -193,6 +241,54 @@ def fetch_url(url: str, policy: FetchPolicy | None = None) -> Capture:
         requested_url=url,
         redirects=tuple(redirects),
     )
+
+
+def _fetch_response(
+    opener: urllib.request.OpenerDirector, request: urllib.request.Request, policy: FetchPolicy
+) -> tuple[bytes, dict[str, str], str]:
+    """The body (decoded when the server compressed it), lower-case headers and final URL of one request."""
+    with opener.open(request, timeout=policy.timeout) as response:
+        length = response.headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > policy.max_bytes:
+            raise InputError(f"response larger than {_mb(policy.max_bytes)} (Content-Length {length})")
+        raw = response.read(policy.max_bytes + 1)
+        if len(raw) > policy.max_bytes:
+            raise InputError(f"response larger than {_mb(policy.max_bytes)}")
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        final_url = response.geturl()
+    chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+    if length and length.isdigit() and not chunked and len(raw) < int(length):
+        raise InputError(f"incomplete response: {len(raw)} of {length} bytes (Content-Length)")
+    encoding = headers.get("content-encoding", "").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        raw = _decode_body(raw, encoding, policy.max_bytes)
+        headers.pop("content-encoding")
+    return raw, headers, final_url
+
+
+def _decode_body(raw: bytes, encoding: str, max_bytes: int) -> bytes:
+    """A gzip or deflate body decoded, refused past `max_bytes` (a gzip bomb stops there)."""
+    # gzip: a gzip header (wbits 16+); deflate: zlib-wrapped as the RFC says, raw deflate as some servers send
+    tries = [zlib.MAX_WBITS | 16] if encoding != "deflate" else [zlib.MAX_WBITS, -zlib.MAX_WBITS]
+    for k, wbits in enumerate(tries):
+        decoder = zlib.decompressobj(wbits)
+        try:
+            body = decoder.decompress(raw, max_bytes + 1)
+        except zlib.error as e:
+            if k + 1 < len(tries):
+                continue
+            raise InputError(f"damaged {encoding} response: {e}") from e
+        if len(body) > max_bytes:
+            raise InputError(f"response larger than {_mb(max_bytes)} ({encoding}-decoded)")
+        if not decoder.eof:
+            raise InputError(f"incomplete response: the {encoding} stream ends early")
+        return body
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _incomplete(e: http.client.IncompleteRead) -> str:
+    got = len(e.partial)
+    return f"{got} of {got + e.expected} bytes" if e.expected is not None else f"{got} bytes, then the end"
 
 
 def _mb(n: int) -> str:

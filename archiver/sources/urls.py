@@ -52,6 +52,8 @@ def normalise_url(url: str | None) -> str | None:
     if scheme not in DEFAULT_PORTS or not host:
         return None
     host = host.removeprefix("www.")
+    if ":" in host:  # an IPv6 address keeps its brackets (RFC 3986 3.2.2), or its port could not be told apart
+        host = f"[{host}]"
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = _normalise_escapes(parts.path, safe="/:@!$&'()*+,;=-._~") or "/"
     if len(path) > 1:

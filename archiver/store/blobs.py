@@ -12,7 +12,7 @@ try:  # Python 3.14 has Zstandard in the standard library; before it, the backpo
     from compression import zstd  # type: ignore[import-not-found]
 except ImportError:
     from backports import zstd  # type: ignore[import-not-found,no-redef]
-from archiver.errors import NotFoundError
+from archiver.errors import ArchiveError, ExitCode, NotFoundError
 from archiver.store.driversql import DriverStatement, insert_every_column
 from archiver.store.models import Base, Blob
 
@@ -75,8 +75,19 @@ def blob_put(session: Session, raw: bytes, digest: str | None = None, compressed
     return digest
 
 
+class BlobDamaged(ArchiveError):
+    """Stored raw bytes that cannot be read back (a damaged blob): the capture's, not the whole archive's."""
+
+    exit_code = ExitCode.DAMAGED
+    hint = "`archive check` lists the damage; restore the archive from a backup, or add the page again."
+
+
 def blob_get(session: Session, digest: str) -> bytes:
+    """The raw bytes stored under `digest`; BlobDamaged when they cannot be read back."""
     blob = session.get(Blob, digest)
     if blob is None:
         raise NotFoundError(f"no raw bytes stored for {digest}")
-    return blob_decompress(blob.compression, blob.data)
+    try:
+        return blob_decompress(blob.compression, blob.data)
+    except (*BLOB_CORRUPT, ValueError) as e:
+        raise BlobDamaged(f"raw bytes {digest[:12]} unreadable: {e}") from e

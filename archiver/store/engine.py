@@ -8,24 +8,28 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import random
-import shutil
+import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from archiver.config import sqlite_path
 from archiver.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only when a schema changes (or is reported): importing it took ~0.1 s of every command's
+# start-up. Opening an archive already at head reads its stamp with plain SQL (`_stamped_revision`).
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000  # several writers wait for each other rather than fail (issue 8 stress test)
 POSTGRES_MIGRATION_LOCK = 0x61726368  # pg_advisory_lock key ("arch"): one migrator at a time
@@ -46,6 +50,8 @@ def schema_object_included(obj: object, name: str | None, type_: str, reflected:
 
 def alembic_config() -> Config:
     """Alembic configuration pointing at the migration scripts shipped inside the package."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(files("archiver.migrations")))
     return cfg
@@ -53,9 +59,34 @@ def alembic_config() -> Config:
 
 def head_revision() -> str:
     """The newest schema revision this release knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+_REVISION_LINE = re.compile(r"""^(down_revision|revision)\b[^=]*=\s*(None|['"]([^'"]+)['"])\s*$""", re.MULTILINE)
+
+
+@functools.cache
+def known_head() -> str | None:
+    """The head revision read from the migration scripts' `revision`/`down_revision` lines, without Alembic;
+    None when that reading is not certain (a merge, an unusual script): then Alembic decides."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    folder = files("archiver.migrations").joinpath("versions")
+    for script in folder.iterdir():
+        if not script.name.endswith(".py") or script.name.startswith("__"):
+            continue
+        found = {m.group(1): m.group(3) for m in _REVISION_LINE.finditer(script.read_text(encoding="utf-8"))}
+        if "revision" not in found or "down_revision" not in found or found["revision"] is None:
+            return None
+        revisions.add(found["revision"])
+        if found["down_revision"] is not None:
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -83,7 +114,15 @@ def create_archive_engine(url: str) -> Engine:
     try:
         engine = create_engine(url, future=True)
     except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError) as e:
-        raise DatabaseError(f"cannot open archive {url!r}: {e}") from e
+        raise DatabaseError(f"cannot open archive {display_url(url)!r}: {e}") from e
+    except ImportError as e:  # the dialect is known, its driver is not installed
+        backend = url.split(":", 1)[0].split("+", 1)[0]
+        if backend.startswith("postgres"):
+            raise DatabaseError(
+                f"cannot open archive {display_url(url)}: the PostgreSQL driver (psycopg) is not installed",
+                hint="pip install 'archive-news[postgres]'",
+            ) from e
+        raise DatabaseError(f"cannot open archive {display_url(url)}: driver not installed ({e})") from e
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -159,51 +198,100 @@ def _migration_lock(engine: Engine, url: str) -> Iterator[None]:
         yield
 
 
+def sqlite_backup(path: Path, backup: Path) -> None:
+    """A consistent copy of an SQLite archive through SQLite's backup API: committed pages still in the WAL
+    are in it (a copy of the main file alone missed them), and the copy is one snapshot."""
+    source = sqlite3.connect(str(path))
+    try:
+        target = sqlite3.connect(str(backup))
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stamped in the database, or None for an empty one."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _stamped_revision(engine: Engine) -> str | None:
+    """The one revision in `alembic_version`, read with plain SQL; None when there is no such single row."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except sa_exc.DBAPIError:
+        return None  # no table yet, or something Alembic will report properly
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
 def migrate(engine: Engine, url: str) -> str | None:
     """Bring the database to head. Returns the revision it was at (None when it was new)."""
+    with _migration_lock(engine, url):
+        stamped = _stamped_revision(engine)
+        if stamped is not None and stamped == known_head():
+            return stamped  # the common case: nothing to do, and Alembic is not imported
+        return _migrate(engine, url)
+
+
+def _migrate(engine: Engine, url: str) -> str | None:
+    """`migrate` with Alembic: create and stamp an empty database, back up and upgrade an older one."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     head = script.get_current_head()
-    with _migration_lock(engine, url):
-        current = current_revision(engine)
-        if current == head:
-            return current
-        if current is None:
-            tables = set(inspect(engine).get_table_names())
-            if tables:
-                raise DatabaseError(
-                    f"{url} holds tables ({', '.join(sorted(tables)[:5])}) but is not an archive",
-                    hint="Point --db at a new file or an existing archive.",
-                )
-        else:
-            try:
-                script.get_revision(current)
-            except Exception as e:
-                raise DatabaseError(
-                    f"archive schema {current!r} was made by a newer release of archive",
-                    hint="Upgrade archive (pip install -U archive-news); nothing was written.",
-                ) from e
-            path = sqlite_path(url)
-            if path is not None:
-                backup = path.with_name(f"{path.name}.bak-{current}")
-                shutil.copy2(path, backup)
-        cfg = alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+    current = current_revision(engine)
+    if current == head:
         return current
+    if current is None:
+        tables = set(inspect(engine).get_table_names())
+        if tables:
+            raise DatabaseError(
+                f"{url} holds tables ({', '.join(sorted(tables)[:5])}) but is not an archive",
+                hint="Point --db at a new file or an existing archive.",
+            )
+    else:
+        try:
+            script.get_revision(current)
+        except Exception as e:
+            raise DatabaseError(
+                f"archive schema {current!r} was made by a newer release of archive",
+                hint="Upgrade archive (pip install -U archive-news); nothing was written.",
+            ) from e
+        path = sqlite_path(url)
+        if path is not None:
+            sqlite_backup(path, path.with_name(f"{path.name}.bak-{current}"))
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return current
+
+
+class NoArchive(DatabaseError):
+    """A command that reads an archive was pointed at an SQLite file that does not exist."""
+
+    hint = "Check --db (or $ARCHIVE_DB; `archive db path` shows which file is meant); `archive add` creates an archive."
 
 
 class Archive:
-    """An open archive: its engine and a session factory. Use as a context manager."""
+    """An open archive: its engine and a session factory. Use as a context manager.
 
-    def __init__(self, url: str) -> None:
+    `create=False` (the read commands): an SQLite file that does not exist is NoArchive, and nothing is
+    created (neither the file nor its `.lock`), rather than an empty archive that answers "no matches".
+    """
+
+    def __init__(self, url: str, create: bool = True) -> None:
         self.url = url
+        path = sqlite_path(url)
+        if not create and path is not None and not path.exists():
+            raise NoArchive(f"no archive at {path}")
         self.engine = create_archive_engine(url)
         try:
             self.previous_revision = migrate(self.engine, url)
