@@ -26,11 +26,15 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     if session.get_bind().dialect.name != "postgresql":
         session.execute(insert(table), list(rows))
         return
+    from psycopg import sql  # PostgreSQL only: the driver composes the statement, identifiers quoted by it
+
     session.flush()
     columns = list(rows[0])
-    quoted = ", ".join(f'"{c}"' for c in columns)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    )
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+    with cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row([_copyable(row[c]) for c in columns])
 
@@ -63,5 +67,6 @@ def bulk_insert_returning_ids(session: Session, table: Table, rows: Sequence[Map
 def analyze(session: Session, tables: Iterable[Table]) -> None:
     """Refresh the planner's statistics of these tables (after a bulk load changed their size)."""
     session.flush()
+    quote = session.get_bind().dialect.identifier_preparer.format_table
     for table in tables:
-        session.execute(text(f'ANALYZE "{table.name}"'))
+        session.execute(text("ANALYZE " + quote(table)))
