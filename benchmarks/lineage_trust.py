@@ -40,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = ROOT.parent / "shared" / "data"
 BASE = datetime(2024, 5, 1, tzinfo=UTC)
+args_verbose = False
 
 
 # ---------------------------------------------------------------- helpers run inside the measured tree
@@ -94,9 +95,13 @@ def _clough(tmp: Path) -> dict[str, Any]:
             p, rel = lin[name]["parent"], lin[name]["relation"]
             got[cat][1] += 1
             if cat == "cut":
-                got[cat][0] += p == source and rel in ("copy", "excerpt", "identical")
+                ok = p == source and rel in ("copy", "excerpt", "identical")
             elif cat in ("light", "heavy"):
-                got[cat][0] += p == source
+                ok = p == source
+            if cat != "non":
+                got[cat][0] += ok
+                if not ok and args_verbose:
+                    print(mode, name, cat, "->", p, rel, file=sys.stderr)
             else:
                 has_child = any(v["parent"] == name for v in lin.values())
                 got[cat][0] += p is None and not has_child
@@ -197,7 +202,8 @@ def confuser_corpus() -> list[dict[str, Any]]:
     variants = [
         ("u-excerpt", paras[: max(2, len(paras) * 2 // 5)], "Lakeside Herald", "lakesideherald.example"),
         ("u-spun", [spin(p, 0.25, rnd) for p in paras], "Metro Daily Post", "metrodailypost.example"),
-        ("u-copy", paras, "River City Times", "rivercitytimes.example"),
+        ("u-copy", paras[:-1], "River City Times", "rivercitytimes.example"),  # trimmed: an identical text
+        # would be the same text as the original, which no text evidence can order
         ("u-original", paras, "Valley Gazette", "valleygazette.example"),
     ]
     for name, ps, site, host in variants:
@@ -316,18 +322,20 @@ def _generated(tmp: Path, originals: int) -> dict[str, Any]:
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        return {
-            "clough": _clough(tmp),
-            "confusers": _confusers(tmp),
-            "origins": _origins(tmp),
-            "real_pages": _real_pages(tmp, args.wcxb),
-            "generated": _generated(tmp, args.generated),
+        sections = {
+            "clough": lambda: _clough(tmp),
+            "confusers": lambda: _confusers(tmp),
+            "origins": lambda: _origins(tmp),
+            "real_pages": lambda: _real_pages(tmp, args.wcxb),
+            "generated": lambda: _generated(tmp, args.generated),
         }
+        wanted = args.only.split(",") if args.only else list(sections)
+        return {name: sections[name]() for name in wanted}
 
 
 def _run(tree: Path, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", str(tree), "--wcxb", str(args.wcxb),
-           "--generated", str(args.generated)]
+           "--generated", str(args.generated)] + (["--only", args.only] if args.only else [])
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return {"error": done.stderr[-2000:]}
@@ -350,7 +358,11 @@ def main() -> None:
     ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--wcxb", type=int, default=150)
     ap.add_argument("--generated", type=int, default=12)
+    ap.add_argument("--verbose", action="store_true", help="misses on stderr (with --measure)")
+    ap.add_argument("--only", help="comma-separated sections (clough,confusers,origins,real_pages,generated)")
     args = ap.parse_args()
+    global args_verbose
+    args_verbose = args.verbose
     if args.measure:
         sys.path.insert(0, str(args.measure))
         print(json.dumps(measure(args)))

@@ -209,7 +209,7 @@ def _verify_and_store(session: Session, text_id: int, mine: TextScan, others: li
             relation=result.relation,
             score=result.score,
             excerpt_of_x=excerpt_of_new,
-            evidence=_evidence_dict(result),
+            evidence={**_evidence_dict(result), "a_text": text_id},
             verifier_version=VERIFIER_VERSION,
         ))
     matches_put(session, found)

@@ -106,6 +106,7 @@ class Comparison:
     containment: dict[int, tuple[float, float]] = field(default_factory=dict)  # n -> (a in b, b in a)
     longest_unquoted_words: int = 0  # longest shared run not quoted in both texts (see quoted_in_both)
     pasted_words: int = 0  # shared words in verbatim passages of >= PASTE_MIN_WORDS words, not quoted in both
+    tiles: list[tuple[int, int, int]] = field(default_factory=list)  # (a word, b word, length), a order
 
     def summary(self) -> str:
         """One evidence sentence for a human."""
@@ -453,4 +454,5 @@ def compare_texts(a: str | TextScan, b: str | TextScan) -> Comparison:
         words_a=len(wa),
         words_b=len(wb),
         containment=cont,
+        tiles=sorted(tiles),
     )
