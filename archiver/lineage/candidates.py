@@ -218,5 +218,6 @@ def _verify_and_store(session: Session, text_id: int, mine: TextScan, others: li
 
 def _evidence_dict(result: object) -> dict[str, object]:
     data = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else {}  # type: ignore[arg-type]
+    data.pop("tiles", None)  # word offsets for the aligner only; `passages` keeps the char offsets
     data["summary"] = result.summary()  # type: ignore[attr-defined]
     return data

@@ -16,11 +16,13 @@ from itertools import pairwise
 import heapq
 from collections import defaultdict
 from collections.abc import Sequence
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 from archiver.fingerprint import normalise, shingles, skeleton, skeleton_and_spans
 
-VERSION = 3  # bumped whenever compare_texts could classify the same pair differently (stored with each match)
+VERSION = 4  # bumped whenever compare_texts could classify the same pair differently (stored with each match)
 
 # shortest shared run of words counted as a passage; 3 = the n of the containment that separates best
 # (Clough & Stevenson: word 3-gram containment medians copy 0.76 / light 0.53 / heavy 0.24 / non 0.025)
@@ -81,6 +83,25 @@ REWRITE_MIN_SHARED = 4
 # against a 30%-spun copy of its whole source keeps one 16-word run (0.49 coverage) but all of its skeleton.
 PASTE_MIN_WORDS = 15
 PASTE_MIN_SHARE = 0.6
+# -- passages that are not evidence of derivation (issue 20) -----------------------------------------------
+# The attribution closing a quotation (", he said." / ", chief executive X said in a statement.") is part of
+# the quoted statement: two stories quoting one statement share it too. aeb-dev: 82% of the sentence tails
+# after a closing quote mark are at most 8 words; 12 leaves room for a title and "in a statement".
+ATTRIBUTION_MAX_WORDS = 12
+# A shared block at the start or end of both texts, each of which has at least this many words of its own
+# beside it, is boilerplate (a sponsor line, an "About <company>" paragraph, a subscription footer, a column
+# intro): no derivation shares only the first or last paragraphs of two otherwise different texts. 25
+# words is about two sentences (aeb-dev news sentences: median 13 words); an excerpt has no words of its own
+# beside what it shares, and a Clough answer that pastes a passage among its own sentences pastes it
+# mid-text in the source (tasks a-c: no derived answer loses its relation to this rule).
+BLOCK_MIN_OWN_WORDS = 25
+# The block is whole paragraphs, each shared for at least this share of its words (a boilerplate
+# paragraph is repeated whole; "About Acme:" vs "About Acme Inc.:" may differ by a word or two). A derived
+# text that pastes the source's lead into a paragraph of its own does not share the paragraph whole
+# (Clough g0pE_taskb: its first 59 words are the source's, in a paragraph the source continues).
+BLOCK_MIN_DENSITY = 0.8
+# ... and holds at least a sentence of shared words (MIN_VERBATIM_WORDS): two 4-word stock phrases that
+# happen to open two texts are no block (seeds 003/004 share one: "the taliban have taken")
 
 
 @dataclass(frozen=True)
@@ -107,9 +128,21 @@ class Comparison:
     longest_unquoted_words: int = 0  # longest shared run not quoted in both texts (see quoted_in_both)
     pasted_words: int = 0  # shared words in verbatim passages of >= PASTE_MIN_WORDS words, not quoted in both
     tiles: list[tuple[int, int, int]] = field(default_factory=list)  # (a word, b word, length), a order
+    # shared passages left out as no evidence of derivation (`discounted_passages`): kind, words, offsets
+    discounted: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> str:
         """One evidence sentence for a human."""
+        text = self._summary()
+        for kind in ("quotation", "boilerplate"):
+            words = [d["words"] for d in self.discounted if d["kind"] == kind]
+            if words:
+                what = "quoted statement" if kind == "quotation" else "boilerplate passage"
+                s = "" if len(words) == 1 else "s"
+                text += f"; not counted: {len(words)} {what}{s} both texts carry ({sum(words)} words)"
+        return text
+
+    def _summary(self) -> str:
         n = len(self.passages)
         if self.relation == "identical":
             return "the two texts are identical after normalisation"
@@ -273,10 +306,13 @@ def quoted_words(text: str, spans: Sequence[tuple[str, int, int]]) -> list[bool]
     break (news style leaves a multi-paragraph quote's closing mark off until its last paragraph).
     """
     flags: list[bool] = []
+    closed_at: list[int] = []  # word indexes right after a closing quote mark
+    ends: list[int] = []  # word indexes right after a sentence or paragraph end
     double = single = False
     pos = 0
-    for _, start, _ in spans:
+    for n, (_, start, _) in enumerate(spans):
         chunk = text[pos:start]
+        was_quoted = bool(flags) and flags[-1]
         for k, ch in enumerate(chunk):
             if ch == "\n" and chunk[k + 1 : k + 2] == "\n":
                 double = single = False
@@ -292,6 +328,15 @@ def quoted_words(text: str, spans: Sequence[tuple[str, int, int]]) -> list[bool]
                 single = False  # a closing single quote, not an apostrophe ("Swift\u2019s")
         pos = start
         flags.append(double or single)
+        if was_quoted and not flags[-1]:
+            closed_at.append(n)
+        if any(c in chunk for c in ".!?\n"):
+            ends.append(n)
+    # the attribution after a quotation (", chief executive Dana Whitfield said in a statement.") belongs to it
+    for n in closed_at:
+        stop = next((e for e in ends if e > n), len(spans))
+        if stop - n <= ATTRIBUTION_MAX_WORDS and not any(flags[n:stop]):
+            flags[n:stop] = [True] * (stop - n)
     return flags
 
 
@@ -362,9 +407,132 @@ def compare_texts(a: str | TextScan, b: str | TextScan) -> Comparison:
     """Align two texts and classify their relation (identical, copy, excerpt, rewrite or None).
 
     Either text may be given as its `scan_text` result, to scan a new text once for all its candidates.
+    Shared passages that are not evidence of one text deriving from the other (a quoted statement both
+    carry, a boilerplate block at the start or end of both: `discounted_passages`) are left out, the
+    relation is decided on the rest, and they are recorded in `discounted`. A boilerplate block is left
+    out only when it is all that links the texts: beside shared story text it is the story's own (a copy
+    carries its source's footer, a Clough answer its source's closing paragraph).
     """
     x = a if isinstance(a, TextScan) else scan_text(a)
     y = b if isinstance(b, TextScan) else scan_text(b)
+    whole = _classify(x, y)
+    if whole.relation == "identical" or not whole.tiles:
+        return whole
+    found = discounted_passages(x, y, whole.tiles)
+    if not found:
+        return whole
+    rest = _classify_without(x, y, found)
+    if rest.relation is not None and any(kind == "boilerplate" for kind, *_ in found):
+        # the texts share story text beside the block: it is theirs (a copy carries its source's footer too)
+        found = [f for f in found if f[0] != "boilerplate"]
+        if not found:
+            return whole
+        rest = _classify_without(x, y, found)
+    notes = [
+        {"kind": kind, "words": k, "a_start": x.spans[i][1], "a_end": x.spans[i + k - 1][2],
+         "b_start": y.spans[j][1], "b_end": y.spans[j + k - 1][2]}
+        for kind, i, j, k in found
+    ]
+    kept = [p for p in whole.passages if not any(n["a_start"] <= p[0] < n["a_end"] for n in notes)]
+    return dataclasses.replace(rest, passages=kept, tiles=whole.tiles, discounted=notes)
+
+
+def _classify_without(x: TextScan, y: TextScan, found: list[tuple[str, int, int, int]]) -> Comparison:
+    """`_classify` on the two texts with these passages cut out of both."""
+    mask_a, mask_b = [False] * len(x.spans), [False] * len(y.spans)
+    for _kind, i, j, k in found:
+        mask_a[i : i + k] = [True] * k
+        mask_b[j : j + k] = [True] * k
+    return _classify(scan_text(_without(x, mask_a)), scan_text(_without(y, mask_b)))
+
+
+def _without(scan: TextScan, mask: list[bool]) -> str:
+    """The text with the masked words cut out, a paragraph break at each cut (no passage runs across it)."""
+    out: list[str] = []
+    prev = 0
+    for (_, start, end), cut in zip(scan.spans, mask, strict=True):
+        if cut:
+            out.append(scan.text[prev:start])
+            if not out[-1].endswith("\n\n"):
+                out.append("\n\n")
+            prev = end
+    out.append(scan.text[prev:])
+    return "".join(out)
+
+
+def _paragraph_starts(scan: TextScan) -> list[int]:
+    """Word indexes that begin a paragraph (a line break before them), and the word count at the end."""
+    starts = [0]
+    for n in range(1, len(scan.spans)):
+        if "\n" in scan.text[scan.spans[n - 1][2] : scan.spans[n][1]]:
+            starts.append(n)
+    starts.append(len(scan.spans))
+    return starts
+
+
+def _edge_block(spans: list[tuple[int, int, int]], paragraphs: list[int]) -> tuple[set[int], int]:
+    """Of tiles (start, length, id) in one text: the ids of those that fill whole paragraphs at its start
+    or at its end (`BLOCK_*`), and the number of words those paragraphs hold."""
+    n = paragraphs[-1]
+    found: set[int] = set()
+    covered = 0
+    for from_end in (False, True):
+        shared = 0
+        ids: set[int] = set()
+        best: tuple[set[int], int] = (set(), 0)
+        # grow the block a paragraph at a time from the edge while its paragraphs are shared throughout
+        bounds = list(pairwise(paragraphs))
+        for lo, hi in (bounds[::-1] if from_end else bounds):
+            overlap = {t: min(hi, start + k) - max(lo, start) for start, k, t in spans}
+            inside = {t for t, w in overlap.items() if w > 0}
+            if sum(overlap[t] for t in inside) < BLOCK_MIN_DENSITY * (hi - lo):
+                break
+            shared += hi - lo
+            ids |= inside
+            best = (set(ids), shared)
+        found |= best[0]
+        covered += best[1]
+    return found, min(covered, n)
+
+
+def discounted_passages(
+    x: TextScan, y: TextScan, tiles: Sequence[tuple[int, int, int]]
+) -> list[tuple[str, int, int, int]]:
+    """Shared passages that are no evidence of derivation: (kind, a word, b word, length).
+
+    "quotation": words both texts put inside quotation marks, with the attribution closing the quote
+    (`quoted_words`): two stories quoting one statement. "boilerplate": whole paragraphs shared at the
+    start or end of both texts, each text having BLOCK_MIN_OWN_WORDS words of its own beside them
+    (`BLOCK_*`): a sponsor line, an "About <company>" paragraph, a footer, a column intro.
+    """
+    out: list[tuple[str, int, int, int]] = []
+    na, nb = len(x.words), len(y.words)
+    ends_a, span_a = _edge_block([(i, k, t) for t, (i, _, k) in enumerate(tiles)], _paragraph_starts(x))
+    ends_b, span_b = _edge_block([(j, k, t) for t, (_, j, k) in enumerate(tiles)], _paragraph_starts(y))
+    block = ends_a & ends_b
+    if block:
+        in_a = sum(tiles[t][2] for t in block)
+        own_a = na - max(span_a, in_a)
+        own_b = nb - max(span_b, in_a)
+        if min(own_a, own_b) < BLOCK_MIN_OWN_WORDS or in_a < MIN_VERBATIM_WORDS:
+            block = set()
+    for t, (i, j, k) in enumerate(tiles):
+        if t in block:
+            out.append(("boilerplate", i, j, k))
+            continue
+        run = 0
+        for d in range(k + 1):  # runs of words quoted in both texts, at least a tile long
+            if d < k and x.quoted[i + d] and y.quoted[j + d]:
+                run += 1
+                continue
+            if run >= MIN_TILE_WORDS:
+                out.append(("quotation", i + d - run, j + d - run, run))
+            run = 0
+    return sorted(out, key=lambda f: (f[1], f[2]))
+
+
+def _classify(x: TextScan, y: TextScan) -> Comparison:
+    """`compare_texts` on everything the two texts share."""
     a, b = x.text, y.text
     sa, sb, wa, wb = x.spans, y.spans, x.words, y.words
     cont: dict[int, tuple[float, float]] = {
