@@ -55,6 +55,7 @@ def _add_all(db: Path, docs: list[tuple[str, bytes, str | None, str]]) -> dict[s
     """Add (name, raw, url, content type) in order, capture time = add time; each doc's parent/relation/origin."""
     from archiver.pipeline.add import add_one
     from archiver.read import lineage as query
+    from archiver.read.compare import compare as compare_pair
     from archiver.types import Capture
 
     ids: dict[int, str] = {}
@@ -73,7 +74,15 @@ def _add_all(db: Path, docs: list[tuple[str, bytes, str | None, str]]) -> dict[s
                 "origin": data["origin"]["publisher"],
                 "root": ids.get(data["origin"]["id"]),
             }
+            if parent and parent["relation"] not in ("identical", "revision"):
+                said = compare_pair(archive, str(cid), str(parent["id"]))["relation"]
+                DISAGREE.append(f"{name}: lineage {parent['relation']}, compare {said}")
+                if said == parent["relation"]:
+                    DISAGREE.pop()
     return out
+
+
+DISAGREE: list[str] = []  # edges whose relation `compare` reports differently
 
 
 def _clough(tmp: Path) -> dict[str, Any]:
@@ -330,7 +339,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "generated": lambda: _generated(tmp, args.generated),
         }
         wanted = args.only.split(",") if args.only else list(sections)
-        return {name: sections[name]() for name in wanted}
+        out: dict[str, Any] = {name: sections[name]() for name in wanted}
+        out["compare_vs_lineage"] = {"disagreements": len(DISAGREE), "examples": DISAGREE[:4]}
+        return out
 
 
 def _run(tree: Path, args: argparse.Namespace) -> dict[str, Any]:

@@ -362,14 +362,19 @@ def _best_parent(
     return chosen
 
 
+def pair_relation(relation: str | None, excerpt_side: str | None, child_side: str | None) -> str | None:
+    """The one decision of a pair's relation as lineage and `compare` show it: the verifier's relation,
+    seen from the derived side (`child_side`, "a" or "b"; None when no edge joins them). An excerpt is
+    the shorter text: a derived text that takes all of the other and adds to it is a rewrite of it."""
+    if relation != "excerpt" or excerpt_side is None or child_side is None or child_side == excerpt_side:
+        return relation
+    return "rewrite"
+
+
 def _directed_relation(match: Match, child_text: int) -> tuple[str, float]:
-    """The match's relation seen from the child: an excerpt only when the child is the shorter."""
-    if match.relation != "excerpt" or match.excerpt_side is None:
-        return match.relation, match.score
+    """The match's relation seen from the child (`pair_relation`)."""
     child_side = "a" if child_text == match.text_a else "b"
-    if child_side == match.excerpt_side:
-        return "excerpt", match.score
-    return "rewrite", match.score  # the later text takes all of the earlier one and adds to it
+    return pair_relation(match.relation, match.excerpt_side, child_side) or match.relation, match.score
 
 
 def root_of(capture_id: int, parent_of: dict[int, int]) -> int:

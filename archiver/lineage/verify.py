@@ -437,6 +437,26 @@ def compare_texts(a: str | TextScan, b: str | TextScan) -> Comparison:
     return dataclasses.replace(rest, passages=kept, tiles=whole.tiles, discounted=notes)
 
 
+def swap_sides(c: Comparison) -> Comparison:
+    """The same comparison seen from the other text (b becomes a)."""
+    return dataclasses.replace(
+        c,
+        contained_a_in_b=c.contained_b_in_a, contained_b_in_a=c.contained_a_in_b,
+        coverage_a=c.coverage_b, coverage_b=c.coverage_a,
+        skeleton_a_in_b=c.skeleton_b_in_a, skeleton_b_in_a=c.skeleton_a_in_b,
+        passages=[(p[2], p[3], p[0], p[1]) for p in c.passages],
+        verbatim_a=c.verbatim_b, verbatim_b=c.verbatim_a,
+        excerpt_side={"a": "b", "b": "a"}.get(c.excerpt_side or ""),
+        words_a=c.words_b, words_b=c.words_a,
+        containment={n: (y, x) for n, (x, y) in c.containment.items()},
+        tiles=sorted((j, i, k) for i, j, k in c.tiles),
+        discounted=[
+            {**d, "a_start": d["b_start"], "a_end": d["b_end"], "b_start": d["a_start"], "b_end": d["a_end"]}
+            for d in c.discounted
+        ],
+    )
+
+
 def _classify_without(x: TextScan, y: TextScan, found: list[tuple[str, int, int, int]]) -> Comparison:
     """`_classify` on the two texts with these passages cut out of both."""
     mask_a, mask_b = [False] * len(x.spans), [False] * len(y.spans)
