@@ -28,13 +28,14 @@ footers end up there) and the metadata (site name, URL domain), in that order.
    benchmarks/provenance_generated.py, where rule 5 first made CNN the origin of NPR stories), and a
    nypost.com page quoting "told Agence France-Presse" is the New York Post's (issue 20); the table is
    for aliases and agencies, not a whitelist;
-5. (a page with no site: a plain-text dump) reporting credits, scored per outlet: "told X" / "in an interview with X" (X did the interviewing,
+5. (a page with no site: a plain-text dump) reporting credits, scored per outlet: "told X" / "in an
+   interview with X" (X did the interviewing,
    so X published the text) above "according to X" / "X reported" (the text cites X); a "told X"
    sentence that carries a direct quote scores a little more (outlets quote their own interviews and
    paraphrase borrowed ones); "X contributed to this report" scores nothing. Repeated credits (see
    ``find_credits(..., deduplicate=False)``) add up. Highest score wins, ties go to the first to
    appear. Photo credits never decide the origin;
-6. the page's own site name as written, else None.
+6. else None (a page with a site name or URL stopped at rule 4).
 """
 
 from __future__ import annotations
@@ -555,25 +556,29 @@ def origin_publisher(credits: list[Credit], site_name: str | None, url: str | No
     for c in text_credits:  # rule 3
         if c.kind in ("publisher", "syndication"):
             return c.name
-    known_own = pubs.canonical(site_name) or next((c.name for c in credits if _is_metadata(c)), None)
-    if known_own:  # rule 4: a known publisher's own page is its own text, whoever it quotes ("told CNN")
-        return known_own
-    if site or page_host(url):  # rule 4, any site: the page's own site, not whom it quotes ("told AFP")
-        return site or page_host(url)
-    scores: dict[str, float] = {}  # rule 5; dict order = first appearance
+    own_site = _own_site(pubs, credits, site, site_name, url)
+    if own_site:  # rule 4
+        return own_site
+    return _best_reporting(text_credits)  # rule 5, else None (rule 6: a page with a site stopped at rule 4)
+
+
+def _best_reporting(text_credits: list[Credit]) -> str | None:
+    """Rule 5: the outlet with the highest reporting score (ties: the first to appear), if any scores."""
+    scores: dict[str, float] = {}  # dict order = first appearance
     for c in text_credits:
         if c.kind == "reporting":
             scores[c.name] = scores.get(c.name, 0.0) + _reporting_score(c)
-    if scores:
-        best = max(scores.values())
-        if best > 0:
-            return next(name for name, score in scores.items() if score == best)
-    if site:  # rule 6
-        return site
-    meta = [c.name for c in credits if _is_metadata(c)]
-    return meta[0] if meta else None
+    best = max(scores.values(), default=0.0)
+    return next((name for name, score in scores.items() if score == best), None) if best > 0 else None
 
 
+def _own_site(
+    pubs: Publishers, credits: list[Credit], site: str | None, site_name: str | None, url: str | None
+) -> str | None:
+    """Rule 4: a known publisher's own page is its own text, whoever it quotes ("told CNN"); so is any
+    site's own page ("told AFP" on nypost.com): its site name as written, else its URL's host."""
+    known = pubs.canonical(site_name) or next((c.name for c in credits if _is_metadata(c)), None)
+    return known or site or page_host(url)
 
 
 def site_publisher(site_name: str | None, url: str | None) -> str | None:

@@ -332,12 +332,17 @@ def quoted_words(text: str, spans: Sequence[tuple[str, int, int]]) -> list[bool]
             closed_at.append(n)
         if any(c in chunk for c in ".!?\n"):
             ends.append(n)
-    # the attribution after a quotation (", chief executive Dana Whitfield said in a statement.") belongs to it
+    _attributions(flags, closed_at, ends)
+    return flags
+
+
+def _attributions(flags: list[bool], closed_at: list[int], ends: list[int]) -> None:
+    """Mark the attribution after each quotation (", chief executive X said in a statement.") as quoted:
+    the words from the closing mark to the sentence end, when there are at most ATTRIBUTION_MAX_WORDS."""
     for n in closed_at:
-        stop = next((e for e in ends if e > n), len(spans))
+        stop = next((e for e in ends if e > n), len(flags))
         if stop - n <= ATTRIBUTION_MAX_WORDS and not any(flags[n:stop]):
             flags[n:stop] = [True] * (stop - n)
-    return flags
 
 
 def unquoted_text(text: str, spans: Sequence[tuple[str, int, int]], quoted: list[bool]) -> str:
@@ -428,7 +433,7 @@ def compare_texts(a: str | TextScan, b: str | TextScan) -> Comparison:
         if not found:
             return whole
         rest = _classify_without(x, y, found)
-    notes = [
+    notes: list[dict[str, Any]] = [
         {"kind": kind, "words": k, "a_start": x.spans[i][1], "a_end": x.spans[i + k - 1][2],
          "b_start": y.spans[j][1], "b_end": y.spans[j + k - 1][2]}
         for kind, i, j, k in found
