@@ -14,6 +14,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import heapq
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 import dataclasses
@@ -306,7 +307,7 @@ def quoted_words(text: str, spans: Sequence[tuple[str, int, int]]) -> list[bool]
     break (news style leaves a multi-paragraph quote's closing mark off until its last paragraph).
     """
     flags: list[bool] = []
-    closed_at: list[int] = []  # word indexes right after a closing quote mark
+    closed_at: list[int] = []  # word indexes right after quoted speech closed ("...,” said)
     ends: list[int] = []  # word indexes right after a sentence or paragraph end
     double = single = False
     pos = 0
@@ -328,12 +329,17 @@ def quoted_words(text: str, spans: Sequence[tuple[str, int, int]]) -> list[bool]
                 single = False  # a closing single quote, not an apostrophe ("Swift\u2019s")
         pos = start
         flags.append(double or single)
-        if was_quoted and not flags[-1]:
+        if was_quoted and not flags[-1] and _SPEECH_CLOSE.search(chunk):
             closed_at.append(n)
         if any(c in chunk for c in ".!?\n"):
             ends.append(n)
     _attributions(flags, closed_at, ends)
     return flags
+
+
+# a quotation closed the way quoted speech is, before its attribution (“...,” she said / “...?” he asked);
+# a quoted term ("known as \u201cPageRank\u201d which ...") closes without the comma and has no attribution
+_SPEECH_CLOSE = re.compile("[,!?]\\s*[\u201d\"\u2019]")
 
 
 def _attributions(flags: list[bool], closed_at: list[int], ends: list[int]) -> None:
