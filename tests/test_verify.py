@@ -231,7 +231,6 @@ def test_two_stories_quoting_one_statement_are_not_derived() -> None:
     result = compare_texts(a, b)
     # the statement is shared, but only as a quotation in both: left out, and recorded as such
     assert [(d["kind"], d["words"] >= 30) for d in result.discounted] == [("quotation", True)]
-    assert result.longest_passage_words < 8
     assert result.relation is None, result.summary()
     assert "not counted: 1 quoted statement both texts carry" in result.summary()
 
