@@ -1,6 +1,7 @@
 """Lineage a fact-checker can trust (issue 20): false links, direction, origin; before vs after.
 
-    .venv/bin/python benchmarks/lineage_trust.py [--before /work/main] [--skip-before] [--generated 12]
+    .venv/bin/python benchmarks/lineage_trust.py [--before ../main | --before-commit REV] [--skip-before]
+        [--only clough,confusers,origins,real_pages,generated] [--wcxb 150] [--generated 12]
 
 Runs the same measurements on two code trees (`--before`, default ../main, and this one), each in its own
 process, and prints them side by side:
@@ -382,6 +383,7 @@ def _print(label: str, before: Any, after: Any, indent: str = "") -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--before", type=Path, default=ROOT.parent / "main")
+    ap.add_argument("--before-commit", help="measure this commit's code as 'before' (e.g. the branch base)")
     ap.add_argument("--skip-before", action="store_true")
     ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--wcxb", type=int, default=150)
@@ -395,6 +397,12 @@ def main() -> None:
         sys.path.insert(0, str(args.measure))
         print(json.dumps(measure(args)))
         return
+    if args.before_commit:  # the code of a commit of this repository, extracted (no worktree touched)
+        tmp = tempfile.mkdtemp(prefix="lineage-trust-before-")
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.before_commit], capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        args.before = Path(tmp)
     before = {} if args.skip_before else _run(args.before, args)
     after = _run(ROOT, args)
     for section in after:
