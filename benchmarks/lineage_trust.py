@@ -321,7 +321,12 @@ def _real_pages(tmp: Path, n_wcxb: int) -> dict[str, Any]:
                      v.get("url"), "text/html"))
     lin = _add_all(tmp / "real.db", docs)
     edges = [f"{c}->{v['parent']} {v['relation']}" for c, v in lin.items() if v["parent"]]
+    # each page's own origin publisher (a page alone is its own root), for the before/after diff
+    REAL_ORIGINS.update({name: v["origin"] for name, v in lin.items()})
     return {"pages": len(docs), "edges": len(edges), "examples": edges[:8]}
+
+
+REAL_ORIGINS: dict[str, str | None] = {}  # page -> origin publisher, printed as a diff of the two trees
 
 
 # ---------------------------------------------------------------- generated corpus
@@ -359,6 +364,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         wanted = args.only.split(",") if args.only else list(sections)
         out: dict[str, Any] = {name: sections[name]() for name in wanted}
         out["compare_vs_lineage"] = {"disagreements": len(DISAGREE), "examples": DISAGREE[:4]}
+        out["_real_origins"] = REAL_ORIGINS
         return out
 
 
@@ -405,8 +411,14 @@ def main() -> None:
         args.before = Path(tmp)
     before = {} if args.skip_before else _run(args.before, args)
     after = _run(ROOT, args)
+    origins_before, origins_after = before.pop("_real_origins", {}), after.pop("_real_origins", {})
     for section in after:
         _print(section, before.get(section, {}), after[section])
+    changed = sorted(p for p in origins_after if origins_before.get(p, origins_after[p]) != origins_after[p])
+    if origins_before and origins_after:
+        print(f"real pages whose origin publisher changed: {len(changed)} of {len(origins_after)}")
+        for p in changed:
+            print(f"  {p:<16} before: {origins_before[p]!s:<30} after: {origins_after[p]}")
     if "error" in before or "error" in after:
         print(before.get("error", ""), after.get("error", ""))
 

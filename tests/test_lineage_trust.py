@@ -187,3 +187,8 @@ def test_originals_captured_after_their_copies_keep_their_place(run: Run, tmp_pa
         data = run.json("compare", str(ids[child]), str(ids["original.txt"]))
         assert data["relation"] == lineage[child]["parent"]["relation"]
         assert data["lineage_edge"]["parent"] == ids["original.txt"]
+
+
+def test_a_date_after_originally_published_is_not_an_outlet() -> None:
+    line = "Originally published in March 2022. Last updated on December 20, 2024."
+    assert credit_lines(Article(paragraphs=["Body.", line]))[2] == []

@@ -629,6 +629,12 @@ _CREDIT_LINE = re.compile(
     r"|(?i:copyright|©|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{2,4})?\s*,?\s*)?(?i:by\s+)?"
     r")\s+" + _ANY_NAME + r"\s*(?:[.,;:!]\s*(?:[A-Z][^\n]{0,80})?)?$"
 )
+# what follows "originally published in" can be a date rather than an outlet (wcxb-dev 0127: "Originally
+# published in March 2022. Last updated on ...")
+_DATE_WORD = re.compile(
+    r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:\s|$)|\d|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:last|this|next)\s"
+)
 # A credit line is short: the longest in the generated corpus and the aeb-dev pages is 17 words ("Copyright
 # 2021 NPR. To see more, visit https://www.npr.org."); 30 leaves room for a link label after it.
 CREDIT_LINE_MAX_WORDS = 30
@@ -657,6 +663,8 @@ def credit_lines(article: Article) -> tuple[list[str], list[str], list[Credit]]:
             if m is None or len(line.split()) > CREDIT_LINE_MAX_WORDS:
                 break
             raw = re.sub(r"^(?:[Tt]he\s+)", "", m.group("n")).rstrip(".,;: ")
+            if _DATE_WORD.match(raw):
+                break  # "Originally published in March 2022": a date, not an outlet
             name = pubs.canonical(raw) or pubs.canonical(m.group("n")) or raw
             found.append(Credit(name, "publisher", _fold(line)[:EVIDENCE_MAX]))
             lines.append(line)
