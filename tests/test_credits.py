@@ -305,9 +305,12 @@ def test_site_name_and_domain_are_the_pages_own_publisher() -> None:
     article = Article(paragraphs=["An aide told The Washington Post it was over."])
     cited = find_credits(article, url="https://cnn.com/a")
     assert origin_publisher(cited, None) == "CNN"
-    # on a site that is not a known publisher, the outlet that did the interviewing is the origin
+    # so is any site's own page, known or not (issue 20: "told Agence France-Presse" on nypost.com) ...
     unknown = find_credits(article, url="https://valleygazette.example/a")
-    assert origin_publisher(unknown, "Valley Gazette") == "The Washington Post"
+    assert origin_publisher(unknown, "Valley Gazette") == "Valley Gazette"
+    assert origin_publisher(unknown, None, "https://www.valleygazette.example/a") == "valleygazette.example"
+    # ... and only a text with no site (a plain-text dump) is traced to the outlet that did the interviewing
+    assert origin_publisher(unknown, None) == "The Washington Post"
 
 
 def test_lookups() -> None:

@@ -44,7 +44,9 @@ def test_reprocess_removes_a_site_template_that_add_did_not_learn(
     before = state(old, ids_o)
     assert all(SITE_FOOTER in text for text, *_ in before.values())
     falsely_linked = [n for n in ("story1.txt", "story2.txt", "story3.txt") if before[n][2] is not None]
-    assert falsely_linked  # the shared footer alone made unrelated stories look like rewrites
+    # the shared footer alone once made unrelated stories look like rewrites; boilerplate at the end of both
+    # texts is no evidence of derivation (issue 20), even before the site's template is learned
+    assert not falsely_linked
 
     summary = reprocess(old)
     assert summary["captures"] == summary["recleaned"] == 6

@@ -94,7 +94,9 @@ def test_the_first_captures_lose_the_template_when_a_fourth_story_arrives(run: R
         # each of these has at most two other stories beside it: not yet a template
         assert all(SITE_FOOTER in run.json("show", str(i))["text"] for i in ids.values())  # type: ignore[index]
     linked = run.json("lineage", str(ids["story1.txt"]))["parent"]  # type: ignore[index]
-    assert linked is not None  # the shared footer makes two unrelated stories look like rewrites
+    # the shared footer once made two unrelated stories look like rewrites; a footer at the end of both
+    # texts is no evidence of derivation (issue 20), even before the template is learned
+    assert linked is None
 
     result = run("add", str(site_pages[3]))  # the human line names the captures it re-cleaned
     assert result.exit_code == 0, result.stderr

@@ -95,7 +95,9 @@ def test_sentence_shuffle_is_a_rewrite() -> None:
     shuffled = " ".join(sentences)
     c = compare_texts(shuffled, BODY)
     assert c.relation == "rewrite"
-    assert c.contained_a_in_b > 0.9  # every sentence is still there, out of order
+    # every sentence is still there, out of order (the quoted statements both carry are not counted, and
+    # cutting them out breaks a few 3-grams at the cuts)
+    assert c.contained_a_in_b > 0.85
     assert c.verbatim_a < 0.6
     # whole sentences, so most shared words are in long passages, but the shorter text is all there: a
     # reordering, not passages pasted beside text of its own
@@ -227,9 +229,10 @@ def test_two_stories_quoting_one_statement_are_not_derived() -> None:
         "The ceremony will be broadcast live from Los Angeles, where she is also expected to collect an award."
     )
     result = compare_texts(a, b)
-    assert result.longest_passage_words >= 30  # the statement is shared ...
-    assert result.longest_unquoted_words < 8  # ... but only as a quotation in both
+    # the statement is shared, but only as a quotation in both: left out, and recorded as such
+    assert [(d["kind"], d["words"] >= 30) for d in result.discounted] == [("quotation", True)]
     assert result.relation is None, result.summary()
+    assert "not counted: 1 quoted statement both texts carry" in result.summary()
 
 
 def test_reusing_a_quoted_passage_without_quotes_still_counts() -> None:

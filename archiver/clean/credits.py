@@ -22,16 +22,20 @@ footers end up there) and the metadata (site name, URL domain), in that order.
    publisher credits before syndication credits, then order of appearance;
 2. a wire dateline ("KABUL (AP) —", "LONDON (Reuters) -") names the agency;
 3. a publisher credit from the text naming the page's own site (its own copyright line);
-4. the page's own site when it is a known publisher (site name or URL domain in publishers.json):
-   an npr.org page that quotes "told CNN" is still NPR's text (measured on the generated provenance
-   corpus, benchmarks/provenance_generated.py, where rule 5 first made CNN the origin of NPR stories);
-5. reporting credits, scored per outlet: "told X" / "in an interview with X" (X did the interviewing,
+4. the page's own site: a known publisher (site name or URL domain in publishers.json), else any site
+   name the page gives (og:site_name, JSON-LD publisher), else its URL's host: an npr.org page that
+   quotes "told CNN" is still NPR's text (measured on the generated provenance corpus,
+   benchmarks/provenance_generated.py, where rule 5 first made CNN the origin of NPR stories), and a
+   nypost.com page quoting "told Agence France-Presse" is the New York Post's (issue 20); the table is
+   for aliases and agencies, not a whitelist;
+5. (a page with no site: a plain-text dump) reporting credits, scored per outlet: "told X" / "in an
+   interview with X" (X did the interviewing,
    so X published the text) above "according to X" / "X reported" (the text cites X); a "told X"
    sentence that carries a direct quote scores a little more (outlets quote their own interviews and
    paraphrase borrowed ones); "X contributed to this report" scores nothing. Repeated credits (see
    ``find_credits(..., deduplicate=False)``) add up. Highest score wins, ties go to the first to
    appear. Photo credits never decide the origin;
-6. the page's own site name as written, else None.
+6. else None (a page with a site name or URL stopped at rule 4).
 """
 
 from __future__ import annotations
@@ -536,7 +540,7 @@ def _reporting_score(credit: Credit) -> float:
     return 0.0
 
 
-def origin_publisher(credits: list[Credit], site_name: str | None) -> str | None:
+def origin_publisher(credits: list[Credit], site_name: str | None, url: str | None = None) -> str | None:
     """The publisher of the original text by the rules in this module's docstring, or None."""
     pubs = load_publishers()
     site = pubs.canonical(site_name) or (_fold(site_name) if site_name and site_name.strip() else None)
@@ -552,23 +556,29 @@ def origin_publisher(credits: list[Credit], site_name: str | None) -> str | None
     for c in text_credits:  # rule 3
         if c.kind in ("publisher", "syndication"):
             return c.name
-    known_own = pubs.canonical(site_name) or next((c.name for c in credits if _is_metadata(c)), None)
-    if known_own:  # rule 4: a known publisher's own page is its own text, whoever it quotes ("told CNN")
-        return known_own
-    scores: dict[str, float] = {}  # rule 5; dict order = first appearance
+    own_site = _own_site(pubs, credits, site, site_name, url)
+    if own_site:  # rule 4
+        return own_site
+    return _best_reporting(text_credits)  # rule 5, else None (rule 6: a page with a site stopped at rule 4)
+
+
+def _best_reporting(text_credits: list[Credit]) -> str | None:
+    """Rule 5: the outlet with the highest reporting score (ties: the first to appear), if any scores."""
+    scores: dict[str, float] = {}  # dict order = first appearance
     for c in text_credits:
         if c.kind == "reporting":
             scores[c.name] = scores.get(c.name, 0.0) + _reporting_score(c)
-    if scores:
-        best = max(scores.values())
-        if best > 0:
-            return next(name for name, score in scores.items() if score == best)
-    if site:  # rule 6
-        return site
-    meta = [c.name for c in credits if _is_metadata(c)]
-    return meta[0] if meta else None
+    best = max(scores.values(), default=0.0)
+    return next((name for name, score in scores.items() if score == best), None) if best > 0 else None
 
 
+def _own_site(
+    pubs: Publishers, credits: list[Credit], site: str | None, site_name: str | None, url: str | None
+) -> str | None:
+    """Rule 4: a known publisher's own page is its own text, whoever it quotes ("told CNN"); so is any
+    site's own page ("told AFP" on nypost.com): its site name as written, else its URL's host."""
+    known = pubs.canonical(site_name) or next((c.name for c in credits if _is_metadata(c)), None)
+    return known or site or page_host(url)
 
 
 def site_publisher(site_name: str | None, url: str | None) -> str | None:
@@ -590,3 +600,139 @@ def _site_publisher(publishers: Publishers, site_name: str | None, url: str | No
         if host:
             return publishers.by_domain(host)
     return None
+
+
+def page_host(url: str | None) -> str | None:
+    """A page URL's host without "www.", as a last-resort name of its site."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else "//" + url).hostname
+    if not host or "." not in host:
+        return None
+    return host.removeprefix("www.")
+
+
+# --- credit lines and bylines naming any outlet (issue 20) --------------------------------------------
+
+# A paragraph that is only a credit line naming where the text first ran, for any outlet, known or not:
+# "This story originally appeared in the New York Post.", "This article was first published by X.",
+# "Republished with permission of X.", "(c) 2024 X". The name runs to the end of the sentence (or to a
+# link label: "... on Space.com. Read the original here."). Such a line is a credit, not story text.
+_ANY_NAME = r"(?P<n>(?:[Tt]he\s+)?[A-Z0-9][\w.&'’-]*(?:\s+(?:of|for|and|&|de|la|[A-Z0-9][\w.&'’-]*)){0,6})"
+_CREDIT_LINE = re.compile(
+    r"^\s*(?:"
+    r"(?i:(?:this|the)\s+(?:story|article|report|piece|post|column|essay|interview|review)\s+"
+    r"(?:was\s+|is\s+|has\s+been\s+)?(?:originally|first)\s+(?:appeared|published|ran|posted|aired)"
+    r"(?:\s+(?:in|on|at|by|with))?)"
+    r"|(?i:(?:originally|first)\s+(?:appeared|published|posted)\s+(?:in|on|at|by))"
+    r"|(?i:(?:republished|reprinted|reproduced|shared)\s+(?:here\s+)?with\s+(?:the\s+)?permission\s+(?:of|from))"
+    r"|(?i:copyright|©|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{2,4})?\s*,?\s*)?(?i:by\s+)?"
+    r")\s+" + _ANY_NAME + r"\s*(?:[.,;:!]\s*(?:[A-Z][^\n]{0,80})?)?$"
+)
+# what follows "originally published in" can be a date rather than an outlet (wcxb-dev 0127: "Originally
+# published in March 2022. Last updated on ...")
+_DATE_WORD = re.compile(
+    r"(?i)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:\s|$)|\d|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:last|this|next)\s"
+)
+# A credit line is short: the longest in the generated corpus and the aeb-dev pages is 17 words ("Copyright
+# 2021 NPR. To see more, visit https://www.npr.org."); 30 leaves room for a link label after it.
+CREDIT_LINE_MAX_WORDS = 30
+# Role words that make a byline part a credit of the outlet it names ("Tom Krisher, AP Auto Writer",
+# "Reuters staff", "Associated Press Writer"): the person keeps the byline, the outlet becomes a credit.
+_ROLE = re.compile(
+    r"(?i)\b(?:writer|reporter|correspondent|staff|editor|journalist|contributor|bureau|"
+    r"photographer|columnist|wire)s?\b"
+)
+
+
+def credit_lines(article: Article) -> tuple[list[str], list[str], list[Credit]]:
+    """Credit-line paragraphs at the start or end of the body, for any outlet (`_CREDIT_LINE`).
+
+    Returns the body without them, the lines (for the caller to move to the chrome) and a publisher
+    credit per line, named as written (canonical when the table knows it). Lines in mid-body are story.
+    """
+    pubs = load_publishers()
+    paras = list(article.paragraphs)
+    found: list[Credit] = []
+    lines: list[str] = []
+    for from_end in (True, False):
+        while len(paras) > 1:
+            line = paras[-1] if from_end else paras[0]
+            m = _CREDIT_LINE.match(line)
+            if m is None or len(line.split()) > CREDIT_LINE_MAX_WORDS:
+                break
+            raw = re.sub(r"^(?:[Tt]he\s+)", "", m.group("n")).rstrip(".,;: ")
+            if _DATE_WORD.match(raw):
+                break  # "Originally published in March 2022": a date, not an outlet
+            name = pubs.canonical(raw) or pubs.canonical(m.group("n")) or raw
+            found.append(Credit(name, "publisher", _fold(line)[:EVIDENCE_MAX]))
+            lines.append(line)
+            paras = paras[:-1] if from_end else paras[1:]
+    return paras, lines, found
+
+
+def byline_outlets(byline: str | None) -> tuple[str | None, list[Credit]]:
+    """The byline without the parts that name an outlet in a role ("AP Auto Writer", "Reuters staff"),
+    and a publisher credit for each outlet named so (aliases matched in any case: "Ap Auto Writer")."""
+    if not byline:
+        return byline, []
+    pubs = load_publishers()
+    parts = [p.strip() for p in re.split(r"\s*[,;|]\s*|\s+[-–—]\s+", byline) if p.strip()]
+    kept: list[str] = []
+    found: list[Credit] = []
+    for part in parts:
+        name = None
+        if _ROLE.search(part):
+            words = _ROLE.sub(" ", part).split()
+            for n in range(len(words), 0, -1):  # the longest run of leading words naming an outlet
+                cand = " ".join(words[:n])
+                name = pubs.canonical(cand) or pubs.canonical(cand.upper()) or pubs.canonical(cand.title())
+                if name:
+                    break
+        if name:
+            found.append(Credit(name, "publisher", BYLINE_EVIDENCE + _fold(byline)[:EVIDENCE_MAX]))
+        else:
+            kept.append(part)
+    if not found:
+        return byline, []
+    return ", ".join(kept) or None, found
+
+
+_JSONLD = re.compile(rb"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def jsonld_agencies(raw: bytes) -> list[Credit]:
+    """News agencies named as the publisher (or source organization) in a page's JSON-LD: a wire story on
+    a local site ("publisher": "Associated Press") credits the agency."""
+    pubs = load_publishers()
+    found: list[Credit] = []
+    for block in _JSONLD.findall(raw[:2_000_000]):
+        try:
+            data = json.loads(block.decode("utf-8", "replace"))
+        except ValueError:
+            continue
+        for name in _jsonld_names(data):
+            canon = pubs.canonical(name)
+            if canon and pubs.kind_of(canon) == "agency" and all(c.name != canon for c in found):
+                found.append(Credit(canon, "syndication", f"json-ld publisher: {_fold(name)}"))
+    return found
+
+
+def _jsonld_names(data: Any, depth: int = 0) -> Iterator[str]:
+    """Names under "publisher" / "sourceOrganization" keys anywhere in a JSON-LD document."""
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _jsonld_names(item, depth + 1)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("publisher", "sourceOrganization"):
+                for v in value if isinstance(value, list) else [value]:
+                    if isinstance(v, str):
+                        yield v
+                    elif isinstance(v, dict) and isinstance(v.get("name"), str):
+                        yield v["name"]
+            elif isinstance(value, (dict, list)):
+                yield from _jsonld_names(value, depth + 1)

@@ -207,7 +207,7 @@ def _verify_and_store(session: Session, text_id: int, mine: TextScan, others: li
             relation=result.relation,
             score=result.score,
             excerpt_of_x=excerpt_of_new,
-            evidence=_evidence_dict(result),
+            evidence={**_evidence_dict(result), "a_text": text_id},
             verifier_version=VERIFIER_VERSION,
         ))
     matches_put(session, found)
@@ -216,5 +216,6 @@ def _verify_and_store(session: Session, text_id: int, mine: TextScan, others: li
 
 def _evidence_dict(result: object) -> dict[str, object]:
     data = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else {}  # type: ignore[arg-type]
+    data.pop("tiles", None)  # word offsets for the aligner only; `passages` keeps the char offsets
     data["summary"] = result.summary()  # type: ignore[attr-defined]
     return data

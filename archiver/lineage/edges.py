@@ -12,8 +12,15 @@ The order (earliest = most original first):
    appeared in"), then only reporting credits ("told NPR"), then none: a copy credits the publisher of the
    original, not the reverse;
 3. the full published timestamp, when both have one;
-4. the capture time (when *we* saw it: weaker than the page's own date and credits);
-5. the raw bytes' SHA-256, so ties resolve the same way in every run.
+4. the texts themselves (`text_precedence`): a text that holds more of the others than they hold of it
+   comes first: the longer side of an excerpt, the common source of several derived texts (it explains
+   each of them, they explain each other only in part), the fuller of a rewrite pair;
+5. the capture time (when *we* saw it: it breaks ties, never overrules the texts);
+6. the raw bytes' SHA-256, so ties resolve the same way in every run.
+
+Of the earlier members a child matches, its parent is the one that holds the most of the child
+(`_share`), in the strongest relation group: a full rewrite hangs from the fullest text it derives from,
+not from an excerpt of that text, and texts derived from one source hang from it, not from each other.
 
 Versions of one page (same page URL, numbered by versions.py) stay together: the page's captures
 sort as one block, placed where its earliest member would sort, in version order inside. Each
@@ -31,6 +38,14 @@ from typing import Any
 
 RELATION_STRENGTH = {"identical": 4, "copy": 3, "excerpt": 2, "rewrite": 1}
 PUBLISHER_KINDS = {"publisher", "syndication"}
+# parent choice: an identical text first; then whichever earlier text holds the most of the child, whatever
+# the relation (a cut answer hangs from the source, not from another answer pasted from it; Clough dev
+# g4pE_taskb, a light revision, is an excerpt of the pasted g1pD_taskb but holds as much of the source)
+PARENT_GROUP = {"identical": 1}
+# ... and of two sources holding the child within 0.1 of each other, the earlier (the more original, by the
+# family order) is the parent: Clough dev, a cut answer that a light revision of the source also holds
+# (g0pD_taska: 0.9x in both) hangs from the source, not from its sibling
+PARENT_SHARE_DIGITS = 1
 
 
 @dataclass(frozen=True)
@@ -111,15 +126,58 @@ def credited_by_others(members: list[Member]) -> dict[int, frozenset[str]]:
     }
 
 
-def order_key(member: Member, credited: frozenset[str] = frozenset()) -> tuple[Any, ...]:
+def order_key(member: Member, credited: frozenset[str] = frozenset(), precedence: float = 0.0) -> tuple[Any, ...]:
     """Total order of a family: earlier means more likely the original (module docstring)."""
     return (
         _published_day(member),
         originality(member, credited),
         _published_time(member),
+        -precedence,
         member.captured_at.isoformat(),
         member.blob_sha256,
     )
+
+
+def _share(match: Match, text: int) -> float:
+    """How much of `text` the other text of the match holds: its words in shared passages, its word 3-grams
+    or (spin-robust) its skeleton 4-grams found in the other, whichever is largest. Falls back to the score
+    for matches stored without the measurements."""
+    ev = match.evidence or {}
+    # the "a" measurements describe the text compared first: the later-added one, stored as text_b
+    # (`candidates.verify_candidates`), named in "a_text" since verifier version 4
+    side = "a" if text == ev.get("a_text", match.text_b) else "b"
+    other = "b" if side == "a" else "a"
+    values = [ev.get(f"coverage_{side}"), ev.get(f"contained_{side}_in_{other}"), ev.get(f"skeleton_{side}_in_{other}")]
+    found = [float(v) for v in values if isinstance(v, (int, float))]
+    return max(found) if found else match.score
+
+
+# Precedence differences below this are measurement noise (two copies of one text differ by a few words
+# of chrome); rounding keeps the order the same in every run and on both backends.
+PRECEDENCE_DIGITS = 2
+# How much a rewrite's share counts toward precedence against a verbatim one (copy/excerpt): a rewrite
+# shares meaning, not wording, and the original wording is the source's. Clough dev: with 1 (no weight)
+# task a's original leads by 0.25 over a cut answer; a spun full rewrite (generated corpus, 25% swaps)
+# holds ~0.8-0.9 of an excerpt's skeleton, so at 1 it could outrank the original that holds the excerpt whole.
+REWRITE_PRECEDENCE_WEIGHT = 0.5
+
+
+def text_precedence(matches: list[Match]) -> dict[int, float]:
+    """Per text: how much of the texts it matches it holds (`_share`), summed; a rewrite counts half.
+
+    The source of an excerpt holds all of it and the excerpt little of the source; the common source of
+    several derived texts holds most of each, while they hold each other only in part (Clough dev: each
+    task's original explains 5-6 answers, a cut answer at most 5.9 in task a). Matches of a page's versions
+    (`revision`) and identical texts say nothing of which came first and are left out. No match: 0.
+    """
+    out: dict[int, float] = {}
+    for m in matches:
+        if m.relation in ("identical", "revision"):
+            continue
+        w = REWRITE_PRECEDENCE_WEIGHT if m.relation == "rewrite" else 1.0
+        out[m.text_a] = out.get(m.text_a, 0.0) + w * _share(m, m.text_b)
+        out[m.text_b] = out.get(m.text_b, 0.0) + w * _share(m, m.text_a)
+    return {t: round(v, PRECEDENCE_DIGITS) for t, v in out.items()}
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -180,14 +238,22 @@ def _page_order_key(member: Member) -> tuple[Any, ...]:
     return (member.version or 0, member.captured_at.isoformat(), member.published or "", member.blob_sha256)
 
 
-def family_order(members: list[Member], credited: dict[int, frozenset[str]] | None = None) -> list[Member]:
+def family_order(
+    members: list[Member],
+    credited: dict[int, frozenset[str]] | None = None,
+    matches: list[Match] | None = None,
+) -> list[Member]:
     """The family in order: each page's captures as one block, in version order (module docstring)."""
     credited = credited if credited is not None else credited_by_others(members)
+    precedence = text_precedence(matches or [])
     groups: dict[tuple[str, int], list[Member]] = {}
     for m in members:
         key = ("page", m.page_id) if m.page_id is not None else ("capture", m.capture_id)
         groups.setdefault(key, []).append(m)
-    blocks = sorted(groups.values(), key=lambda g: min(order_key(m, credited[m.capture_id]) for m in g))
+    blocks = sorted(
+        groups.values(),
+        key=lambda g: min(order_key(m, credited[m.capture_id], precedence.get(m.text_id, 0.0)) for m in g),
+    )
     return [m for block in blocks for m in sorted(block, key=_page_order_key)]
 
 
@@ -222,7 +288,7 @@ def _version_edge(child: Member, head: Member, previous: Member | None, match: M
 def derive_edges(members: list[Member], matches: list[Match]) -> list[Edge]:
     """Pick one parent per member from the earlier members it matches; returns the edges."""
     credited = credited_by_others(members)
-    ordered = family_order(members, credited)
+    ordered = family_order(members, credited, matches)
     rank = {m.capture_id: i for i, m in enumerate(ordered)}
     heads: dict[tuple[int, int], Member] = {}
     for m in ordered:
@@ -289,20 +355,26 @@ def _best_parent(
         if first is not None and rank[first.capture_id] < rank[child.capture_id]:
             weighed.append((first, *_directed_relation(found, child.text_id), found))
     for parent, relation, score, match in weighed:
-        strength = (RELATION_STRENGTH.get(relation, 0), score, -rank[parent.capture_id])
+        share = 1.0 if match is None else round(_share(match, child.text_id), PARENT_SHARE_DIGITS)
+        strength = (PARENT_GROUP.get(relation, 0), share, -rank[parent.capture_id])
         if best is None or strength > best:
             best, chosen = strength, (parent, relation, score, match)
     return chosen
 
 
+def pair_relation(relation: str | None, excerpt_side: str | None, child_side: str | None) -> str | None:
+    """The one decision of a pair's relation as lineage and `compare` show it: the verifier's relation,
+    seen from the derived side (`child_side`, "a" or "b"; None when no edge joins them). An excerpt is
+    the shorter text: a derived text that takes all of the other and adds to it is a rewrite of it."""
+    if relation != "excerpt" or excerpt_side is None or child_side is None or child_side == excerpt_side:
+        return relation
+    return "rewrite"
+
+
 def _directed_relation(match: Match, child_text: int) -> tuple[str, float]:
-    """The match's relation seen from the child: an excerpt only when the child is the shorter."""
-    if match.relation != "excerpt" or match.excerpt_side is None:
-        return match.relation, match.score
+    """The match's relation seen from the child (`pair_relation`)."""
     child_side = "a" if child_text == match.text_a else "b"
-    if child_side == match.excerpt_side:
-        return "excerpt", match.score
-    return "rewrite", match.score  # the later text takes all of the earlier one and adds to it
+    return pair_relation(match.relation, match.excerpt_side, child_side) or match.relation, match.score
 
 
 def root_of(capture_id: int, parent_of: dict[int, int]) -> int:

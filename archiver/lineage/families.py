@@ -45,14 +45,15 @@ def family_origins(session: Session, text_ids: Iterable[int], before: int) -> se
     for text_id in sorted(text_ids):
         if text_id in walked:
             continue
-        family, _ = family_walk(session, [text_id], pages=False, before=before)
+        family, match_rows = family_walk(session, [text_id], pages=False, before=before)
         walked |= family
         rows = lineage_members(session, family)
         if not rows:
             continue
         credits = credit_names_of(session, [r.id for r in rows])
         members = [_member(r, credits[r.id], r.words) for r in rows]
-        origins.add(family_order(members)[0].text_id)
+        matches = [Match(a, b, rel, score, side, ev or {}) for a, b, rel, score, side, ev in match_rows]
+        origins.add(family_order(members, matches=matches)[0].text_id)
     return origins
 
 

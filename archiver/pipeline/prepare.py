@@ -9,13 +9,21 @@ from dataclasses import dataclass, field
 import archiver.clean.html  # noqa: F401 - the cleaners, loaded before `add` forks its workers (`clean` imports them lazily)
 import archiver.clean.text  # noqa: F401
 from archiver.clean import clean
-from archiver.clean.credits import find_credits, origin_publisher, site_publisher, unique_credits
+from archiver.clean.credits import (
+    byline_outlets,
+    credit_lines,
+    find_credits,
+    jsonld_agencies,
+    origin_publisher,
+    site_publisher,
+    unique_credits,
+)
 from archiver.clean.site_template import template_site
 from archiver.errors import ArchiveError, InputError
 from archiver.fingerprint import band_keys, fingerprint_text
 from archiver.pipeline.workers import WorkFailed
 from archiver.store.blobs import blob_compress, sha256_hex
-from archiver.types import Article, Capture, Fingerprint
+from archiver.types import Article, Capture, Chrome, Credit, Fingerprint
 
 
 @dataclass
@@ -53,8 +61,10 @@ def _prepare(capture: Capture) -> Prepared:
         article.published = capture.published
     if not article.paragraphs:
         raise ArchiveError("no article text found")
-    mentions = find_credits(article, capture.url, deduplicate=False)
-    publisher = origin_publisher(mentions, article.site_name)  # repeats count: "told NPR" twice
+    own_credits = _outlet_credits(article, capture)
+    mentions = own_credits + find_credits(article, capture.url, deduplicate=False)
+    url = article.canonical_url or capture.url
+    publisher = origin_publisher(mentions, article.site_name, url if article.extractor == "html" else None)
     article.credits = unique_credits(mentions)
     fps = fingerprint_text(article.text)
     bands = {fp.kind: band_keys(fp) for fp in fps}
@@ -66,6 +76,16 @@ def _prepare(capture: Capture) -> Prepared:
         bands=bands,
         source_publisher=publisher,
     )
+
+
+def _outlet_credits(article: Article, capture: Capture) -> list[Credit]:
+    """Credits naming any outlet: credit-line paragraphs (moved from the body to the chrome), agency roles
+    in the byline (the byline keeps the person) and agencies named publisher in the page's JSON-LD."""
+    article.paragraphs, moved, lines = credit_lines(article)
+    article.chrome.extend(Chrome(p, "credit-line") for p in moved)
+    article.byline, roles = byline_outlets(article.byline)
+    wire = jsonld_agencies(capture.raw) if article.extractor == "html" else []
+    return lines + roles + wire
 
 
 def site_of(article: Article, url: str | None) -> str | None:

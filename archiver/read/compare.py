@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from archiver.lineage.verify import compare_texts
+from archiver.lineage.edges import pair_relation
+from archiver.lineage.verify import compare_texts, swap_sides
 from archiver.read.lineage import capture_node
 from archiver.read.resolve import resolve_capture
 from archiver.store.engine import Archive
+from archiver.store.matches import edge_of
 from archiver.store.models import TextRow
 
 
@@ -17,12 +19,29 @@ def compare(archive: Archive, ref_a: str, ref_b: str) -> dict[str, Any]:
         rows = [resolve_capture(session, ref) for ref in (ref_a, ref_b)]
         texts = [session.get(TextRow, r.text_id) for r in rows]
         nodes = [capture_node(session, r.id) for r in rows]
+        edge_a, edge_b = (edge_of(session, r.id) for r in rows)
+        child_side = (
+            "a" if edge_a is not None and edge_a.parent_id == rows[1].id
+            else "b" if edge_b is not None and edge_b.parent_id == rows[0].id
+            else None
+        )
+        edge = edge_a if child_side == "a" else edge_b if child_side == "b" else None
     body_a, body_b = (t.body if t else "" for t in texts)
-    result = compare_texts(body_a, body_b)
+    # the later-added text first, as `add` verified the pair (`candidates.verify_candidates`)
+    if rows[0].text_id < rows[1].text_id:
+        result = swap_sides(compare_texts(body_b, body_a))
+    else:
+        result = compare_texts(body_a, body_b)
     return {
         "a": {**nodes[0], "text": body_a},
         "b": {**nodes[1], "text": body_b},
-        "relation": result.relation,
+        # the relation lineage gives the pair when an edge joins them (`lineage.edges.pair_relation`)
+        "relation": pair_relation(result.relation, result.excerpt_side, child_side),
+        "lineage_edge": (
+            None if edge is None
+            else {"child": edge.child_id, "parent": edge.parent_id, "relation": edge.relation}
+        ),
+        "discounted": result.discounted,
         "score": round(result.score, 4),
         "summary": result.summary(),
         "excerpt_side": result.excerpt_side,
