@@ -461,3 +461,38 @@ def correction_result_lines(result: dict[str, Any]) -> list[str]:
     now = f"{parent['relation']} of #{parent['id']}" if parent else "no parent (an origin)"
     lines.append(f"#{result['capture_id']} now: {now}")
     return lines
+
+
+REFETCH_STATUSES = ("version", "recapture", "unchanged", "new", "error")
+
+_REFETCH_WORDS = {"version": "new version", "recapture": "re-capture", "unchanged": "unchanged", "new": "new page",
+                  "error": "failed"}
+
+
+def refetch_json(result: Any) -> str:
+    """One JSON Lines record of `archive refetch --json`: keys with no value are left out."""
+    return json_line({k: v for k, v in asdict(result).items() if v is not None})
+
+
+def refetch_line(result: Any) -> str:
+    """One human line of `archive refetch`."""
+    if result.status == "error":
+        return f"{'error':<10} {result.url}: {result.error}"
+    if result.status == "version":
+        words = f"+{result.words_added} -{result.words_removed} words" if result.words_added is not None else ""
+        detail = f"v{result.version}  {words}"
+    elif result.status == "recapture":
+        detail = f"v{result.version} unchanged  [re-capture #{result.recapture}]"
+    elif result.status == "unchanged":
+        detail = f"v{result.version} unchanged  [the same bytes: nothing recorded]"
+    else:
+        detail = f"now {result.moved_to}"
+    title = f"  {result.title}" if result.title else ""
+    return f"{result.status:<10} #{result.id}  {result.url}  {detail.rstrip()}{title}"
+
+
+def refetch_summary(counts: Counter[str]) -> str:
+    """The summary line of `archive refetch`: pages, then the count of each outcome."""
+    total = sum(counts.values())
+    parts = [f"{counts.get(s, 0)} {_REFETCH_WORDS[s]}" for s in REFETCH_STATUSES]
+    return f"{total} page{'s' if total != 1 else ''} refetched: " + ", ".join(parts)

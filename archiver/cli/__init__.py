@@ -1,6 +1,6 @@
 """The `archive` command: parse options, call plain functions, pick a renderer, map errors to exit codes.
 
-One module per command family, each registering its commands on the group (`group.cli`): `add` (add,
+One module per command family, each registering its commands on the group (`group.cli`): `add` (add, refetch,
 reprocess), `read` (show, lineage, compare, history, diff, search, export), `db` (db path/status/schema,
 check), `corrections` (link, unlink, origin, corrections), `web` (serve). Shared options: `options`. Exit codes:
 `archiver.errors.ExitCode`.

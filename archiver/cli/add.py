@@ -1,4 +1,4 @@
-"""`archive add` and `archive reprocess`: the commands that write captures."""
+"""`archive add`, `archive refetch` and `archive reprocess`: the commands that write captures."""
 
 from __future__ import annotations
 
@@ -150,3 +150,81 @@ def reprocess_cmd(db: str | None, as_json: bool) -> None:
         sys.exit(ExitCode.FAILED)
 
 
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+class _Age(click.ParamType):
+    """A duration: a number and a unit, s, m, h, d or w (`90m`, `1d`, `2w`); in seconds."""
+
+    name = "AGE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        text = str(value).strip().lower()
+        number, unit = text[:-1], text[-1:]
+        try:
+            seconds = float(number) * _UNITS[unit]
+        except (KeyError, ValueError):
+            self.fail(f"{value!r} is not an age such as 30m, 12h, 1d or 2w", param, ctx)
+        if seconds < 0:
+            self.fail(f"{value!r} is negative", param, ctx)
+        return seconds
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, metavar="[URL...]")
+@click.option("--all", "all_pages", is_flag=True, help="Every archived page.")
+@click.option("--older-than", "older_than", type=_Age(), default=None, metavar="AGE",
+              help="Only pages last captured longer ago than this: 30m, 12h, 1d, 2w.")
+@click.option("--allow-private", is_flag=True,
+              help="Let URLs (and redirects) reach private, loopback and link-local addresses.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Give up on a URL after this many seconds in all. Default: 30.")
+@db_option
+@json_option
+@click.option("--quiet", "-q", is_flag=True, help="Print only failures and the summary.")
+@reports_errors
+def refetch(urls: tuple[str, ...], all_pages: bool, older_than: float | None, allow_private: bool,
+            timeout: float | None, db: str | None, as_json: bool, quiet: bool) -> None:
+    """Fetch archived pages again: a new version when the clean text changed, a re-capture when not."""
+    from collections import Counter
+    from datetime import UTC, datetime, timedelta
+
+    from archiver import render
+    from archiver.pipeline.refetch import refetch as refetch_pages
+    from archiver.pipeline.refetch import refetch_targets
+    from archiver.pipeline.workers import default_jobs
+    from archiver.sources.fetch import FETCH_TIMEOUT_S, FetchPolicy
+
+    if all_pages == bool(urls):
+        raise click.UsageError("give the URLs of archived pages, or --all")
+    before = datetime.now(UTC) - timedelta(seconds=older_than) if older_than is not None else None
+    counts: Counter[str] = Counter()
+    failures: list[str] = []
+    policy = FetchPolicy(allow_private=allow_private, timeout=timeout or FETCH_TIMEOUT_S)
+    try:
+        with open_archive(db) as archive:
+            targets = refetch_targets(archive, list(urls) if urls else None, before)
+            for result in refetch_pages(archive, targets, policy, jobs=default_jobs()):
+                counts[result.status] += 1
+                line = render.refetch_line(result)
+                if as_json:
+                    click.echo(render.refetch_json(result))
+                elif result.status == "error":
+                    click.echo(line, err=True)
+                elif not quiet:
+                    click.echo(line)
+                if result.status == "error":
+                    failures.append(line)
+    except KeyboardInterrupt:
+        click.echo(render.refetch_summary(counts) + " (interrupted)", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    if not as_json or failures:
+        if failures and (as_json or (not quiet and sum(counts.values()) > len(failures))):  # as `add` does
+            click.echo(f"failed ({len(failures)}):", err=True)
+            for line in failures:
+                click.echo("  " + line, err=True)
+        click.echo(render.refetch_summary(counts), err=True)
+    if failures:
+        sys.exit(ExitCode.FAILED)

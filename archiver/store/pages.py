@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from archiver.sources.urls import page_url
+from archiver.sources.urls import normalise_url, page_url
 from archiver.store.driversql import DriverStatement, insert_every_column
 from archiver.store.models import Base, CaptureRow, Page, PageVersion, TextRow
 from archiver.types import utc
@@ -172,3 +172,34 @@ def page_version_rows_put(session: Session, page_id: int, wanted: dict[int, tupl
     ]
     if fresh:
         _PAGE_VERSION_INSERT.run_many(session, fresh)
+
+
+def pages_last_captures(session: Session, page_ids: list[int] | None = None) -> list[tuple[int, str, str | None, Any]]:
+    """(page id, page URL, URL of its latest capture that has one, latest capture time) for each page with
+    captures (or for `page_ids`), in page id order: what `archive refetch` fetches and filters on."""
+    query = (
+        select(_CAPTURE.c.page_id, _PAGE.c.url, _CAPTURE.c.url, _CAPTURE.c.captured_at)
+        .join(_PAGE, _PAGE.c.id == _CAPTURE.c.page_id)
+        .order_by(_CAPTURE.c.page_id, _CAPTURE.c.captured_at, _CAPTURE.c.id)
+    )
+    if page_ids is not None:
+        query = query.where(_CAPTURE.c.page_id.in_(page_ids))
+    out: dict[int, tuple[int, str, str | None, Any]] = {}
+    for page_id, url, captured_url, captured_at in session.execute(query):
+        held = out.get(page_id)
+        out[page_id] = (page_id, url, captured_url or (held[2] if held else None), captured_at)
+    return list(out.values())
+
+
+def page_id_by_url(session: Session, url: str) -> int | None:
+    """The page a URL names: its normalised form is a page's URL, else a capture was made from it or declares
+    it as canonical (that capture's page)."""
+    normal = normalise_url(url)
+    page_id: int | None = _PAGE_ID_BY_URL.scalar(session, {"url": normal}) if normal else None
+    if page_id is None:
+        page_id = session.execute(
+            select(_CAPTURE.c.page_id)
+            .where((_CAPTURE.c.url == url) | (_CAPTURE.c.canonical_url == url), _CAPTURE.c.page_id.is_not(None))
+            .order_by(_CAPTURE.c.captured_at.desc(), _CAPTURE.c.id.desc())
+        ).scalars().first()
+    return page_id
