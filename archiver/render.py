@@ -184,6 +184,34 @@ def show_text(record: dict[str, Any], console: Console, *, chrome: bool = False)
         console.print(escape(record.get("text") or ""), soft_wrap=True)
 
 
+_MD_INLINE = re.compile(r"([\\`*_\[\]<])")
+
+_MD_BLOCK_START = re.compile(r"^(\s*)(#|>|[-+=]|\d+[.)])")
+
+
+def _markdown_escaped(text: str) -> str:
+    """Plain text that reads as itself in Markdown: inline marks escaped, and a line that would open a
+    heading, quote, list or rule."""
+    escaped = _MD_INLINE.sub(r"\\\1", text)
+    return "\n".join(_MD_BLOCK_START.sub(lambda m: m.group(1) + _md_block_escape(m.group(2)), line)
+                     for line in escaped.split("\n"))
+
+
+def _md_block_escape(mark: str) -> str:
+    return mark[:-1] + "\\" + mark[-1] if mark[-1] in ".)" else "\\" + mark
+
+
+def show_body(record: dict[str, Any], fmt: str) -> str:
+    """`archive show --format`: the clean story alone, with its title. text: the title, a blank line, the
+    paragraphs; markdown: `# title`, then the paragraphs, escaped so they read as written."""
+    title = record.get("title")
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", record.get("text") or "") if p.strip()]
+    if fmt == "markdown":
+        paragraphs = [_markdown_escaped(p) for p in paragraphs]
+        title = f"# {_markdown_escaped(' '.join(title.split()))}" if title else None
+    return "\n\n".join(([title] if title else []) + paragraphs)
+
+
 def _label(node: dict[str, Any]) -> str:
     title = node.get("title") or node.get("path") or node.get("url") or "(untitled)"
     where = node.get("site_name") or ""

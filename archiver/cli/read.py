@@ -22,19 +22,26 @@ from archiver.errors import ArchiveError, ExitCode
 @cli.command()
 @click.argument("ref", metavar="ID|URL")
 @click.option("--chrome", is_flag=True, help="Show what the cleaner removed from the page, and why.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default=None,
+              help="The clean story alone with its title, for piping: plain text or Markdown. For JSON, --json.")
 @db_option
 @json_option
 @reports_errors
-def show(ref: str, chrome: bool, db: str | None, as_json: bool) -> None:
+def show(ref: str, chrome: bool, fmt: str | None, db: str | None, as_json: bool) -> None:
     """Show one capture: metadata, credits, lineage parent and clean text."""
     from rich.console import Console
 
     from archiver import render
     from archiver.read import show as show_read
 
+    if fmt is not None and (as_json or chrome):
+        raise click.UsageError(f"--format {fmt} prints the story alone; it cannot be combined with "
+                               f"{'--json' if as_json else '--chrome'}")
     with open_archive(db) as archive:
         record = show_read.show(archive, ref)
-    if as_json:
+    if fmt is not None:
+        click.echo(render.show_body(record, fmt))
+    elif as_json:
         click.echo(render.json_line(record))
     else:
         render.show_text(record, Console(), chrome=chrome)
