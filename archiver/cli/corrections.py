@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -20,6 +21,17 @@ def _ids(archive: Archive, *refs: str | None) -> list[int | None]:
 
     with archive.session() as session:
         return [None if ref is None else resolve_capture(session, ref).id for ref in refs]
+
+
+def _correct(db: str | None, as_json: bool, refs: tuple[str | None, ...],
+             action: Callable[[Archive, int, int | None], dict[str, Any]]) -> None:
+    """Resolve the captures named (the one corrected, and the other one if any), apply one correction (or
+    its undo), print the result."""
+    with open_archive(db) as archive:
+        first, *rest = _ids(archive, *refs)
+        assert first is not None
+        result = action(archive, first, rest[0] if rest else None)
+    _print(result, as_json)
 
 
 def _print(result: dict[str, Any], as_json: bool) -> None:
@@ -47,15 +59,13 @@ def link(child: str, parent: str | None, relation: str, undo: bool, db: str | No
 
     if not undo and parent is None:
         raise click.UsageError("give the PARENT CHILD is derived from, or --undo")
-    with open_archive(db) as archive:
-        child_id, parent_id = _ids(archive, child, parent)
-        assert child_id is not None
+    def act(archive: Archive, child_id: int, parent_id: int | None) -> dict[str, Any]:
         if undo:
-            result = correct.correct_undo(archive, kind="link", capture=child_id, parent=parent_id)
-        else:
-            assert parent_id is not None
-            result = correct.correct_link(archive, child_id, parent_id, relation)
-    _print(result, as_json)
+            return correct.correct_undo(archive, kind="link", capture=child_id, parent=parent_id)
+        assert parent_id is not None
+        return correct.correct_link(archive, child_id, parent_id, relation)
+
+    _correct(db, as_json, (child, parent), act)
 
 
 @cli.command()
@@ -70,14 +80,10 @@ def unlink(child: str, source: str | None, undo: bool, db: str | None, as_json: 
     """Set by hand that CHILD is not derived from its parent (or from --from CAPTURE)."""
     from archiver.pipeline import corrections as correct
 
-    with open_archive(db) as archive:
-        child_id, source_id = _ids(archive, child, source)
-        assert child_id is not None
-        if undo:
-            result = correct.correct_undo(archive, kind="unlink", capture=child_id, parent=source_id)
-        else:
-            result = correct.correct_unlink(archive, child_id, source_id)
-    _print(result, as_json)
+    _correct(db, as_json, (child, source), lambda archive, child_id, source_id: (
+        correct.correct_undo(archive, kind="unlink", capture=child_id, parent=source_id) if undo
+        else correct.correct_unlink(archive, child_id, source_id)
+    ))
 
 
 @cli.command()
@@ -91,14 +97,10 @@ def origin(ref: str, publisher: str | None, undo: bool, db: str | None, as_json:
     """Set by hand that ID is the origin of its family (published by NAME); its chain above is turned round."""
     from archiver.pipeline import corrections as correct
 
-    with open_archive(db) as archive:
-        (capture_id,) = _ids(archive, ref)
-        assert capture_id is not None
-        if undo:
-            result = correct.correct_undo(archive, kind="origin", capture=capture_id)
-        else:
-            result = correct.correct_origin(archive, capture_id, publisher)
-    _print(result, as_json)
+    _correct(db, as_json, (ref,), lambda archive, capture_id, _: (
+        correct.correct_undo(archive, kind="origin", capture=capture_id) if undo
+        else correct.correct_origin(archive, capture_id, publisher)
+    ))
 
 
 @cli.command("corrections")
