@@ -17,6 +17,7 @@ from trafilatura import bare_extraction, metadata as trafilatura_metadata
 from trafilatura.settings import DEFAULT_CONFIG, Document, Extractor, set_date_params
 
 from archiver.clean.html_author import html_author
+from archiver.clean.html_meta import meta_title
 from archiver.clean.html_rules import Block, html_apply_rules, html_fold
 from archiver.errors import InputError
 from archiver.types import Article
@@ -52,7 +53,6 @@ _CLASS_OR_ID = etree.XPath("//@class | //@id")
 # React's streamed server rendering sends each part of the page as <div hidden id="S:n"> and a script moves it
 # into place: shown to every reader with scripts on (on wcxb-dev 5 pages hold their whole article so)
 _REACT_SEGMENT = re.compile(r"S:\d+$")
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
 
 
 def clean_html(html: str, url: str | None = None) -> Article:
@@ -460,26 +460,14 @@ def html_containment(inner: list[Block], outer: list[Block]) -> float:
 
 
 def html_title(doc: Any, tree: Any) -> str | None:
-    """The headline: trafilatura's title, else og:title/<title>, without a trailing " | Site" part."""
-    title = _meta(doc, "title")
-    if not title:
-        found = tree.xpath("//meta[@property='og:title']/@content") or tree.xpath("//title/text()")
-        title = html_fold(found[0]) if found else None
-    if not title:
-        return None
-    site = html_fold(_meta(doc, "sitename") or "").lower()
-    host = (_meta(doc, "hostname") or "").lower().removeprefix("www.")
-    host_word = host.split(".")[0] if host else ""
-    while True:
-        cuts = list(_TITLE_SEPARATORS.finditer(title))
-        if not cuts:
-            return title
-        last = title[cuts[-1].end() :].lower().strip()
-        squashed = re.sub(r"\W", "", last)
-        if (site and (last in site or site in last)) or (host_word and len(host_word) > 2 and host_word in squashed):
-            title = title[: cuts[-1].start()].strip()
-        else:
-            return title
+    """The headline (`html_meta.meta_title`): the page's <h1> where it agrees with the head's titles."""
+    heads = tree.xpath("//meta[@property='og:title']/@content")[:1]
+    heads += [html_fold(m) for m in _JSONLD_HEADLINE.findall(" ".join(tree.xpath("//script[@type='application/ld+json']/text()")))[:1]]
+    heads += tree.xpath("//title/text()")[:1]
+    return meta_title(tree, _meta(doc, "title"), [h for h in heads if h], _meta(doc, "sitename"), _meta(doc, "hostname"))
+
+
+_JSONLD_HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){3,300})"')
 
 
 def html_language(tree: Any) -> str | None:

@@ -139,15 +139,17 @@ PROSE_MIN_WORDS = 15
 
 
 def _keep_inner_links(blocks: list[Block], reasons: list[str | None]) -> None:
-    """Linked lines between story paragraphs are the story's own lists (a table of contents, the ranked
-    items of a guide, its sources): only a link list before the first or after the last prose paragraph
-    is navigation. On wcxb-dev 1,337 of 1,589 linked lines the line rule removed were article text; on
+    """Linked headings, items and rows between story paragraphs are the story's own lists (a table of
+    contents, the ranked items of a guide, its sources): only those before the first or after the last
+    prose paragraph are navigation. On wcxb-dev 1,337 of 1,589 linked lines the line rule removed were article text; on
     aeb-dev 14 of 28."""
     prose = [i for i, b in enumerate(blocks) if reasons[i] is None and _is_prose(b)]
     if not prose:
         return
     for i in range(prose[0] + 1, prose[-1]):
-        if reasons[i] == "related-links":
+        # headings, list items and table rows: the article's structure; a linked paragraph between story
+        # paragraphs is a promo ("SEE MORE: ...", aeb-dev)
+        if reasons[i] == "related-links" and blocks[i].kind in ("head", "item", "row"):
             reasons[i] = None
 
 

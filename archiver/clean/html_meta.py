@@ -1,0 +1,116 @@
+"""The page's headline and byline, reconciled from the sources a page offers.
+
+trafilatura's metadata (`html.html_metadata`) reads the head first: og:title, JSON-LD, <title>. Readers see
+the headline in the page's <h1> and the byline under it. Here the visible <h1> is the headline when it
+agrees with what the head calls the page (the head's titles are often SEO variants or carry the site name),
+and a "By ..." line of the page gives the byline when the head names no author. Bylines are cut to person
+names: dates, "Updated", job titles and the site's own name are not part of them.
+
+Thresholds were calibrated on wcxb-dev (711 article pages, 700+ sites) and checked on aeb-dev; the
+benchmark is `benchmarks/clean_broad.py`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Any
+
+_WORD = re.compile(r"\w+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/)\s+")
+# an <h1> of more than this many words is a paragraph styled as a heading, not a headline (wcxb-dev: true
+# headlines are <= 25 words)
+H1_MAX_WORDS = 30
+# an <h1> is the headline when at least this share of its words are in one of the head's titles (wcxb-dev:
+# SEO variants of the headline share 0.4-1.0 of its words; site banners, "Menu", "Our Blog" share 0-0.25)
+H1_MIN_AGREEMENT = 0.4
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _agreement(h1: str, titles: list[str]) -> float:
+    """Share of the h1's words found in the best-matching head title."""
+    words = _words(h1)
+    if not words:
+        return 0.0
+    best = 0.0
+    for t in titles:
+        tw = set(_words(t))
+        best = max(best, sum(w in tw for w in words) / len(words))
+    return best
+
+
+def meta_h1s(tree: Any) -> list[str]:
+    """The texts of the page's <h1> elements (children's texts joined by spaces), in page order."""
+    out = []
+    for h1 in tree.iter("h1"):
+        text = _fold(html.unescape(" ".join(t for t in h1.itertext())))  # some pages escape twice
+        if text and _WORD.search(text) and len(text.split()) <= H1_MAX_WORDS:
+            out.append(text)
+    return out
+
+
+def meta_title(
+    tree: Any, found: str | None, head_titles: list[str], site: str | None, host: str | None
+) -> str | None:
+    """The headline: the <h1> that agrees best with the head's titles, else trafilatura's title (`found`)
+    less its site affixes. `head_titles`: og:title, JSON-LD headline, <title> (trafilatura's title is often
+    the <h1> itself, so it is no second witness)."""
+    head_titles = [_fold(t) for t in head_titles if t and t.strip()]
+    best, best_score = None, 0.0
+    for h1 in meta_h1s(tree):
+        if _is_site(h1, site, host):
+            continue  # the site's banner set as <h1>
+        if head_titles and len(_words(h1)) < 2:
+            continue  # a one-word section label ("Webcams", "Blog") under a longer head title
+        score = _agreement(h1, head_titles) if head_titles else 1.0
+        if score > best_score:
+            best, best_score = h1, score
+    if best is not None and best_score >= H1_MIN_AGREEMENT:
+        return meta_strip_site(best, site, host)
+    fallback = found or (head_titles[0] if head_titles else best)
+    return meta_strip_site(_fold(fallback), site, host) if fallback else None
+
+
+def meta_strip_site(title: str, site: str | None, host: str | None) -> str:
+    """The title without leading or trailing parts that name the site ("Headline | Site", "Site - Headline")."""
+    def is_site(part: str) -> bool:
+        return _is_site(part, site, host)
+
+    while True:
+        cuts = list(_TITLE_SEPARATORS.finditer(title))
+        if not cuts:
+            return title
+        last, first = title[cuts[-1].end():], title[: cuts[0].start()]
+        if is_site(last) and len(_words(title[: cuts[-1].start()])) >= 2:
+            title = title[: cuts[-1].start()].strip()
+        elif is_site(first) and len(_words(title[cuts[0].end():])) >= 2:
+            title = title[cuts[0].end():].strip()
+        else:
+            return title
+
+
+def _is_site(part: str, site: str | None, host: str | None) -> bool:
+    """Whether a title part names the site: its name, or only words of its host name ("Rust Blog" on
+    blog.rust-lang.org, "davidbau.com")."""
+    key = "".join(_words(part))
+    if not key:
+        return True
+    site_key = "".join(_words(site or ""))
+    # the site's name, or the name with a word or two more ("Site News") - not a headline naming the site
+    if site_key and (key in site_key or (site_key in key and len(key) <= len(site_key) + 8)):
+        return True
+    labels = (host or "").lower().removeprefix("www.").split(".")
+    host_words = set(_words(" ".join(labels[:-1]).replace("-", " "))) if len(labels) > 1 else set()
+    host_key = "".join(labels[:-1]).replace("-", "")
+    words = _words(part)
+    return bool(host_words) and (
+        all(w in host_words or w in ("com", "org", "net", "blog") for w in words) or (len(key) > 3 and key == host_key)
+    )
