@@ -17,7 +17,7 @@ from trafilatura import bare_extraction, metadata as trafilatura_metadata
 from trafilatura.settings import DEFAULT_CONFIG, Document, Extractor, set_date_params
 
 from archiver.clean.html_author import html_author
-from archiver.clean.html_meta import meta_title
+from archiver.clean.html_meta import meta_byline, meta_title
 from archiver.clean.html_rules import Block, html_apply_rules, html_fold
 from archiver.errors import InputError
 from archiver.types import Article
@@ -70,14 +70,15 @@ def clean_html(html: str, url: str | None = None) -> Article:
     if html_needs_second_opinion(blocks, prose):
         blocks = html_second_opinion(html, tree, url, blocks, anchors)
     title = html_title(doc, tree)
-    paragraphs, chrome = html_apply_rules(blocks, title=title, byline=_meta(doc, "author"))
+    byline = meta_byline(tree, _meta(doc, "author"), _meta(doc, "sitename"), _meta(doc, "hostname"))
+    paragraphs, chrome = html_apply_rules(blocks, title=title, byline=byline)
     # 8 words: less than one sentence of body is a navigation or error page, not an article
     if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
         raise InputError("no article text found")
     return Article(
         paragraphs=paragraphs,
         title=title,
-        byline=_meta(doc, "author"),
+        byline=byline,
         site_name=_meta(doc, "sitename"),
         published=_meta(doc, "date"),
         language=_meta(doc, "language") or html_language(tree),
