@@ -522,9 +522,10 @@ def _text_header_meta(units: list[Unit], reasons: list[str | None], meta: dict[s
             if reasons[i] in ("navigation", "short-fragment", "repeat", None)
             and 3 <= units[i].words <= 30 and units[i].alpha >= 0.6
             and not units[i].text.endswith(".") and not BYLINE_RE.match(units[i].text)
+            and not _text_is_nav_line(units[i].text)
         ]
         if cands:
-            best = max(cands, key=lambda i: (units[i].titlecase >= 0.5, i))
+            best = _text_pick_title(units, cands, body_start)
             meta["title"] = units[best].text
             reasons[best] = "title"
     # a body unit that is just the byline name is chrome
@@ -532,6 +533,38 @@ def _text_header_meta(units: list[Unit], reasons: list[str | None], meta: dict[s
         for i in range(len(units)):
             if reasons[i] is None and _fold(units[i].text) == _fold(meta["byline"]):
                 reasons[i] = "byline"
+
+
+# the headline names the story's subject: of the header lines, the one sharing the most content words with
+# the story's first words is the headline, not a menu, button or label line ("Book a demo", "Table of
+# Contents"). 300 words: the lede and a paragraph or two; 2 shared words at least (wcxb-dev dumps)
+TITLE_TOPIC_WORDS = 300
+TITLE_MIN_SHARED = 2
+
+
+def _text_is_nav_line(text: str) -> bool:
+    """A menu ("News | Sports | Opinion"), button, share or promo line, or one that starts with a symbol."""
+    return (
+        text.count("|") >= 2 or text_is_share(text) or text_is_promo(text) or text_is_ui(text)
+        or not text[:1].isalnum() and text[:1] not in "\"“‘'(¿¡"
+    )
+
+
+def _text_pick_title(units: list[Unit], cands: list[int], body_start: int) -> int:
+    """The header line that shares most content words with the story's start (ties: the later line); the
+    last title-case line when none shares enough."""
+    body = [w.lower() for u in units[body_start:] for w in text_words(u.text)][:TITLE_TOPIC_WORDS]
+    topic = {w for w in body if len(w) > 3}
+
+    def shared(i: int) -> float:
+        words = {w.lower() for w in text_words(units[i].text) if len(w) > 3}
+        hits = len(words & topic)
+        return hits / len(words) ** 0.5 if hits >= TITLE_MIN_SHARED else 0.0
+
+    best = max(cands, key=lambda i: (shared(i), i))
+    if shared(best) > 0:
+        return best
+    return max(cands, key=lambda i: (units[i].titlecase >= 0.5, i))
 
 
 def _text_sweep_footer(paragraphs: list[str], meta: dict[str, str | None]) -> list[Chrome]:
