@@ -90,6 +90,18 @@ _META_LINE = re.compile(
     r"|\b(?:posted|published|publicado|publicada) (?:by|por)\s*:|\b(?:category|categoria|filed under)\s*:",
     re.I,
 )
+# Affiliate and editorial disclosures, reading times, pagination and "By ..." lines left in the body
+_DISCLOSURE = re.compile(
+    r"\b(?:earn|receive|get)s? (?:a )?(?:small )?(?:commissions?|from qualifying purchases)\b|\baffiliate links?\b"
+    r"|\bqualifying purchases\b|\bchosen independently by our editors\b|\bsupported by commissions\b"
+    r"|^advertisement\b.{0,40}$",
+    re.I,
+)
+_POST_LINE = re.compile(
+    r"^\d+\s*(?:min(?:ute)?s?\.?)\s*(?:read(?:ing)?)?(?:\s*time)?$|^page \d+ of \d+$"
+    r"|^(?:written|posted|published|reviewed|fact[- ]checked) by\b|^by\s+(?-i:[A-Z][\w.'’-]+\s+[A-Z])",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’)]$")
 
 
@@ -130,6 +142,11 @@ def _rule(b: Block, i: int, n: int, title_norm: str) -> str | None:
     ):
         return "share"
     if words <= 25 and _META_LINE.search(text):
+        return "post-meta"
+    # 60 words: wcxb-dev disclosures are 1-2 sentences; 15: a byline with date and reading time
+    if words <= 60 and _DISCLOSURE.search(text):
+        return "disclosure"
+    if words <= 15 and _POST_LINE.search(text):
         return "post-meta"
     if words <= 40 and _COPYRIGHT.search(text):
         return "copyright"
