@@ -159,9 +159,10 @@ def meta_byline(tree: Any, found: str | None, site: str | None, host: str | None
     """The byline as person names joined by "; ": trafilatura's author less dates, roles and the site's name,
     else the page's first "By ..." line."""
     names = meta_byline_names(found, site, host) if found else []
-    if not names:
+    if not names or all(_is_site(n, site, host) for n in names):
+        # no author in the head, or only the site itself: the byline the page shows names the person
         line = meta_byline_line(tree)
-        names = meta_byline_names(line, site, host) if line else []
+        names = (meta_byline_names(line, site, host) if line else []) or names
     return "; ".join(names) or None
 
 
