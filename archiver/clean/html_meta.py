@@ -175,8 +175,8 @@ def meta_byline_names(byline: str, site: str | None, host: str | None) -> list[s
         role = _ROLE.search(part)
         if role and len(part[: role.start()].split()) >= 2:
             part = part[: role.start()].strip(" ,.:-")  # "Liz Kenny Former McKinsey Consultant"
-        elif role and role.start() == 0 and parts_named(out):
-            continue  # a role on its own after a name ("Trial Attorney")
+        elif role and out:
+            continue  # a role on its own after a name ("Trial Attorney", "CEO")
         if not part or not re.search(r"[^\W\d_]", part) or _ONLY_DATE.match(part) or _NOT_A_NAME.match(part):
             continue
         if part not in out:
@@ -186,10 +186,6 @@ def meta_byline_names(byline: str, site: str | None, host: str | None) -> list[s
     people = [n for n in out if not _is_site(n, site, host)]
     return people if people else out
 
-
-def parts_named(names: list[str]) -> bool:
-    """Whether a person's name was read before."""
-    return bool(names)
 
 
 def meta_byline_line(tree: Any) -> str | None:

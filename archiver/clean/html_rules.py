@@ -34,6 +34,11 @@ def _words(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
+def _stems(text: str) -> set[str]:
+    """The text's words without a plural "s" ("subscriptions" and "subscription" are one topic)."""
+    return {w.removesuffix("s") for w in _norm(text).split()}
+
+
 def _norm(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
@@ -137,7 +142,7 @@ def _rule(b: Block, i: int, n: int, title_norm: str) -> str | None:
     social = _SOCIAL.search(text) if words <= 30 else None
     # the page's topic is not chrome: on wcxb-dev a third of the "share" hits were a guide's own subject
     # ("subscription", "newsletter", "donate" in its title)
-    if social and not set(_norm(social[0]).split()) & set(title_norm.split()) and not (
+    if social and not _stems(social[0]) & _stems(title_norm) and not (
         _LOOSE_SOCIAL.fullmatch(social[0]) and words >= LOOSE_SOCIAL_MAX_WORDS and _SENTENCE_END.search(text)
     ):
         return "share"
