@@ -18,6 +18,7 @@ from trafilatura.settings import DEFAULT_CONFIG, Document, Extractor, set_date_p
 
 from archiver.clean.html_author import html_author
 from archiver.clean.html_meta import meta_byline, meta_title
+from archiver.clean.textfeatures import TEXT_LANGUAGES, text_language
 from archiver.clean.html_rules import Block, html_apply_rules, html_fold
 from archiver.errors import InputError
 from archiver.types import Article
@@ -82,7 +83,7 @@ def clean_html(html: str, url: str | None = None) -> Article:
         byline=byline,
         site_name=_meta(doc, "sitename"),
         published=_meta(doc, "date"),
-        language=_meta(doc, "language") or html_language(tree),
+        language=html_text_language(paragraphs, _meta(doc, "language") or html_language(tree)),
         canonical_url=_meta(doc, "url") or url,
         chrome=chrome,
         extractor="html",
@@ -510,6 +511,14 @@ def html_title(doc: Any, tree: Any) -> str | None:
 
 
 _JSONLD_HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){3,300})"')
+
+
+def html_text_language(paragraphs: list[str], declared: str | None) -> str | None:
+    """The body's language from its own words (the stopword lists of `textfeatures`, 8 languages); the
+    page's declared language only where those lists cannot judge (another language, CJK, too little text)."""
+    if declared and declared not in TEXT_LANGUAGES:
+        return declared
+    return text_language(" ".join(paragraphs)) or declared
 
 
 def html_language(tree: Any) -> str | None:
