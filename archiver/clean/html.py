@@ -65,7 +65,7 @@ def clean_html(html: str, url: str | None = None) -> Article:
     # extracting, from a tree it leaves as it is); every run then sees the URL it gives
     doc = html_metadata(tree, url)
     url = url or _meta(doc, "url")
-    anchors = html_anchors(tree)
+    anchors = html_anchors(tree, url)
     prose = html_prose_len(tree)
     blocks = html_agreed_blocks(tree, url, anchors, prose)
     paras = html_prose_paragraphs(tree)
@@ -235,10 +235,28 @@ def html_is_prose(b: Block) -> bool:
     )
 
 
-def html_anchors(tree: Any) -> list[str]:
-    """The page's link texts of two words or more, longest first (for the link ratio of a block)."""
-    texts = {html_fold(a.text_content()) for a in tree.iter("a")}
+def html_anchors(tree: Any, url: str | None = None) -> list[str]:
+    """The page's link texts of two words or more, longest first (for the link ratio of a block).
+
+    With the page's URL, only links within its site count: a list of links to other sites is the story's
+    sources or its subject (release notes, a ranking), a list of the site's own pages is its navigation.
+    """
+    host = _host(url)
+    texts = {
+        html_fold(a.text_content()) for a in tree.iter("a")
+        if not host or _host(a.get("href") or "", host) == host
+    }
     return sorted((t for t in texts if " " in t), key=lambda t: (-len(t), t))
+
+
+def _host(url: str | None, default: str | None = None) -> str | None:
+    """The host of a URL without "www."; `default` for a relative link."""
+    if not url:
+        return None
+    m = re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/?#:]+)", url.strip(), re.I)
+    if not m:
+        return default if not re.match(r"^[a-z][a-z0-9+.-]*:", url.strip(), re.I) else None
+    return m[1].lower().removeprefix("www.")
 
 
 def html_link_ratio(text: str, anchors: list[str]) -> float:
