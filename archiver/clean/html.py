@@ -69,8 +69,13 @@ def clean_html(html: str, url: str | None = None) -> Article:
     prose = html_prose_len(tree)
     blocks = html_agreed_blocks(tree, url, anchors, prose)
     paras = html_prose_paragraphs(tree)
-    if html_needs_second_opinion(blocks, prose) or html_may_miss_text(blocks, prose, paras):
-        blocks = html_second_opinion(html, tree, url, blocks, anchors, paras)
+    # readability is asked only where the story looks cut or beside the page's prose: where the output is
+    # merely short of 1.3x the prose, it never won on wcxb-dev or aeb-dev (and it is a third of the time)
+    suspect = html_needs_second_opinion(blocks, prose) or (
+        bool(paras) and html_prose_coverage(blocks, paras) < MAY_MISS_COVERAGE
+    )
+    if suspect or html_may_miss_text(blocks, prose, paras):
+        blocks = html_second_opinion(html, tree, url, blocks, anchors, paras, readability=suspect)
     title = html_title(doc, tree)
     byline = meta_byline(tree, _meta(doc, "author"), _meta(doc, "sitename"), _meta(doc, "hostname"))
     paragraphs, chrome = html_apply_rules(blocks, title=title, byline=byline)
@@ -400,7 +405,8 @@ def html_may_miss_text(blocks: list[Block], prose: int, paras: list[str]) -> boo
 
 
 def html_second_opinion(
-    html: str, tree: Any, url: str | None, blocks: list[Block], anchors: list[str], paras: list[str]
+    html: str, tree: Any, url: str | None, blocks: list[Block], anchors: list[str], paras: list[str],
+    readability: bool = True,
 ) -> list[Block]:
     """Try trafilatura favor_recall and readability-lxml; keep the first that is clearly better.
 
@@ -409,7 +415,9 @@ def html_second_opinion(
     least 0.3 more of the page's prose paragraphs and 0.6 of them at least (it is the part of the page
     where the story is).
     """
-    candidates = [lambda: _extract(tree, url, "recall"), lambda: _readability(html, url)]
+    candidates = [lambda: _extract(tree, url, "recall")]
+    if readability:
+        candidates.append(lambda: _readability(html, url))
     for make in candidates:
         alt = make()
         alt_blocks = html_blocks(alt.body if alt is not None else None, anchors)
