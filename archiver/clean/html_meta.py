@@ -68,7 +68,9 @@ def meta_title(
     for h1 in meta_h1s(tree):
         if _is_site(h1, site, host):
             continue  # the site's banner set as <h1>
-        if head_titles and len(_words(h1)) < 2:
+        if head_titles and len(_words(h1)) < 2 and not any(
+            re.match(re.escape(h1) + r"\s*(?:\||-|–|—|:|·)", t) for t in head_titles
+        ):
             continue  # a one-word section label ("Webcams", "Blog") under a longer head title
         score = _agreement(h1, head_titles) if head_titles else 1.0
         if score > best_score:
