@@ -121,6 +121,32 @@ def _xml_invalid_replacement(match: re.Match[str]) -> str:
 
 def decode_bytes(raw: bytes, content_type: str | None = None) -> str:
     """Bytes -> str by BOM, declared charset, UTF-8, charset-normalizer, cp1252; refuses binary input."""
+    text = _decode_unicode_marked(raw)
+    if text is not None:
+        return text
+    _check_not_binary(raw)
+
+    codecs_declared = _declared_codecs(raw, content_type)
+    utf8: str | None
+    try:
+        utf8 = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
+
+    text = _decode_declared(raw, codecs_declared, utf8)
+    if text is not None:
+        return text
+    if utf8 is not None:
+        return utf8
+    guessed = _guess_encoding(raw)
+    if guessed:
+        return raw.decode(guessed, errors="replace")
+    fallback = codecs_declared[0] if codecs_declared else "cp1252"
+    return raw.decode(fallback, errors="replace")
+
+
+def _decode_unicode_marked(raw: bytes) -> str | None:
+    """The text of a page with a BOM or recognisable BOM-less UTF-16 (checked not binary), else None."""
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             text = raw[len(bom) :].decode(encoding, errors="replace")
@@ -131,21 +157,21 @@ def decode_bytes(raw: bytes, content_type: str | None = None) -> str:
         text = raw.decode(utf16, errors="replace")
         _check_text_not_binary(text)
         return text
-    _check_not_binary(raw)
+    return None
 
+
+def _declared_codecs(raw: bytes, content_type: str | None) -> list[str]:
+    """Python codec names of the charsets declared by Content-Type, XML declaration and <meta>, in that order."""
     declared = []
     if content_type:
         declared += _charset_labels(_CHARSET_PARAM, content_type.encode("latin-1", "replace"))
     head = raw[:META_SCAN_BYTES]
     declared += _charset_labels(_XML_ENCODING, head) + _charset_labels(_META_CHARSET, head)
-    codecs_declared = [c for c in (_codec_name(label) for label in declared) if c]
+    return [c for c in (_codec_name(label) for label in declared) if c]
 
-    utf8: str | None
-    try:
-        utf8 = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        utf8 = None
 
+def _decode_declared(raw: bytes, codecs_declared: list[str], utf8: str | None) -> str | None:
+    """The text by the first declared codec that decodes it (UTF-8 over a stale single-byte label), else None."""
     for encoding in codecs_declared:
         if encoding == "utf-8":
             if utf8 is not None:
@@ -159,13 +185,7 @@ def decode_bytes(raw: bytes, content_type: str | None = None) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    if utf8 is not None:
-        return utf8
-    guessed = _guess_encoding(raw)
-    if guessed:
-        return raw.decode(guessed, errors="replace")
-    fallback = codecs_declared[0] if codecs_declared else "cp1252"
-    return raw.decode(fallback, errors="replace")
+    return None
 
 
 def sniff_kind(text: str, content_type: str | None = None) -> str:
@@ -267,7 +287,8 @@ def _guess_encoding(raw: bytes) -> str | None:
     # chaos margin of ~0.05; a Polish/Czech/Cyrillic/Greek text never lists cp1252 at all. So cp1252, the
     # unlabelled-page default of browsers, wins whenever it is listed within 0.1 chaos of the best.
     for match in matches:
-        if "cp1252" in match.could_be_from_charset or match.encoding == "cp1252":
-            if match.chaos <= best.chaos + 0.1:
-                return "cp1252"
+        if (
+            "cp1252" in match.could_be_from_charset or match.encoding == "cp1252"
+        ) and match.chaos <= best.chaos + 0.1:
+            return "cp1252"
     return best.encoding

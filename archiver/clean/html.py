@@ -8,6 +8,7 @@ the line rules of `archiver.clean.html_rules` (title repeat, captions, share lin
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -48,7 +49,11 @@ _SETTINGS: dict[str, Any] = dict(
 
 # Elements that are present in the markup but not shown to a reader: hover cards, tooltips, pop-ups
 # (The Hill's "rollover-people" cards on aeb-dev put a bio and five headlines inside a sentence).
-_HIDDEN_CLASS = re.compile(r"(?:^|[\s_-])(?:rollover|tooltip|popover|hovercard|hover-card|popup|sr-only|visually-hidden|screen-reader)", re.I)
+_HIDDEN_CLASS = re.compile(
+    r"(?:^|[\s_-])"
+    r"(?:rollover|tooltip|popover|hovercard|hover-card|popup|sr-only|visually-hidden|screen-reader)",
+    re.I,
+)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_ATTRIBUTE = etree.XPath("//*[@hidden or @style]")
 _CLASS_OR_ID = etree.XPath("//@class | //@id")
@@ -455,35 +460,45 @@ def html_metadata(tree: Any, url: str | None) -> Any:
         meta = m.examine_meta(tree)
         if meta.author and " " not in meta.author:
             meta.author = None
-        try:
+        with contextlib.suppress(Exception):  # as trafilatura: its JSON-LD reader has bugs of its own
             meta = m.extract_meta_json(tree, meta)
-        except Exception:  # noqa: BLE001 - as trafilatura: its JSON-LD reader has bugs of its own
-            pass
-        if not meta.title:
-            meta.title = m.extract_title(tree)
-        if not meta.author:
-            meta.author = html_author(tree)
-        if not meta.url:
-            meta.url = m.extract_url(tree, url)
-        if meta.url:
-            meta.hostname = m.extract_domain(meta.url, fast=True)
+        _metadata_fill_from_page(tree, url, meta)
         date_config = dict(_DATE_PARAMS, url=meta.url)
         meta.date = m.find_date(tree, **date_config)
-        if not meta.sitename:
-            meta.sitename = m.extract_sitename(tree)
-        if meta.sitename:
-            meta.sitename = meta.sitename.lstrip("@")
-            if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
-                meta.sitename = meta.sitename.title()
-        elif meta.url:
-            found = m.META_URL.match(meta.url)
-            if found:
-                meta.sitename = found[1]
+        _metadata_sitename(tree, meta)
         meta.filedate = date_config.get("max_date")
         meta.clean_and_trim()
     except (ValueError, etree.LxmlError):
         return None
     return meta
+
+
+def _metadata_fill_from_page(tree: Any, url: str | None, meta: Any) -> None:
+    """Fill the title, author and URL the head lacks from the page itself, and the hostname from the URL."""
+    m = trafilatura_metadata
+    if not meta.title:
+        meta.title = m.extract_title(tree)
+    if not meta.author:
+        meta.author = html_author(tree)
+    if not meta.url:
+        meta.url = m.extract_url(tree, url)
+    if meta.url:
+        meta.hostname = m.extract_domain(meta.url, fast=True)
+
+
+def _metadata_sitename(tree: Any, meta: Any) -> None:
+    """Set the site name as trafilatura does: the page's own, tidied, else the one in the URL."""
+    m = trafilatura_metadata
+    if not meta.sitename:
+        meta.sitename = m.extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")
+        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+            meta.sitename = meta.sitename.title()
+    elif meta.url:
+        found = m.META_URL.match(meta.url)
+        if found:
+            meta.sitename = found[1]
 
 
 # the steps are trafilatura internals: a release that renames one gets its whole extract_metadata instead
@@ -532,9 +547,12 @@ def html_containment(inner: list[Block], outer: list[Block]) -> float:
 def html_title(doc: Any, tree: Any) -> str | None:
     """The headline (`html_meta.meta_title`): the page's <h1> where it agrees with the head's titles."""
     heads = tree.xpath("//meta[@property='og:title']/@content")[:1]
-    heads += [html_fold(m) for m in _JSONLD_HEADLINE.findall(" ".join(tree.xpath("//script[@type='application/ld+json']/text()")))[:1]]
+    jsonld = " ".join(tree.xpath("//script[@type='application/ld+json']/text()"))
+    heads += [html_fold(m) for m in _JSONLD_HEADLINE.findall(jsonld)[:1]]
     heads += tree.xpath("//title/text()")[:1]
-    return meta_title(tree, _meta(doc, "title"), [h for h in heads if h], _meta(doc, "sitename"), _meta(doc, "hostname"))
+    return meta_title(
+        tree, _meta(doc, "title"), [h for h in heads if h], _meta(doc, "sitename"), _meta(doc, "hostname")
+    )
 
 
 _JSONLD_HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){3,300})"')

@@ -65,6 +65,14 @@ def html_author(tree: Any) -> str | None:
     """The page's author as trafilatura's `extract_author(tree)` finds it (None when it finds none)."""
     if not XPATHS_UNCHANGED:
         return trafilatura_metadata.extract_author(tree)
+    found, discarded = _author_candidates(tree)
+    if not any(found):
+        return None
+    return _first_plausible_author(found, set(discarded))
+
+
+def _author_candidates(tree: Any) -> tuple[tuple[list[Any], list[Any], list[Any]], list[Any]]:
+    """One walk over the page: the elements each of the three author XPaths matches, and those pruned."""
     found: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
     discarded: list[Any] = []
     # `rel='me'` in the first XPath tests a child element <rel>, the one test an element without
@@ -80,19 +88,27 @@ def html_author(tree: Any) -> str | None:
         prop, component = el.get("itemprop") or "", el.get("data-component") or ""
         if tag in _DISCARD_TAGS and el is not tree and (by_class[0] or by_id[0] or "Figure" in component):
             discarded.append(el)
-        if tag == "author" or tag in _FIRST_TAGS and (
-            by_class[1] or by_id[1] or prop == "author name" or el.get("rel") == "author"
-            or el.get("data-testid") in ("AuthorCard", "AuthorURL")
-            or rel_children and any(child.tag == "rel" and "".join(child.itertext()) == "me" for child in el)
-        ):
+        if _passes_first_xpath(el, by_class[1] or by_id[1], prop, rel_children):
             found[0].append(el)
         if tag in _SECOND_TAGS and (by_class[2] or by_id[2] or "author" in prop):
             found[1].append(el)
         if by_class[3] or by_id[3] or "author" in prop or "Byline" in component:
             found[2].append(el)
-    if not any(found):
-        return None
-    pruned = set(discarded)
+    return found, discarded
+
+
+def _passes_first_xpath(el: Any, by_class_or_id: bool, prop: str, rel_children: bool) -> bool:
+    """Whether `el` matches AUTHOR_XPATHS[0], given its class and id results and its itemprop."""
+    tag = el.tag
+    return tag == "author" or tag in _FIRST_TAGS and (
+        by_class_or_id or prop == "author name" or el.get("rel") == "author"
+        or el.get("data-testid") in ("AuthorCard", "AuthorURL")
+        or rel_children and any(child.tag == "rel" and "".join(child.itertext()) == "me" for child in el)
+    )
+
+
+def _first_plausible_author(found: tuple[list[Any], ...], pruned: set[Any]) -> str | None:
+    """The first match, in XPath order, outside the pruned parts whose text has an author's length."""
     for elements in found:
         for el in elements:
             if el in pruned or any(a in pruned for a in el.iterancestors()):
@@ -139,7 +155,7 @@ def _text_without(el: Any, pruned: set[Any]) -> Any:
     if not inside:
         return el.itertext()
     copy = deepcopy(el)
-    copies = dict(zip(el.iter(), copy.iter()))
+    copies = dict(zip(el.iter(), copy.iter(), strict=True))  # a deep copy: the same elements
     for d in inside:  # one inside another goes with it, whichever is deleted first
         delete_element(copies[d])
     return copy.itertext()

@@ -126,7 +126,10 @@ _MONTH = (
 )
 # where a byline stops being a name: a date, "Updated ...", "Published ...", a job title or "|"
 # months that are not also first or last names ("Tom May", "April Smith"), for a month ending a byline
-_MONTH_NOT_NAME = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr|aug|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_MONTH_NOT_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr|aug|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
 _BYLINE_END = re.compile(
     r"\s*(?:\b(?:last\s+)?(?:updated|published|posted|modified|reviewed)\b|\b(?:on|at)\s+(?:" + _MONTH + "|"
@@ -196,7 +199,9 @@ def meta_byline_line(tree: Any) -> str | None:
     if body is None:
         return None
     for el in body.iter("p", "span", "div", "a", "strong", "em", "address", "li", "small", "h5", "h6", "time"):
-        if el.getparent() is not None and any(a.tag in ("footer", "script", "style", "nav") for a in el.iterancestors()):
+        if el.getparent() is not None and any(
+            a.tag in ("footer", "script", "style", "nav") for a in el.iterancestors()
+        ):
             continue
         text = _fold(" ".join(el.itertext()))
         if not text or len(text.split()) > BYLINE_LINE_MAX_WORDS:

@@ -56,11 +56,14 @@ _CAPTION = re.compile(
 )
 # Share / follow / newsletter / donate / subscribe / comment prompts.
 _SOCIAL = re.compile(
-    r"^(?:share|tweet|email|print|pin|whatsapp|facebook|twitter|linkedin|reddit)(?:\s+(?:this|on|via|article|story)\b.*)?$"
+    r"^(?:share|tweet|email|print|pin|whatsapp|facebook|twitter|linkedin|reddit)"
+    r"(?:\s+(?:this|on|via|article|story)\b.*)?$"
     r"|\bshare (?:it|this)(?: story| article)? with\b|^share (?:this|on)\b|\bshare on (?:facebook|twitter)\b"
     r"|^follow (?:us|me|him|her|them|@)|\bfollow (?:us|him|her|me|them) on\b|\bon (?:twitter|facebook|instagram) @\w"
-    r"|\bsign up (?:for|to)\b|\bsubscribe\b|\bsubscriptions?\b|\bnewsletters?\b|\bdonate\b|\bsupport (?:our|independent) journalism\b"
-    r"|\bget the latest\b.*\binbox\b|^click here to (?:subscribe|sign up|register)\b|\blike this (?:story|article)\b|\btell us what you think\b"
+    r"|\bsign up (?:for|to)\b|\bsubscribe\b|\bsubscriptions?\b|\bnewsletters?\b|\bdonate\b"
+    r"|\bsupport (?:our|independent) journalism\b"
+    r"|\bget the latest\b.*\binbox\b|^click here to (?:subscribe|sign up|register)\b"
+    r"|\blike this (?:story|article)\b|\btell us what you think\b"
     r"|^\d*\s*comments?$|^(?:leave|post|add) a (?:comment|reply)\b|^advertisement$|^(?:skip|close) ad\b"
     r"|\bhave a (?:news )?tip\b|\bdownload (?:our|the) app\b|^related(?: articles?| stories| content)?:?$"
     r"|^(?:see|read|watch) (?:more|also)\b|^don'?t miss\b|^(?:more|read) (?:on|from) this\b|^also on\b"
@@ -124,8 +127,8 @@ def html_apply_rules(
     _mark_repeats(blocks, reasons)
     _mark_tail_bios(blocks, reasons, byline)
     _mark_orphan_heads(blocks, reasons)
-    paragraphs = [b.text for b, r in zip(blocks, reasons) if r is None]
-    chrome = [Chrome(b.text, r) for b, r in zip(blocks, reasons) if r is not None]
+    paragraphs = [b.text for b, r in zip(blocks, reasons, strict=True) if r is None]
+    chrome = [Chrome(b.text, r) for b, r in zip(blocks, reasons, strict=True) if r is not None]
     return paragraphs, chrome
 
 
@@ -215,7 +218,7 @@ def _mark_repeats(blocks: list[Block], reasons: list[str | None]) -> None:
             if key in seen:
                 repeated.append(i)
             seen.add(key)
-    body_chars = sum(len(b.text) for b, r in zip(blocks, reasons) if r is None)
+    body_chars = sum(len(b.text) for b, r in zip(blocks, reasons, strict=True) if r is None)
     # 0.35: legitimate repeats on aeb-dev are <= 22% of a body; a story printed twice repeats 50%
     if body_chars and sum(len(blocks[i].text) for i in repeated) >= 0.35 * body_chars:
         for i in repeated:
@@ -232,7 +235,9 @@ def _mark_tail_bios(blocks: list[Block], reasons: list[str | None], byline: str 
         if _words(text) > 80 or not _BIO.search(text):
             continue
         starts_with_name = bool(names) and _norm(text).split(" ")[0] in names
-        if starts_with_name or re.search(r"\b(?:may|can) be reached at\b|@\w+ on twitter|\bfollow (?:him|her) on\b", text, re.I):
+        if starts_with_name or re.search(
+            r"\b(?:may|can) be reached at\b|@\w+ on twitter|\bfollow (?:him|her) on\b", text, re.I
+        ):
             reasons[i] = "bio"
 
 

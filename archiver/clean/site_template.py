@@ -161,7 +161,9 @@ def template_keys_among(
             verdict[i] = not same_story(paragraphs, by_id[i].paragraphs)
         return verdict[i]
 
-    counts = template_counts((template_key(p) for p in paragraphs), lambda k: holders.get(k, ()), other_story, min_stories)
+    counts = template_counts(
+        (template_key(p) for p in paragraphs), lambda k: holders.get(k, ()), other_story, min_stories
+    )
     return template_keys(counts, min_stories)
 
 

@@ -62,7 +62,10 @@ COMMENTS_MIN_PROSE = 40
 # articles into 1,000-5,000 char lines; hard-wrapped text like seed 001 stays under 200; even-page grid
 # 300/400/600: lxml 0.893/0.889/0.886, inscriptis 0.905/0.906/0.906)
 GLUED_MIN_CHARS = 300
-_GLUE_RE = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])|(?<=[a-z0-9)][.!?])(?=[A-Z](?:[a-z]{2}|[A-Z]))|(?<=[.!?][\"”’])(?=[A-Z])")
+_GLUE_RE = re.compile(
+    r"(?<=[a-z]{3})(?=[A-Z][a-z])|(?<=[a-z0-9)][.!?])(?=[A-Z](?:[a-z]{2}|[A-Z]))"
+    r"|(?<=[.!?][\"”’])(?=[A-Z])"
+)
 # a sentence end run into a capitalised word with no space ("...in May.Related"): two blocks glued by a
 # renderer that adds no newline between elements (lxml text_content); aeb-dev inscriptis dumps hold at
 # most 2 per 10,000 chars, lxml dumps up to 44, so it is split at any line length
@@ -83,7 +86,8 @@ _BLOCK_SPACES_RE = re.compile(r"[ \t]{2,}")
 WRAP_MIN_CONTINUATIONS = 4
 WRAP_MAX_SPREAD = 0.2
 _RELATIVE_TIME_RE = re.compile(
-    r"^(?:posted |updated |published )?(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b|"
+    r"^(?:posted |updated |published )?(?:\d+|an?|one)\s+"
+    r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b|"
     r"^(?:yesterday|today) at \d",
     re.IGNORECASE,
 )
@@ -105,7 +109,9 @@ _BIO_START_RE = re.compile(
     r"^(?:(?:[A-Z][\w.'’-]+\s+){1,3}(?:is|was|has been|covers|writes|reports|joined)\b|"
     r"(?i:originally from|before joining|prior to joining|(?:he|she|they) (?:joined|has|is|was))\b)"
 )
-_BIO_NAME_RE = re.compile(r"^((?:[A-Z][\w'’-]+\s+){1,2}[A-Z][\w'’-]+)\s+(?:is|was|has been|covers|writes|reports|joined)\b")
+_BIO_NAME_RE = re.compile(
+    r"^((?:[A-Z][\w'’-]+\s+){1,2}[A-Z][\w'’-]+)\s+(?:is|was|has been|covers|writes|reports|joined)\b"
+)
 _CREDIT_LINE_RE = re.compile(
     r"\breported from\b|\bcontributed (?:reporting|to this (?:report|story|article))|"
     r"^(?:additional )?reporting by\b|^(?:writing|editing|edited|compiled|produced) by\b|"
@@ -160,7 +166,7 @@ def clean_text(text: str) -> Article:
     paragraphs = [units[i].text for i in kept]
     tail_chrome = _text_sweep_footer(paragraphs, meta)
 
-    chrome.extend(Chrome(u.text, r) for u, r in zip(units, reasons) if r is not None)
+    chrome.extend(Chrome(u.text, r) for u, r in zip(units, reasons, strict=True) if r is not None)
     chrome.extend(tail_chrome)
     return Article(
         paragraphs=paragraphs,
@@ -212,7 +218,7 @@ def _text_join_wrapped(lines: list[str], lang: str | None) -> list[str]:
     # definite continuations: a line without final punctuation followed by a lowercase start
     cont = [
         len(a)
-        for a, b in zip(rows, rows[1:])
+        for a, b in zip(rows, rows[1:], strict=False)
         if len(a) >= 40 and not text_ends_sentence(a) and b[:1].islower()
     ]
     width = _text_wrap_width(cont)
@@ -508,7 +514,9 @@ def _text_in_list(units: list[Unit], reasons: list[str | None], i: int) -> bool:
     )
 
 
-def _text_header_meta(units: list[Unit], reasons: list[str | None], meta: dict[str, str | None], body_start: int) -> None:
+def _text_header_meta(
+    units: list[Unit], reasons: list[str | None], meta: dict[str, str | None], body_start: int
+) -> None:
     """Read title, byline and date from the header zone (units before the story)."""
     for i in range(len(units)):
         u = units[i]

@@ -153,7 +153,10 @@ _DATE_MONTHS = {
     )
     for m in names
 }
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DATE_ISO_RE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 _DATE_MDY_RE = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b", re.I)
 _DATE_DMY_RE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+({_MONTH})\s+((?:19|20)\d\d)\b", re.I)
@@ -225,7 +228,8 @@ _COMMENTS_RE = re.compile(
     r"^\d+\s+(?:comments?|responses?|replies|reactions?)\b(?:\s+(?:to|on)\b.*)?$|"
     r"^(?:comments?|responses?|replies|reactions?|discussion)\s+(?:to|on)\b.*$|"
     r"\b\d+\s+(?:comments|responses|replies)\b|^\d+ thoughts? on\b|"
-    r"^(?:leave|post|add|write|submit|show|view|load|read) (?:a |your |all |the )?(?:\d+ )?(?:reply|comments?|responses?)\b|"
+    r"^(?:leave|post|add|write|submit|show|view|load|read) (?:a |your |all |the )?(?:\d+ )?"
+    r"(?:reply|comments?|responses?)\b|"
     r"^(?:join|start) the (?:discussion|conversation)\b|^comments are closed\b|"
     r"^(?:[\w.@-]+\s+){1,5}(?:on .{6,40} )?(?:says|said|wrote|commented)\s*:$",
     re.IGNORECASE,
@@ -253,13 +257,18 @@ _PROMO_RE = re.compile(
     r"\bclick here\b|\bsubscribe\b|\bsign(?:ing)? up\b|\bnewsletters?\b|\bto your inbox\b|"
     r"\bfollow us\b|\bdownload (?:the|our) app\b|\bsupport (?:our|independent) journalism\b|"
     r"\bbecome a (?:member|subscriber|patron)\b|\bdonat(?:e|ion)\b|\bunlimited access\b|"
-    r"\bfree trial\b|\balready a subscriber\b|\bwe'd like to hear\b|\bfollow [\w ]{1,30} on (?:twitter|facebook|instagram)\b|"
+    r"\bfree trial\b|\balready a subscriber\b|\bwe'd like to hear\b|"
+    r"\bfollow [\w ]{1,30} on (?:twitter|facebook|instagram)\b|"
     r"\bread (?:more|next|also)\s*:|\b(?:recommended|related|more) (?:stories|articles|reading)\b|"
     r"\bsponsored\b|\badvertisement\b",
     re.IGNORECASE,
 )
 # a title-case headline glued to its teaser text ("...Student-AthleteA 24-year-old woman...")
-_TEASER_RE = re.compile(r"^(?:[A-Z0-9‘'“\"$][\w'’:,&$.%-]*\s+(?:(?:a|an|the|of|in|on|at|to|for|and|or|with|by|is|are|as|from|up|vs\.?)\s+)?){3,}\S*[a-z0-9’'”?!)][A-Z][a-z]")
+_TEASER_RE = re.compile(
+    r"^(?:[A-Z0-9‘'“\"$][\w'’:,&$.%-]*\s+"
+    r"(?:(?:a|an|the|of|in|on|at|to|for|and|or|with|by|is|are|as|from|up|vs\.?)\s+)?){3,}"
+    r"\S*[a-z0-9’'”?!)][A-Z][a-z]"
+)
 
 
 def text_is_promo(text: str) -> bool:
