@@ -21,8 +21,8 @@ A single add pays for starting Python, importing the cleaner and opening the arc
 
 `--pages 2000`, all 2,000 single adds measured (2026-12-06, cleaner version 3, load ~2): one `add --manifest`
 170.2 s (11.8 pages/s), 2,000 single adds 2,564.3 s (0.78 pages/s), 15.1x. **The two archives differ** at this
-size (the check passes at 50 pages): 97 stories repeated ~20 times on one site, where the batch's site-template
-counts and the single adds' apparently part ways. Open: find the first capture that differs.
+size (the check passes at 50 and at 300 pages): 97 stories repeated ~20 times under one host. Open: find the
+page count at which they first part, and the first capture whose text or lineage differs.
 """
 
 from __future__ import annotations
