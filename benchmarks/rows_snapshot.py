@@ -145,6 +145,11 @@ def build_all(kind: str, keep: Path | None) -> dict[str, object]:
                 shutil.copy(work / f"{name}.db", keep / f"{name}.db")
             run("reprocess", "--db", db)
             snapshot[f"{name}/reprocess"] = dump(url)
+            if kind != "sqlite":  # the schema made for this corpus is not left behind in the database
+                engine = sa.create_engine(PG.replace("postgresql://", "postgresql+psycopg://"))
+                with engine.begin() as conn:
+                    conn.execute(sa.text(f'DROP SCHEMA "{url.rsplit("%3D", 1)[1]}" CASCADE'))
+                engine.dispose()
     return snapshot
 
 
