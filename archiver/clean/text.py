@@ -402,17 +402,7 @@ def _text_score(u: Unit, reason: str | None) -> float:
 
 def _text_best_span(units: list[Unit], reasons: list[str | None]) -> tuple[int, int]:
     """Maximum-sum contiguous run of units (Kadane): the story region."""
-    best, best_span = 0.0, (0, -1)
-    cur, cur_start = 0.0, 0
-    for i, u in enumerate(units):
-        s = _text_score(u, reasons[i])
-        if cur <= 0:
-            cur, cur_start = s, i
-        else:
-            cur += s
-        if cur > best:
-            best, best_span = cur, (cur_start, i)
-    return best_span
+    return _text_span_score(units, reasons, 0, len(units))[0]
 
 
 # a run of prose apart from the story's best span joins the story when it scores this much (about two
