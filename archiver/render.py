@@ -8,24 +8,17 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 
 from archiver.types import AddResult
+
+if TYPE_CHECKING:  # imported by the functions that draw them: `show` and `search` need neither (issue 23)
+    from rich.table import Table
+    from rich.tree import Tree
 
 RELATION_STYLE = {
     "identical": "bold green",
@@ -110,6 +103,16 @@ class _AddProgress:
     """A rich progress bar on stderr: inputs done, rate, elapsed and (when the total is known) ETA."""
 
     def __init__(self, total: int | None) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("[bold]adding[/bold]"),
@@ -236,6 +239,8 @@ def _family(data: dict[str, Any]) -> tuple[dict[int, dict[str, Any]], dict[int, 
 
 def lineage_tree(data: dict[str, Any], *, mark_self: bool = True) -> Tree:
     """The family from the origin down, with relation, score and evidence on each edge."""
+    from rich.tree import Tree
+
     nodes, edge_into = _family(data)
     children: dict[int, list[int]] = {}
     for child, edge in sorted(edge_into.items()):
@@ -315,6 +320,8 @@ def _highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
 
 def compare_table(data: dict[str, Any]) -> Table:
     """Two texts side by side, the passages they share highlighted."""
+    from rich.table import Table
+
     relation = data["relation"] or "no relation"
     table = Table(title=f"{relation} (score {data['score']:.2f}): {data['summary']}", expand=True, show_lines=True)
     for side in ("a", "b"):
