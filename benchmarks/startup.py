@@ -5,14 +5,20 @@ same load) of:
   - `python -c pass` (the floor: the interpreter itself);
   - `archive --version` (goal: within 0.15 s of bare Python);
   - `archive show ID` on a small SQLite archive made here (goal: within 0.35 s);
-  - `archive search WORD` on the same archive.
+  - `archive search WORD` on the same archive;
+  - the floor of any command that opens an archive, as long as it goes through SQLAlchemy's ORM: `python -c
+    "import sqlalchemy"`, and the same with `sqlalchemy.orm` and the models (`archiver.store.models`).
 
-    python benchmarks/startup.py [--rounds 9] [--before REV]
+    python benchmarks/startup.py [--rounds 9] [--before REV] [--instructions]
 
 `--before REV` runs the same commands from the git revision REV of this checkout too (extracted with `git
 archive` into a temporary folder, on the same interpreter and packages), so a change is measured against its
 baseline under the same load. Both trees run as `python -m archiver`, which adds `runpy` (a few ms) to what the
 `archive` script does.
+
+`--instructions` also counts the instructions each command executes under valgrind (callgrind; ~50x slower,
+one run each): a figure the machine's load does not move, where wall and CPU time moved by 2-4x between runs.
+`--rounds 0` skips the timing.
 
 Byte-code: the dev machine sets PYTHONDONTWRITEBYTECODE=1, so archiver's own modules were compiled from source
 on every run (~0.07 s of `show`), which an installed wheel (pip compiles it) never does. The commands here run
@@ -22,7 +28,9 @@ without that variable, after one discarded warm-up run that writes the caches.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -49,6 +57,16 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def instructions(argv: list[str], env: dict[str, str]) -> int:
+    """Instructions executed by `argv` in user space, counted by valgrind's callgrind."""
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+                            capture_output=True, check=True, env=env, text=True)
+    found = re.search(r"Collected : (\d+)", result.stderr)
+    if found is None:
+        raise SystemExit(f"no instruction count from valgrind: {result.stderr[-500:]}")
+    return int(found.group(1))
 
 
 def extract(rev: str, folder: Path) -> Path:
@@ -78,16 +96,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--before", metavar="REV", help="also run the commands of this git revision")
+    parser.add_argument("--instructions", action="store_true", help="also count instructions under valgrind")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
-    with tempfile.TemporaryDirectory() as folder:
+    # run from the temporary folder: `python -m` puts the working directory first on sys.path, so from a
+    # checkout every tree would import that checkout's archiver
+    with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
         db = str(Path(folder) / "bench.db")
         subprocess.run([sys.executable, "-m", "archiver", "add", "-q", "--db", db,
                         *map(str, sorted(SEEDS.glob("*.txt")))], capture_output=True, check=True, env=env)
+        floors = {"import sqlalchemy": [sys.executable, "-c", "import sqlalchemy"],
+                  "import sqlalchemy.orm + models": [sys.executable, "-c", "import archiver.store.models"]}
         runs = {name: (argv, env) for name, argv in {"python -c pass": [sys.executable, "-c", "pass"],
-                                                    **commands("", db)}.items()}
+                                                    **commands("", db), **floors}.items()}
         if args.before:
-            before_env = {**env, "PYTHONPATH": str(extract(args.before, Path(folder)))}
+            tree = extract(args.before, Path(folder))
+            before_env = {**env, "PYTHONPATH": str(tree)}
+            imported = subprocess.run([sys.executable, "-c", "import archiver; print(archiver.__file__)"],
+                                      capture_output=True, check=True, env=before_env, text=True).stdout
+            assert imported.startswith(str(tree)), f"--before imports {imported}, not {tree}"
             runs.update({name: (argv, before_env) for name, argv in commands(f" ({args.before})", db).items()})
         for argv, run_env in runs.values():  # warm-up: writes the byte-code caches
             run_once(argv, run_env)
@@ -95,9 +122,20 @@ def main() -> None:
         for _ in range(args.rounds):
             for name, (argv, run_env) in runs.items():
                 found[name].append(run_once(argv, run_env))
+        counted = {name: instructions(argv, run_env) for name, (argv, run_env) in runs.items() if args.instructions}
+    if args.rounds:
+        print_times(found)
+    if counted:
+        base = counted["python -c pass"]
+        print("instructions (valgrind callgrind, one run each)")
+        for name, n in counted.items():
+            print(f"{name:<32} {n / 1e6:8.0f} M (+{(n - base) / 1e6:.0f} M)")
+
+
+def print_times(found: dict[str, list[tuple[float, float]]]) -> None:
     floor = statistics.median(w for w, _ in found["python -c pass"])
     cpu_floor = statistics.median(c for _, c in found["python -c pass"])
-    print(f"load average {os.getloadavg()[0]:.1f}, {args.rounds} rounds, medians")
+    print(f"load average {os.getloadavg()[0]:.1f}, {len(found['python -c pass'])} rounds, medians")
     for name, times in found.items():
         took, cpu = statistics.median(w for w, _ in times), statistics.median(c for _, c in times)
         over = took - floor
@@ -105,7 +143,6 @@ def main() -> None:
         verdict = "" if goal is None else (f"  goal +{goal:.2f} s: wall " + ("met" if over <= goal else "NOT met")
                                            + ", cpu " + ("met" if cpu - cpu_floor <= goal else "NOT met"))
         print(f"{name:<32} wall {took:6.3f} s (+{over:.3f})  cpu {cpu:6.3f} s (+{cpu - cpu_floor:.3f}){verdict}")
-
 
 if __name__ == "__main__":
     main()
