@@ -18,11 +18,36 @@ baseline under the same load. Both trees run as `python -m archiver`, which adds
 
 `--instructions` also counts the instructions each command executes under valgrind (callgrind; ~50x slower,
 one run each): a figure the machine's load does not move, where wall and CPU time moved by 2-4x between runs.
-`--rounds 0` skips the timing.
+`--rounds 0` skips the timing. `--stages` (with `--instructions`) splits `show` into steps, each run adding one
+more step to the ones before it (`STAGES`), to say where its instructions go.
 
 Byte-code: the dev machine sets PYTHONDONTWRITEBYTECODE=1, so archiver's own modules were compiled from source
-on every run (~0.07 s of `show`), which an installed wheel (pip compiles it) never does. The commands here run
-without that variable, after one discarded warm-up run that writes the caches.
+on every run (~0.07 s of `show` under cProfile), which an installed wheel (pip compiles it) never does. The
+commands here run without that variable, after one discarded warm-up run that writes the caches.
+
+Measured 2026-12-06 on the shared 2-core dev machine, load average 7-9 (five other sessions running tests),
+`--rounds 15 --before 7be05f8 --instructions`; before = 7be05f8, after = this branch (lazy rich progress/table/
+tree in render.py, models without string annotations):
+
+                                   wall over bare   CPU over bare   instructions over bare
+    python -c pass                 (0.180 s)        (0.027 s)       (88 M)
+    archive --version     before   +0.260           +0.046          +153 M
+                          after    +0.202           +0.046          +151 M
+    archive show ID       before   +2.993           +0.664          +1734 M
+                          after    +3.288           +0.656          +1672 M   (-62 M, -3.6 %)
+    archive search WORD   before   +3.261           +0.643          +1622 M
+                          after    +2.921           +0.634          +1569 M   (-53 M, -3.3 %)
+    import sqlalchemy                +1.483           +0.283          +855 M
+    import sqlalchemy.orm + models   +2.328           +0.419          +1212 M
+
+Wall time at this load says nothing (a command waits for a core most of its life); CPU time moves +-10 %
+between runs; the instruction counts are what a change moved. `--version` meets its goal (+0.05 s CPU). `show`
+does not: SQLAlchemy's ORM and the models alone are 1212 M of its 1672 M instructions over bare Python (72 %;
++0.42 s CPU at this load, over the 0.35 s goal by themselves), and `import sqlalchemy` alone is 855 M. Of the
+rest (~460 M, from `--stages --instructions` on the same tree, 10:20 UTC): the SQLite dialect and a first
+connection +59 M, click and archiver.cli +69 M, archiver's store and read modules +87 M, rich and render
++81 M, opening the archive (the revision check, no Alembic) +12 M, the ORM queries +59 M, printing +86 M (of
+which rich's highlighter, compiling its regexes on first use, 51 M); stage 8 is `archive show` itself (1760 M).
 """
 
 from __future__ import annotations
@@ -43,6 +68,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"
 GOALS = {"archive --version": 0.15, "archive show ID": 0.35}  # seconds over bare Python (issue 23)
+
+
+# `archive show 2` step by step, in the order the command takes them; `python -c STAGES N DB` runs the first N
+STAGES = """
+import sys
+n, url = int(sys.argv[1]), "sqlite:///" + sys.argv[2]
+import archiver.store.models
+if n >= 2:
+    from sqlalchemy import create_engine, text
+    with create_engine(url).connect() as connection:
+        connection.execute(text("SELECT 1")).all()
+if n >= 3:
+    import archiver.cli
+if n >= 4:
+    import archiver.read.show as show_read
+if n >= 5:
+    import io
+    from rich.console import Console
+    from archiver import render
+if n >= 6:
+    from archiver.store.engine import Archive
+    archive = Archive(url, create=False)
+if n >= 7:
+    record = show_read.show(archive, "2")
+if n >= 8:
+    render.show_text(record, Console(file=io.StringIO(), highlight=n == 8))
+"""
+STAGE_NAMES = ("import sqlalchemy.orm + models", "+ SQLite dialect, a first connection", "+ click, archiver.cli",
+               "+ archiver.read.show (store, read modules)", "+ rich, render", "+ open the archive (revision check)",
+               "+ the show queries", "+ print the record", "(+ print without rich's highlighter)")
 
 
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -97,6 +152,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--before", metavar="REV", help="also run the commands of this git revision")
     parser.add_argument("--instructions", action="store_true", help="also count instructions under valgrind")
+    parser.add_argument("--stages", action="store_true", help="with --instructions: `show` step by step")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
     # run from the temporary folder: `python -m` puts the working directory first on sys.path, so from a
@@ -123,13 +179,16 @@ def main() -> None:
             for name, (argv, run_env) in runs.items():
                 found[name].append(run_once(argv, run_env))
         counted = {name: instructions(argv, run_env) for name, (argv, run_env) in runs.items() if args.instructions}
+        if args.instructions and args.stages:
+            counted.update({f"show stage {i}: {name}": instructions([sys.executable, "-c", STAGES, str(i), db], env)
+                            for i, name in enumerate(STAGE_NAMES, 1)})
     if args.rounds:
         print_times(found)
     if counted:
         base = counted["python -c pass"]
         print("instructions (valgrind callgrind, one run each)")
         for name, n in counted.items():
-            print(f"{name:<32} {n / 1e6:8.0f} M (+{(n - base) / 1e6:.0f} M)")
+            print(f"{name:<54} {n / 1e6:8.0f} M (+{(n - base) / 1e6:.0f} M)")
 
 
 def print_times(found: dict[str, list[tuple[float, float]]]) -> None:
