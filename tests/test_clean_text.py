@@ -160,9 +160,20 @@ def test_caption_with_trailing_agency_credit() -> None:
 
 
 def test_comment_section_is_cut() -> None:
-    text = f"{P1}\n\n{P2}\n\n12 Comments\n\nsailor77 says:\n\n{P3}\n"
+    text = f"{P1}\n\n{P2}\n\n12 Comments\n\nsailor77 says:\nMarch 3, 2023 at 4:15 pm\n\n{P3}\n\nReply\n"
     article = clean_text(text)
     assert [fold(p) for p in article.paragraphs] == [P1, P2]
+
+
+def test_comment_count_above_the_story_is_not_its_end() -> None:
+    intro = (
+        "Our newsroom covers the coast, its towns and the people who keep them running, and every week we "
+        "send readers a free guide to what changed in their harbour, their council and their schools, with "
+        "the stories we think they should not miss."
+    )
+    text = f"{intro}\n\nSeawall news\nMarch 3, 2023 | 33 Comments\n\n{P1}\n\n{P2}\n\n{P3}\n"
+    article = clean_text(text)
+    assert [fold(p) for p in article.paragraphs][-3:] == [P1, P2, P3]
 
 
 def test_deterministic() -> None:

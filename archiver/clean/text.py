@@ -22,6 +22,7 @@ from archiver.clean.textfeatures import (
     text_ends_abbrev,
     text_ends_sentence,
     text_has_photo_credit,
+    text_is_comment_mark,
     text_is_comments_start,
     text_is_copyright,
     text_is_legal,
@@ -57,6 +58,14 @@ LEGAL_MAX_WORDS = 150
 PROMO_MAX_WORDS = 30
 # a comment section only counts after this many words of prose (aeb-dev: shortest story ~60 words)
 COMMENTS_MIN_PROSE = 40
+# a comment-section header is the thread's only when a commenter line, a reply button or the comment form
+# follows before this much prose, and a second within this many lines (wcxb-dev dumps: WordPress threads
+# put "X says:" 1-3 lines after the header, the form's notices 1-4 lines after "Leave a Reply", Slashdot
+# its first "Reply to This" 17 lines and ~30 words of prose after "87 Comments"; a story after a
+# header-zone "33 Comments" link runs hundreds of words before any such line)
+COMMENTS_MARK_MAX_PROSE = 120
+COMMENTS_MARKS = 2  # one timestamp line may be the story's own ("Updated March 3, 2020 4:15 pm")
+COMMENTS_MARK_MAX_LINES = 40
 
 # only lines this long are split at every lowercase-to-capital join (aeb-dev lxml dumps glue whole
 # articles into 1,000-5,000 char lines; hard-wrapped text like seed 001 stays under 200; even-page grid
@@ -379,14 +388,30 @@ def _text_keep_inner_repeats(units: list[Unit], reasons: list[str | None], start
 
 
 def _text_comments_cut(units: list[Unit], reasons: list[str | None]) -> int:
-    """Index of the first comment-section line after some prose (everything after is comments)."""
+    """Index of the first comment-section header after some prose that a comment thread or its form
+    follows (everything after is comments). A "33 Comments" link in the header zone is followed by the
+    story, not by commenters: on wcxb-dev dumps 8 pages lost their whole story at such a link."""
     prose = 0
     for i, u in enumerate(units):
         if reasons[i] is None and _text_is_good(u):
             prose += u.words
-        elif prose >= COMMENTS_MIN_PROSE and text_is_comments_start(u.text):
+        elif prose >= COMMENTS_MIN_PROSE and text_is_comments_start(u.text) and _text_thread_follows(units, i):
             return i
     return len(units)
+
+
+def _text_thread_follows(units: list[Unit], i: int) -> bool:
+    """Whether a comment thread follows line i: a commenter line, a reply button or the comment form
+    before much prose, and another within a few lines."""
+    prose = marks = 0
+    for u in units[i : i + COMMENTS_MARK_MAX_LINES]:
+        marks += text_is_comment_mark(u.text)
+        if marks >= COMMENTS_MARKS:
+            return True
+        prose += u.words if _text_is_good(u) else 0
+        if prose > COMMENTS_MARK_MAX_PROSE and not marks:
+            return False
+    return False
 
 
 def _text_score(u: Unit, reason: str | None) -> float:
@@ -422,8 +447,10 @@ def _text_more_spans(units: list[Unit], reasons: list[str | None], start: int, e
     main = _text_span_score(units, reasons, start, end + 1)[1]
     floor = max(MORE_SPAN_MIN_SCORE, MORE_SPAN_MIN_SHARE * main)
     lo, hi = start, end
-    while hi + 1 < len(units):  # after the story
-        (a, b), score = _text_span_score(units, reasons, hi + 1, len(units))
+    # the story does not go on past a comment-section header ("Show Comments"), thread or not
+    stop = next((i for i in range(end + 1, len(units)) if text_is_comments_start(units[i].text)), len(units))
+    while hi + 1 < stop:  # after the story
+        (a, b), score = _text_span_score(units, reasons, hi + 1, stop)
         if b < a or score < floor:
             break
         spans.append((a, b))

@@ -244,6 +244,31 @@ _LEGAL_RE = re.compile(
 )
 
 
+# what only a comment thread or its form holds: a commenter line, a reply button, a comment's timestamp,
+# the form's notices
+_COMMENT_MARK_RE = re.compile(
+    r"^(?:[\w.@()-]+\s+){1,5}(?:on .{6,40} )?(?:says|said|wrote|commented)\s*:?$|"
+    r"^(?:reply|log in to reply|cancel reply|report|flag|like)$|^reply\b(?:\W+\w+){0,4}\W*$|"
+    r"^(?:flag|report) (?:as inappropriate|(?:this )?comment)|"
+    r"\byour email address will not be published\b|\brequired fields are marked\b|"
+    r"^(?:name|email|website|comment)\s*\*?$|"
+    r"^(?:\w+\s+){0,6}\w+\s+(?:at|@)\s+\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?$|"
+    r"^(?:\d+|an?)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago$",
+    re.IGNORECASE,
+)
+
+
+def text_is_comment_mark(text: str) -> bool:
+    """A line only a comment thread holds ("joe says:", "Reply", "March 3, 2020 at 4:15 pm", the form's
+    "Your email address will not be published")."""
+    if len(text_words(text)) > 14:
+        return False
+    if _COMMENT_MARK_RE.search(text.strip()):
+        return True
+    found = text_date(text)  # a comment's timestamp: a date and a clock time, nothing else
+    return found is not None and found[1] <= 2 and bool(_TIME_RE.search(text)) and len(text_words(text)) <= 9
+
+
 def text_is_comments_start(text: str) -> bool:
     """A comment-section header or a commenter line ("34 Comments", "Leave a Reply", "joe says:")."""
     return len(text_words(text)) <= 14 and bool(_COMMENTS_RE.search(text.strip()))
