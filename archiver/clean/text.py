@@ -146,13 +146,16 @@ def clean_text(text: str) -> Article:
 
     _text_pipe_title(units, reasons, meta)
     units = _text_date_header(units, reasons, meta, lang, chrome)
+    _text_mark_duplicates(units, reasons)
     seen: dict[str, int] = {}
-    for u in units:
-        seen[_fold(u.text)] = seen.get(_fold(u.text), 0) + 1
+    for i, u in enumerate(units):
+        if reasons[i] != "duplicate":
+            seen[_fold(u.text)] = seen.get(_fold(u.text), 0) + 1
+    repeated = [seen.get(_fold(u.text), 0) > 1 and u.words < REPEAT_MAX_WORDS for u in units]
     for i, u in enumerate(units):
         if reasons[i] is None:
             reasons[i] = _text_chrome_reason(u, meta)
-        if reasons[i] is None and seen[_fold(u.text)] > 1 and u.words < REPEAT_MAX_WORDS:
+        if reasons[i] is None and repeated[i]:
             reasons[i] = "repeat"  # menus, related links and share bars recur; story lines do not
     cut = _text_comments_cut(units, reasons)
     start, end = _text_best_span(units[:cut], reasons)
@@ -369,6 +372,25 @@ def _text_date_header(
     return units
 
 
+# a run of up to this many lines followed at once by the same lines is one block rendered twice (carousel
+# clones, a mobile and a desktop copy of the same card; wcxb-dev dumps: runs of 1-6 lines)
+DUPLICATE_MAX_RUN = 12
+
+
+def _text_mark_duplicates(units: list[Unit], reasons: list[str | None]) -> None:
+    """The second copy of a run of lines that is repeated straight after itself is a rendering duplicate."""
+    keys = [_fold(u.text) for u in units]
+    i = 0
+    while i < len(units):
+        for k in range(1, DUPLICATE_MAX_RUN + 1):
+            if i + 2 * k <= len(units) and keys[i : i + k] == keys[i + k : i + 2 * k]:
+                for j in range(i + k, i + 2 * k):
+                    reasons[j] = reasons[j] or "duplicate"
+                i += k  # the first copy stays to be judged; go on from the second
+                break
+        i += 1
+
+
 def _text_keep_inner_repeats(units: list[Unit], reasons: list[str | None], start: int, end: int) -> None:
     """A repeated line inside the story whose other copies are all outside it is the story's own (a heading
     listed again in a table of contents or a menu): on wcxb-dev dumps a quarter of the words of repeated
@@ -414,20 +436,28 @@ def _text_thread_follows(units: list[Unit], i: int) -> bool:
     return False
 
 
-def _text_score(u: Unit, reason: str | None) -> float:
-    """Contribution of a unit to the story span: prose adds its words, chrome subtracts."""
-    if reason is not None:
-        return -max(CHROME_MIN_PENALTY, float(u.words))
-    if _text_is_good(u):
-        return float(u.words)
-    if u.sentence and u.words >= 3:
-        return u.words * 0.5
-    return -SHORT_PENALTY
+def _text_scores(units: list[Unit], reasons: list[str | None]) -> list[float]:
+    """Contribution of each unit to the story span: prose adds its words, chrome subtracts."""
+    good = [reasons[i] is None and _text_is_good(u) for i, u in enumerate(units)]
+    out = []
+    for i, u in enumerate(units):
+        reason = reasons[i]
+        if reason == "duplicate":
+            out.append(0.0)  # the same lines again: neither story nor chrome by themselves
+        elif reason is not None:
+            out.append(-max(CHROME_MIN_PENALTY, float(u.words)))
+        elif good[i]:
+            out.append(float(u.words))
+        elif u.sentence and u.words >= 3:
+            out.append(u.words * 0.5)
+        else:
+            out.append(-SHORT_PENALTY)
+    return out
 
 
 def _text_best_span(units: list[Unit], reasons: list[str | None]) -> tuple[int, int]:
     """Maximum-sum contiguous run of units (Kadane): the story region."""
-    return _text_span_score(units, reasons, 0, len(units))[0]
+    return _text_span_score(_text_scores(units, reasons), 0, len(units))[0]
 
 
 # a run of prose apart from the story's best span joins the story when it scores this much (about two
@@ -444,19 +474,20 @@ def _text_more_spans(units: list[Unit], reasons: list[str | None], start: int, e
     spans = [(start, end)]
     if end < start:
         return spans
-    main = _text_span_score(units, reasons, start, end + 1)[1]
+    scores = _text_scores(units, reasons)
+    main = _text_span_score(scores, start, end + 1)[1]
     floor = max(MORE_SPAN_MIN_SCORE, MORE_SPAN_MIN_SHARE * main)
     lo, hi = start, end
     # the story does not go on past a comment-section header ("Show Comments"), thread or not
     stop = next((i for i in range(end + 1, len(units)) if text_is_comments_start(units[i].text)), len(units))
     while hi + 1 < stop:  # after the story
-        (a, b), score = _text_span_score(units, reasons, hi + 1, stop)
+        (a, b), score = _text_span_score(scores, hi + 1, stop)
         if b < a or score < floor:
             break
         spans.append((a, b))
         hi = b
     while lo > 0:  # before it
-        (a, b), score = _text_span_score(units, reasons, 0, lo)
+        (a, b), score = _text_span_score(scores, 0, lo)
         if b < a or score < floor:
             break
         spans.append((a, b))
@@ -464,14 +495,12 @@ def _text_more_spans(units: list[Unit], reasons: list[str | None], start: int, e
     return spans
 
 
-def _text_span_score(
-    units: list[Unit], reasons: list[str | None], lo: int, hi: int
-) -> tuple[tuple[int, int], float]:
-    """The best span of units[lo:hi] (absolute indices) and its score."""
+def _text_span_score(scores: list[float], lo: int, hi: int) -> tuple[tuple[int, int], float]:
+    """The best span of units[lo:hi] (absolute indices, by their scores) and its score."""
     best, best_span = 0.0, (lo, lo - 1)
     cur, cur_start = 0.0, lo
     for i in range(lo, hi):
-        sc = _text_score(units[i], reasons[i])
+        sc = scores[i]
         if cur <= 0:
             cur, cur_start = sc, i
         else:
@@ -485,6 +514,10 @@ def _text_span_score(
 # 37"): on wcxb-dev dumps 0.67 of the words of such lines were article text, on aeb-dev 0.52; word F1
 # wcxb-dev +0.0075, aeb-dev shingle F1 +0.0008 (grid 3/5: 3 best on both)
 INSIDE_SHORT_MIN = 3
+# lines of 16+ words inside the story that are not prose by shape: on wcxb-dev dumps 0.87 of the truth
+# words lost inside spans were in such lines (table rows, long list items); letters at least this share
+# of the characters (0.6 as for short lines; number tables stay out)
+LONG_INSIDE_MIN_ALPHA = 0.6
 
 
 def _text_keep_short(units: list[Unit], reasons: list[str | None], i: int) -> bool:
@@ -492,7 +525,11 @@ def _text_keep_short(units: list[Unit], reasons: list[str | None], i: int) -> bo
     u = units[i]
     if u.sentence and u.words >= 2 and (u.stop is None or u.stop > 0 or u.words <= 4):
         return True
-    if u.words > 15 or u.words < 2 or u.alpha < 0.6:
+    if u.words > 15:
+        # a long line that is not prose by shape (a list item or table row without a full stop, a
+        # paragraph light on function words) inside the story is the story's (LONG_INSIDE_MIN_ALPHA)
+        return u.alpha >= LONG_INSIDE_MIN_ALPHA
+    if u.words < 2 or u.alpha < 0.6:
         return False
     if u.words >= INSIDE_SHORT_MIN:
         return True
