@@ -30,7 +30,8 @@ from archiver.clean.textfeatures import (
     text_is_share,
     text_is_teaser,
     text_is_ui,
-    text_language,
+    text_detect_language,
+    text_stop_share,
     text_strip_time,
     text_unit,
     text_words,
@@ -43,6 +44,9 @@ GOOD_MIN_WORDS = 8
 GOOD_LONG_WORDS = 25
 # prose has at least this stopword density (aeb-dev grid 0.12/0.18/0.24; English prose 0.3-0.5, menus < 0.15)
 GOOD_MIN_STOP = 0.24
+# a page whose words are under this share stopwords is not measured by stopword density at all (aeb-dev:
+# Japanese and Korean pages and a page of sports results score < 0.05, prose pages 0.2-0.5)
+PAGE_MIN_STOP = 0.08
 # a headline glued to a date header has at most this many words (003: 12; 004's lede: 31)
 HEADLINE_MAX_WORDS = 16
 # a hard-wrapped line is at least this share of the wrap width (001: wrapped lines 179-190 chars)
@@ -136,7 +140,10 @@ _BYLINE_STOP = re.compile(
 
 def clean_text(text: str) -> Article:
     """Clean a plain-text page dump into an Article (extractor="text"; credits left empty)."""
-    lang = text_language(text)
+    language = text_detect_language(text)
+    # the stoplist measures prose only where the page has some: a page of scores and names ("Palm Bay
+    # (1-0): Tolivert 25 points.") has next to no function words in any line
+    lang = language if text_stop_share(text, language) >= PAGE_MIN_STOP else None
     lines = _text_lines(text)
     raw_units = _text_join_wrapped(lines, lang)
     units = [text_unit(u, lang) for u in raw_units]
@@ -186,7 +193,7 @@ def clean_text(text: str) -> Article:
         byline=meta["byline"],
         site_name=meta["site_name"],
         published=meta["published"],
-        language=lang,
+        language=language,
         chrome=chrome,
         extractor="text",
     )
