@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import Run, fold
 
 DUMPS = Path(__file__).resolve().parent / "data" / "dumps"
@@ -24,3 +26,21 @@ def test_indonesian_dump_keeps_its_story(run: Run) -> None:
     assert "Beranda" not in text and "WhatsApp" not in text
     assert shown["language"] == "id"
     assert shown["title"] == "Sunni dan Syiah: sejarah perpecahan"
+
+
+@pytest.mark.parametrize(
+    ("dump", "title"),
+    [
+        # "Dec 2, 2025 · 12 min read" above the headline: the date's remainder is a reading time, not a title
+        ("wcxb-0206.txt", "Top 5 Blockchain Technology Trends to Watch in 2026-2030"),
+        # "DATE: 2025-12-12 - 2025-12-17": a date line is never the title
+        ("wcxb-0378.txt", "Weekend Coding Agent"),
+    ],
+)
+def test_dump_title_is_not_a_utility_line(run: Run, dump: str, title: str) -> None:
+    """Real inscriptis dumps of wcxb-dev pages: the headline, not a reading time or a date line."""
+    code, records = run.add_json(str(DUMPS / dump))
+    assert code == 0, records
+    shown = run.json("show", str(records[0]["id"]))
+    assert isinstance(shown, dict)
+    assert shown["title"] == title

@@ -109,7 +109,8 @@ REPEAT_MAX_WORDS = 25
 # span scoring: a chrome unit costs at least this, a short non-sentence line this (aeb-dev grid)
 CHROME_MIN_PENALTY = 8.0
 SHORT_PENALTY = 12.0  # aeb-dev even pages, grid 2/4/6/8/10/12/16/24 once glued blocks are split: best 12
-_BULLET_RE = re.compile(r"^(?:[*+•·▪►◦‣-]|\d{1,2}[.)])\s+")
+# list bullets; "o " is inscriptis' third-level bullet ("o Tax Operations"), only before a capital or digit
+_BULLET_RE = re.compile(r"^(?:[*+•·▪►◦‣-]|\d{1,2}[.)]|o(?=\s+[A-Z0-9]))\s+")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _SENT_SPLIT_RE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _PIPE_TITLE_RE = re.compile(r"^(.+?)\s+[|]\s+(.+)$")
@@ -324,9 +325,11 @@ def _text_pipe_title(units: list[Unit], reasons: list[str | None], meta: dict[st
     """A leading 'Title | Site - tagline' line gives title and site name."""
     for i, u in enumerate(units[:12]):
         m = _PIPE_TITLE_RE.match(u.text)
-        if not m or u.sentence and u.words > 30:
+        if not m or u.sentence and u.words > 30 or u.text.count("|") >= 2:  # 2+ bars: a menu
             continue
         head, tail = m[1].strip(), m[2].strip()
+        if _text_is_nav_line(head) or _text_is_nav_line(tail):
+            continue  # "« Previous post | Main", "▲ S&P 500 +194% | ▲ ..."
         if len(text_words(head)) >= 4 and len(text_words(tail)) <= 10:
             meta["title"] = head
             meta["site_name"] = re.split(r"\s+[-–—|:]\s+", tail)[0].strip()
@@ -357,7 +360,7 @@ def _text_date_header(
             continue
         meta["published"] = meta["published"] or found[0]
         rest = text_strip_time(u.text[found[2] :])
-        if not text_words(rest):
+        if not text_words(rest) or _text_is_nav_line(rest):  # "Dec 19, 2025 · 12 min read"
             reasons[i] = "date-header"
             return units
         rest_unit = text_unit(rest, lang)
@@ -619,11 +622,21 @@ TITLE_TOPIC_WORDS = 300
 TITLE_MIN_SHARED = 2
 
 
+# lines no headline is: an address (e-mail, URL), a reading time, a clipboard button, hashtags
+_UTILITY_LINE_RE = re.compile(
+    r"[\w.+-]+@[\w-]+\.\w|https?://|\bwww\.|\b\d+\s*(?:min(?:ute)?s?|hours?)(?:\s+read)?\s*$|"
+    r"^\W*\d+\s*min(?:ute)?s?\b|\bcopied\b|\bcopy (?:link|url)\b|#\w+#",
+    re.IGNORECASE,
+)
+
+
 def _text_is_nav_line(text: str) -> bool:
-    """A menu ("News | Sports | Opinion"), button, share or promo line, or one that starts with a symbol."""
+    """A menu ("News | Sports | Opinion"), button, share or promo line, an address, a reading time or a
+    date, or one that starts with a symbol."""
     return (
         text.count("|") >= 2 or text_is_share(text) or text_is_promo(text) or text_is_ui(text)
         or not text[:1].isalnum() and text[:1] not in "\"“‘'(¿¡"
+        or bool(_UTILITY_LINE_RE.search(text)) or _text_date_only(text)
     )
 
 
