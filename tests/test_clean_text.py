@@ -178,3 +178,12 @@ def test_comment_count_above_the_story_is_not_its_end() -> None:
 
 def test_deterministic() -> None:
     assert clean_text(PAGE) == clean_text(PAGE)
+
+
+def test_gallery_counter_and_author_box_header_are_chrome() -> None:
+    bio = "Jane Roe is a reporter who covers the coast, its towns and the harbour for the paper since 2015."
+    article = clean_text(f"{P1}\n\nImage 3 of 5\n\n{P2}\n\n{P3}\n\nAbout Jane Roe\n\n{bio}\n")
+    assert [fold(p) for p in article.paragraphs] == [P1, P2, P3]
+    reasons = {c.text: c.reason for c in article.chrome}
+    assert reasons["About Jane Roe"] == reasons[bio] == "bio"
+    assert reasons["Image 3 of 5"] == "navigation"

@@ -132,6 +132,11 @@ _CREDIT_LINE_RE = re.compile(
     r"\bcontributed\.$",
     re.IGNORECASE,
 )
+# an author box's header: "About Brigit Katz", "Sobre Carlos Nadalim", "Über Anna Schmidt"
+_ABOUT_AUTHOR_RE = re.compile(
+    r"^(?i:about|sobre|über|à propos de|a proposito di|tentang|об авторе:?)\s+(?i:the author:?\s+)?"
+    r"(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]+$"
+)
 _TAGLINE_FUNC = {"from", "of", "the", "and", "by", "on", "at", "in", "for", "to", "with", "&", "a"}
 _BYLINE_STOP = re.compile(
     r"\s+(?:Published|Updated|Posted|On|In|For|Staff|Reporter|Correspondent|Editor|Contributor|"
@@ -679,6 +684,8 @@ def _text_sweep_footer(paragraphs: list[str], meta: dict[str, str | None]) -> li
             out.append(Chrome(last, "byline"))
         elif text_is_copyright(last):
             out.append(Chrome(last, "copyright"))
+        elif _ABOUT_AUTHOR_RE.match(last):
+            out.append(Chrome(last, "bio"))  # the author box's header at the story's end
         else:
             break
         paragraphs.pop()

@@ -192,7 +192,8 @@ _UI_RE = re.compile(
     r"cookies?|privacy policy|terms of (?:use|service)|contact us|about us|"
     r"available on air stations|an? \w+ member station|all stations|audio|video|photos?|"
     r"view (?:gallery|comments|all)|image|enlarge this image|toggle caption|hide caption|"
-    r"play video|watch video|this is a carousel.*|scroll to continue.*|today'?s paper)$",
+    r"play video|watch video|this is a carousel.*|scroll to continue.*|today'?s paper|"
+    r"(?:image|photo|picture|slide|foto|imagen|bild)\s+\d+\s+(?:of|/|de|di|von|sur)\s+\d+)$",
     re.IGNORECASE,
 )
 _PLAYER_RE = re.compile(r"^(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:/\s*)?)+$")
