@@ -204,6 +204,15 @@ def title_overlap(ref: str | None, got: str | None) -> float:
     return sum(w in r for w in g) / len(g) if g and r else 0.0
 
 
+# a dump title that is a menu, a button, an address, a reading time or a date: never a headline (issue 21's
+# examples: "News | Sports | Opinion | Obituaries", "Skip to content", "Copy Link URL Copied!", an e-mail)
+_NAV_TITLE = re.compile(
+    r"\|.*\||@\w|https?:|\bwww\.|^skip to|\bcopied\b|\bmin(?:ute)?s? read\b|^[^\w\"'‘“(¿¡]|^o |"
+    r"^\d+ min|^\d{4}-\d\d-\d\d$|^(?:menu|search|home|news|sign in|log in|subscribe|share)$",
+    re.IGNORECASE,
+)
+
+
 def dump_scores(pages: list[Page], ref_titles: list[str | None]) -> tuple[dict[str, Any], list[Output]]:
     """inscriptis rendering -> clean_text: body scores, title agreement, pages/s of both steps."""
     start = time.perf_counter()
@@ -220,6 +229,11 @@ def dump_scores(pages: list[Page], ref_titles: list[str | None]) -> tuple[dict[s
     wrong = [p.pid for p, o, ref in zip(pages, outs, ref_titles) if ref and title_overlap(ref, o.title) < 0.5]
     res["titles_wrong"] = len(wrong)
     res["titles_wrong_pages"] = wrong
+    titled = [(p, o) for p, o in zip(pages, outs) if p.title]
+    if titled:  # wcxb-dev: the true headline; aeb-dev has none
+        res["title_exact"] = _mean([float(title_key(p.title) == title_key(o.title)) for p, o in titled])
+    nav = [p.pid for p, o in zip(pages, outs) if o.title and _NAV_TITLE.search(o.title)]
+    res["titles_nav"], res["titles_nav_pages"] = len(nav), nav
     res["render_pages_s"], res["clean_text_pages_s"] = render_rate, clean_rate
     return res, outs
 
@@ -277,7 +291,8 @@ def main() -> None:
         d = res.get("inscriptis + clean_text")
         if d:
             print(f"  dumps: uncleaned word F1 {d['uncleaned_word_f1']:.3f} shingle F1 {d['uncleaned_shingle_f1']:.3f};"
-                  f" titles wrong {d['titles_wrong']}; render {d['render_pages_s']:.1f} pages/s,"
+                  f" titles wrong {d['titles_wrong']}, exact {d.get('title_exact', float('nan')):.3f},"
+                  f" nav-like {d['titles_nav']}; render {d['render_pages_s']:.1f} pages/s,"
                   f" clean_text {d['clean_text_pages_s']:.1f} pages/s")
     for line in lines:
         print(line)

@@ -160,10 +160,30 @@ def test_caption_with_trailing_agency_credit() -> None:
 
 
 def test_comment_section_is_cut() -> None:
-    text = f"{P1}\n\n{P2}\n\n12 Comments\n\nsailor77 says:\n\n{P3}\n"
+    text = f"{P1}\n\n{P2}\n\n12 Comments\n\nsailor77 says:\nMarch 3, 2023 at 4:15 pm\n\n{P3}\n\nReply\n"
     article = clean_text(text)
     assert [fold(p) for p in article.paragraphs] == [P1, P2]
 
 
+def test_comment_count_above_the_story_is_not_its_end() -> None:
+    intro = (
+        "Our newsroom covers the coast, its towns and the people who keep them running, and every week we "
+        "send readers a free guide to what changed in their harbour, their council and their schools, with "
+        "the stories we think they should not miss."
+    )
+    text = f"{intro}\n\nSeawall news\nMarch 3, 2023 | 33 Comments\n\n{P1}\n\n{P2}\n\n{P3}\n"
+    article = clean_text(text)
+    assert [fold(p) for p in article.paragraphs][-3:] == [P1, P2, P3]
+
+
 def test_deterministic() -> None:
     assert clean_text(PAGE) == clean_text(PAGE)
+
+
+def test_gallery_counter_and_author_box_header_are_chrome() -> None:
+    bio = "Jane Roe is a reporter who covers the coast, its towns and the harbour for the paper since 2015."
+    article = clean_text(f"{P1}\n\nImage 3 of 5\n\n{P2}\n\n{P3}\n\nAbout Jane Roe\n\n{bio}\n")
+    assert [fold(p) for p in article.paragraphs] == [P1, P2, P3]
+    reasons = {c.text: c.reason for c in article.chrome}
+    assert reasons["About Jane Roe"] == reasons[bio] == "bio"
+    assert reasons["Image 3 of 5"] == "navigation"

@@ -10,8 +10,9 @@ from archiver.types import Article, Capture
 
 # Bump when a change to the cleaners changes what they output; `archive reprocess` re-cleans
 # captures whose stored cleaner_version is older.
-CLEANER_VERSION = 3  # 2: glued-block splitting in the plain-text cleaner; site templates
+CLEANER_VERSION = 4  # 2: glued-block splitting in the plain-text cleaner; site templates
 # 3: two trafilatura runs reconciled per page; headline from <h1>; bylines cut to names
+# 4: plain-text dumps: comment threads by evidence, duplicate blocks, language by py3langid + jusText stoplists
 
 
 def clean(capture: Capture) -> Article:

@@ -22,6 +22,7 @@ from archiver.clean.textfeatures import (
     text_ends_abbrev,
     text_ends_sentence,
     text_has_photo_credit,
+    text_is_comment_mark,
     text_is_comments_start,
     text_is_copyright,
     text_is_legal,
@@ -29,7 +30,8 @@ from archiver.clean.textfeatures import (
     text_is_share,
     text_is_teaser,
     text_is_ui,
-    text_language,
+    text_detect_language,
+    text_stop_share,
     text_strip_time,
     text_unit,
     text_words,
@@ -42,6 +44,9 @@ GOOD_MIN_WORDS = 8
 GOOD_LONG_WORDS = 25
 # prose has at least this stopword density (aeb-dev grid 0.12/0.18/0.24; English prose 0.3-0.5, menus < 0.15)
 GOOD_MIN_STOP = 0.24
+# a page whose words are under this share stopwords is not measured by stopword density at all (aeb-dev:
+# Japanese and Korean pages and a page of sports results score < 0.05, prose pages 0.2-0.5)
+PAGE_MIN_STOP = 0.08
 # a headline glued to a date header has at most this many words (003: 12; 004's lede: 31)
 HEADLINE_MAX_WORDS = 16
 # a hard-wrapped line is at least this share of the wrap width (001: wrapped lines 179-190 chars)
@@ -57,6 +62,14 @@ LEGAL_MAX_WORDS = 150
 PROMO_MAX_WORDS = 30
 # a comment section only counts after this many words of prose (aeb-dev: shortest story ~60 words)
 COMMENTS_MIN_PROSE = 40
+# a comment-section header is the thread's only when a commenter line, a reply button or the comment form
+# follows before this much prose, and a second within this many lines (wcxb-dev dumps: WordPress threads
+# put "X says:" 1-3 lines after the header, the form's notices 1-4 lines after "Leave a Reply", Slashdot
+# its first "Reply to This" 17 lines and ~30 words of prose after "87 Comments"; a story after a
+# header-zone "33 Comments" link runs hundreds of words before any such line)
+COMMENTS_MARK_MAX_PROSE = 120
+COMMENTS_MARKS = 2  # one timestamp line may be the story's own ("Updated March 3, 2020 4:15 pm")
+COMMENTS_MARK_MAX_LINES = 40
 
 # only lines this long are split at every lowercase-to-capital join (aeb-dev lxml dumps glue whole
 # articles into 1,000-5,000 char lines; hard-wrapped text like seed 001 stays under 200; even-page grid
@@ -96,7 +109,8 @@ REPEAT_MAX_WORDS = 25
 # span scoring: a chrome unit costs at least this, a short non-sentence line this (aeb-dev grid)
 CHROME_MIN_PENALTY = 8.0
 SHORT_PENALTY = 12.0  # aeb-dev even pages, grid 2/4/6/8/10/12/16/24 once glued blocks are split: best 12
-_BULLET_RE = re.compile(r"^(?:[*+•·▪►◦‣-]|\d{1,2}[.)])\s+")
+# list bullets; "o " is inscriptis' third-level bullet ("o Tax Operations"), only before a capital or digit
+_BULLET_RE = re.compile(r"^(?:[*+•·▪►◦‣-]|\d{1,2}[.)]|o(?=\s+[A-Z0-9]))\s+")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 _SENT_SPLIT_RE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _PIPE_TITLE_RE = re.compile(r"^(.+?)\s+[|]\s+(.+)$")
@@ -118,6 +132,11 @@ _CREDIT_LINE_RE = re.compile(
     r"\bcontributed\.$",
     re.IGNORECASE,
 )
+# an author box's header: "About Brigit Katz", "Sobre Carlos Nadalim", "Über Anna Schmidt"
+_ABOUT_AUTHOR_RE = re.compile(
+    r"^(?i:about|sobre|über|à propos de|a proposito di|tentang|об авторе:?)\s+(?i:the author:?\s+)?"
+    r"(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]+$"
+)
 _TAGLINE_FUNC = {"from", "of", "the", "and", "by", "on", "at", "in", "for", "to", "with", "&", "a"}
 _BYLINE_STOP = re.compile(
     r"\s+(?:Published|Updated|Posted|On|In|For|Staff|Reporter|Correspondent|Editor|Contributor|"
@@ -127,7 +146,10 @@ _BYLINE_STOP = re.compile(
 
 def clean_text(text: str) -> Article:
     """Clean a plain-text page dump into an Article (extractor="text"; credits left empty)."""
-    lang = text_language(text)
+    language = text_detect_language(text)
+    # the stoplist measures prose only where the page has some: a page of scores and names ("Palm Bay
+    # (1-0): Tolivert 25 points.") has next to no function words in any line
+    lang = language if text_stop_share(text, language) >= PAGE_MIN_STOP else None
     lines = _text_lines(text)
     raw_units = _text_join_wrapped(lines, lang)
     units = [text_unit(u, lang) for u in raw_units]
@@ -137,13 +159,16 @@ def clean_text(text: str) -> Article:
 
     _text_pipe_title(units, reasons, meta)
     units = _text_date_header(units, reasons, meta, lang, chrome)
+    _text_mark_duplicates(units, reasons)
     seen: dict[str, int] = {}
-    for u in units:
-        seen[_fold(u.text)] = seen.get(_fold(u.text), 0) + 1
+    for i, u in enumerate(units):
+        if reasons[i] != "duplicate":
+            seen[_fold(u.text)] = seen.get(_fold(u.text), 0) + 1
+    repeated = [seen.get(_fold(u.text), 0) > 1 and u.words < REPEAT_MAX_WORDS for u in units]
     for i, u in enumerate(units):
         if reasons[i] is None:
             reasons[i] = _text_chrome_reason(u, meta)
-        if reasons[i] is None and seen[_fold(u.text)] > 1 and u.words < REPEAT_MAX_WORDS:
+        if reasons[i] is None and repeated[i]:
             reasons[i] = "repeat"  # menus, related links and share bars recur; story lines do not
     cut = _text_comments_cut(units, reasons)
     start, end = _text_best_span(units[:cut], reasons)
@@ -174,7 +199,7 @@ def clean_text(text: str) -> Article:
         byline=meta["byline"],
         site_name=meta["site_name"],
         published=meta["published"],
-        language=lang,
+        language=language,
         chrome=chrome,
         extractor="text",
     )
@@ -305,9 +330,11 @@ def _text_pipe_title(units: list[Unit], reasons: list[str | None], meta: dict[st
     """A leading 'Title | Site - tagline' line gives title and site name."""
     for i, u in enumerate(units[:12]):
         m = _PIPE_TITLE_RE.match(u.text)
-        if not m or u.sentence and u.words > 30:
+        if not m or u.sentence and u.words > 30 or u.text.count("|") >= 2:  # 2+ bars: a menu
             continue
         head, tail = m[1].strip(), m[2].strip()
+        if _text_is_nav_line(head) or _text_is_nav_line(tail):
+            continue  # "« Previous post | Main", "▲ S&P 500 +194% | ▲ ..."
         if len(text_words(head)) >= 4 and len(text_words(tail)) <= 10:
             meta["title"] = head
             meta["site_name"] = re.split(r"\s+[-–—|:]\s+", tail)[0].strip()
@@ -338,7 +365,7 @@ def _text_date_header(
             continue
         meta["published"] = meta["published"] or found[0]
         rest = text_strip_time(u.text[found[2] :])
-        if not text_words(rest):
+        if not text_words(rest) or _text_is_nav_line(rest):  # "Dec 19, 2025 · 12 min read"
             reasons[i] = "date-header"
             return units
         rest_unit = text_unit(rest, lang)
@@ -360,6 +387,25 @@ def _text_date_header(
     return units
 
 
+# a run of up to this many lines followed at once by the same lines is one block rendered twice (carousel
+# clones, a mobile and a desktop copy of the same card; wcxb-dev dumps: runs of 1-6 lines)
+DUPLICATE_MAX_RUN = 12
+
+
+def _text_mark_duplicates(units: list[Unit], reasons: list[str | None]) -> None:
+    """The second copy of a run of lines that is repeated straight after itself is a rendering duplicate."""
+    keys = [_fold(u.text) for u in units]
+    i = 0
+    while i < len(units):
+        for k in range(1, DUPLICATE_MAX_RUN + 1):
+            if i + 2 * k <= len(units) and keys[i : i + k] == keys[i + k : i + 2 * k]:
+                for j in range(i + k, i + 2 * k):
+                    reasons[j] = reasons[j] or "duplicate"
+                i += k  # the first copy stays to be judged; go on from the second
+                break
+        i += 1
+
+
 def _text_keep_inner_repeats(units: list[Unit], reasons: list[str | None], start: int, end: int) -> None:
     """A repeated line inside the story whose other copies are all outside it is the story's own (a heading
     listed again in a table of contents or a menu): on wcxb-dev dumps a quarter of the words of repeated
@@ -379,30 +425,54 @@ def _text_keep_inner_repeats(units: list[Unit], reasons: list[str | None], start
 
 
 def _text_comments_cut(units: list[Unit], reasons: list[str | None]) -> int:
-    """Index of the first comment-section line after some prose (everything after is comments)."""
+    """Index of the first comment-section header after some prose that a comment thread or its form
+    follows (everything after is comments). A "33 Comments" link in the header zone is followed by the
+    story, not by commenters: on wcxb-dev dumps 8 pages lost their whole story at such a link."""
     prose = 0
     for i, u in enumerate(units):
         if reasons[i] is None and _text_is_good(u):
             prose += u.words
-        elif prose >= COMMENTS_MIN_PROSE and text_is_comments_start(u.text):
+        elif prose >= COMMENTS_MIN_PROSE and text_is_comments_start(u.text) and _text_thread_follows(units, i):
             return i
     return len(units)
 
 
-def _text_score(u: Unit, reason: str | None) -> float:
-    """Contribution of a unit to the story span: prose adds its words, chrome subtracts."""
-    if reason is not None:
-        return -max(CHROME_MIN_PENALTY, float(u.words))
-    if _text_is_good(u):
-        return float(u.words)
-    if u.sentence and u.words >= 3:
-        return u.words * 0.5
-    return -SHORT_PENALTY
+def _text_thread_follows(units: list[Unit], i: int) -> bool:
+    """Whether a comment thread follows line i: a commenter line, a reply button or the comment form
+    before much prose, and another within a few lines."""
+    prose = marks = 0
+    for u in units[i : i + COMMENTS_MARK_MAX_LINES]:
+        marks += text_is_comment_mark(u.text)
+        if marks >= COMMENTS_MARKS:
+            return True
+        prose += u.words if _text_is_good(u) else 0
+        if prose > COMMENTS_MARK_MAX_PROSE and not marks:
+            return False
+    return False
+
+
+def _text_scores(units: list[Unit], reasons: list[str | None]) -> list[float]:
+    """Contribution of each unit to the story span: prose adds its words, chrome subtracts."""
+    good = [reasons[i] is None and _text_is_good(u) for i, u in enumerate(units)]
+    out = []
+    for i, u in enumerate(units):
+        reason = reasons[i]
+        if reason == "duplicate":
+            out.append(0.0)  # the same lines again: neither story nor chrome by themselves
+        elif reason is not None:
+            out.append(-max(CHROME_MIN_PENALTY, float(u.words)))
+        elif good[i]:
+            out.append(float(u.words))
+        elif u.sentence and u.words >= 3:
+            out.append(u.words * 0.5)
+        else:
+            out.append(-SHORT_PENALTY)
+    return out
 
 
 def _text_best_span(units: list[Unit], reasons: list[str | None]) -> tuple[int, int]:
     """Maximum-sum contiguous run of units (Kadane): the story region."""
-    return _text_span_score(units, reasons, 0, len(units))[0]
+    return _text_span_score(_text_scores(units, reasons), 0, len(units))[0]
 
 
 # a run of prose apart from the story's best span joins the story when it scores this much (about two
@@ -419,17 +489,20 @@ def _text_more_spans(units: list[Unit], reasons: list[str | None], start: int, e
     spans = [(start, end)]
     if end < start:
         return spans
-    main = _text_span_score(units, reasons, start, end + 1)[1]
+    scores = _text_scores(units, reasons)
+    main = _text_span_score(scores, start, end + 1)[1]
     floor = max(MORE_SPAN_MIN_SCORE, MORE_SPAN_MIN_SHARE * main)
     lo, hi = start, end
-    while hi + 1 < len(units):  # after the story
-        (a, b), score = _text_span_score(units, reasons, hi + 1, len(units))
+    # the story does not go on past a comment-section header ("Show Comments"), thread or not
+    stop = next((i for i in range(end + 1, len(units)) if text_is_comments_start(units[i].text)), len(units))
+    while hi + 1 < stop:  # after the story
+        (a, b), score = _text_span_score(scores, hi + 1, stop)
         if b < a or score < floor:
             break
         spans.append((a, b))
         hi = b
     while lo > 0:  # before it
-        (a, b), score = _text_span_score(units, reasons, 0, lo)
+        (a, b), score = _text_span_score(scores, 0, lo)
         if b < a or score < floor:
             break
         spans.append((a, b))
@@ -437,14 +510,12 @@ def _text_more_spans(units: list[Unit], reasons: list[str | None], start: int, e
     return spans
 
 
-def _text_span_score(
-    units: list[Unit], reasons: list[str | None], lo: int, hi: int
-) -> tuple[tuple[int, int], float]:
-    """The best span of units[lo:hi] (absolute indices) and its score."""
+def _text_span_score(scores: list[float], lo: int, hi: int) -> tuple[tuple[int, int], float]:
+    """The best span of units[lo:hi] (absolute indices, by their scores) and its score."""
     best, best_span = 0.0, (lo, lo - 1)
     cur, cur_start = 0.0, lo
     for i in range(lo, hi):
-        sc = _text_score(units[i], reasons[i])
+        sc = scores[i]
         if cur <= 0:
             cur, cur_start = sc, i
         else:
@@ -458,6 +529,10 @@ def _text_span_score(
 # 37"): on wcxb-dev dumps 0.67 of the words of such lines were article text, on aeb-dev 0.52; word F1
 # wcxb-dev +0.0075, aeb-dev shingle F1 +0.0008 (grid 3/5: 3 best on both)
 INSIDE_SHORT_MIN = 3
+# lines of 16+ words inside the story that are not prose by shape: on wcxb-dev dumps 0.87 of the truth
+# words lost inside spans were in such lines (table rows, long list items); letters at least this share
+# of the characters (0.6 as for short lines; number tables stay out)
+LONG_INSIDE_MIN_ALPHA = 0.6
 
 
 def _text_keep_short(units: list[Unit], reasons: list[str | None], i: int) -> bool:
@@ -465,7 +540,11 @@ def _text_keep_short(units: list[Unit], reasons: list[str | None], i: int) -> bo
     u = units[i]
     if u.sentence and u.words >= 2 and (u.stop is None or u.stop > 0 or u.words <= 4):
         return True
-    if u.words > 15 or u.words < 2 or u.alpha < 0.6:
+    if u.words > 15:
+        # a long line that is not prose by shape (a list item or table row without a full stop, a
+        # paragraph light on function words) inside the story is the story's (LONG_INSIDE_MIN_ALPHA)
+        return u.alpha >= LONG_INSIDE_MIN_ALPHA
+    if u.words < 2 or u.alpha < 0.6:
         return False
     if u.words >= INSIDE_SHORT_MIN:
         return True
@@ -548,11 +627,21 @@ TITLE_TOPIC_WORDS = 300
 TITLE_MIN_SHARED = 2
 
 
+# lines no headline is: an address (e-mail, URL), a reading time, a clipboard button, hashtags
+_UTILITY_LINE_RE = re.compile(
+    r"[\w.+-]+@[\w-]+\.\w|https?://|\bwww\.|\b\d+\s*(?:min(?:ute)?s?|hours?)(?:\s+read)?\s*$|"
+    r"^\W*\d+\s*min(?:ute)?s?\b|\bcopied\b|\bcopy (?:link|url)\b|#\w+#",
+    re.IGNORECASE,
+)
+
+
 def _text_is_nav_line(text: str) -> bool:
-    """A menu ("News | Sports | Opinion"), button, share or promo line, or one that starts with a symbol."""
+    """A menu ("News | Sports | Opinion"), button, share or promo line, an address, a reading time or a
+    date, or one that starts with a symbol."""
     return (
         text.count("|") >= 2 or text_is_share(text) or text_is_promo(text) or text_is_ui(text)
         or not text[:1].isalnum() and text[:1] not in "\"“‘'(¿¡"
+        or bool(_UTILITY_LINE_RE.search(text)) or _text_date_only(text)
     )
 
 
@@ -595,6 +684,8 @@ def _text_sweep_footer(paragraphs: list[str], meta: dict[str, str | None]) -> li
             out.append(Chrome(last, "byline"))
         elif text_is_copyright(last):
             out.append(Chrome(last, "copyright"))
+        elif _ABOUT_AUTHOR_RE.match(last):
+            out.append(Chrome(last, "bio"))  # the author box's header at the story's end
         else:
             break
         paragraphs.pop()

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
 TEXT_LANGUAGES = ("en", "de", "es", "fr", "it", "pt", "id", "ru")
@@ -33,6 +34,79 @@ def text_stopwords(lang: str) -> frozenset[str]:
         return frozenset()
     words = path.read_text(encoding="utf-8").split()
     return frozenset(w.lower() for w in words)
+
+
+# ISO 639-1 code (py3langid) -> jusText's stoplist of that language (100 lists built from Wikipedia, the
+# same the jusText paper classifies paragraphs with). Chinese, Japanese and Korean have none that fits
+# word tokens: their units are measured by characters.
+_STOPLIST_NAMES = {
+    "af": "Afrikaans", "an": "Aragonese", "ar": "Arabic", "az": "Azerbaijani", "be": "Belarusian",
+    "bg": "Bulgarian", "bn": "Bengali", "br": "Breton", "bs": "Bosnian", "ca": "Catalan", "cs": "Czech",
+    "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek", "en": "English", "eo": "Esperanto",
+    "es": "Spanish", "et": "Estonian", "eu": "Basque", "fa": "Persian", "fi": "Finnish", "fr": "French",
+    "ga": "Irish", "gl": "Galician", "gu": "Gujarati", "he": "Hebrew", "hi": "Hindi", "hr": "Croatian",
+    "ht": "Haitian", "hu": "Hungarian", "hy": "Armenian", "id": "Indonesian", "is": "Icelandic",
+    "it": "Italian", "jv": "Javanese", "ka": "Georgian", "kk": "Kazakh", "kn": "Kannada", "ku": "Kurdish",
+    "ky": "Kyrgyz", "la": "Latin", "lb": "Luxembourgish", "lt": "Lithuanian", "lv": "Latvian",
+    "mk": "Macedonian", "ml": "Malayalam", "mr": "Marathi", "ms": "Malay", "mt": "Maltese",
+    "nb": "Norwegian_Bokmal", "ne": "Nepali", "nl": "Dutch", "nn": "Norwegian_Nynorsk",
+    "no": "Norwegian_Bokmal", "oc": "Occitan", "pa": "Western_Panjabi", "pl": "Polish", "pt": "Portuguese",
+    "qu": "Quechua", "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sq": "Albanian",
+    "sr": "Serbian", "sv": "Swedish", "sw": "Swahili", "ta": "Tamil", "te": "Telugu", "tl": "Tagalog",
+    "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "vo": "Volapuk", "wa": "Walloon",
+}
+# the detector reads prose-like lines (this many characters or more: menus and buttons are English on
+# many non-English sites) of the dump, up to this many characters in all
+_DETECT_MIN_CHARS = 60
+_DETECT_MAX_CHARS = 2000
+
+
+@lru_cache(maxsize=None)
+def text_stoplist(lang: str | None) -> frozenset[str]:
+    """The stoplist of a language (ISO 639-1 code) for stopword density; empty when there is none.
+
+    English: our own list of function words, on which the cleaner's thresholds were calibrated (jusText's
+    English list, drawn from word frequencies, holds month names and "may": a month archive menu scored
+    0.44, as dense as prose). Every other language: jusText's list (our own 45-word Indonesian list put
+    0.64 of aeb-dev's Indonesian story paragraphs under GOOD_MIN_STOP, jusText's 0.09).
+    """
+    if lang == "en":
+        return text_stopwords("en")
+    name = _STOPLIST_NAMES.get(lang or "")
+    if not name:
+        return frozenset()
+    import justext
+
+    return frozenset(w.lower() for w in justext.get_stoplist(name))
+
+
+def text_detect_language(text: str) -> str | None:
+    """The language of a text dump (ISO 639-1), from its prose-like lines, by py3langid; None without
+    letters."""
+    lines = [ln for ln in text.splitlines() if len(ln.strip()) >= _DETECT_MIN_CHARS]
+    sample = "\n".join(lines)[:_DETECT_MAX_CHARS] or text[:_DETECT_MAX_CHARS]
+    if not any(c.isalpha() for c in sample):
+        return None
+    return str(_text_identifier().classify(sample)[0])
+
+
+@lru_cache(maxsize=1)
+def _text_identifier() -> Any:
+    """py3langid's identifier restricted to the languages a stoplist covers, plus Chinese, Japanese and
+    Korean (unrestricted, it took English dumps for Latin or Fulfulde). Its own, not the module-wide one
+    other callers may restrict differently."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier.set_languages(sorted(set(identifier.nb_classes) & (set(_STOPLIST_NAMES) | {"zh", "ja", "ko"})))
+    return identifier
+
+
+def text_stop_share(text: str, lang: str | None) -> float:
+    """Share of the text's words in the language's stoplist (0 without a stoplist)."""
+    stop = text_stoplist(lang)
+    words = text_words(text)
+    return sum(w.lower() in stop for w in words) / len(words) if stop and words else 0.0
 
 
 def text_words(text: str) -> list[str]:
@@ -86,8 +160,8 @@ def text_unit(text: str, lang: str | None) -> Unit:
     if cjk:
         n = max(n, cjk // 2)
     stop = None
-    if lang is not None and words:
-        sw = text_stopwords(lang)
+    sw = text_stoplist(lang)
+    if sw and words:
         stop = sum(w.lower() in sw for w in words) / len(words)
     long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
     titlecase = sum(w[0].isupper() for w in long_words) / len(long_words) if long_words else 0.0
@@ -118,7 +192,8 @@ _UI_RE = re.compile(
     r"cookies?|privacy policy|terms of (?:use|service)|contact us|about us|"
     r"available on air stations|an? \w+ member station|all stations|audio|video|photos?|"
     r"view (?:gallery|comments|all)|image|enlarge this image|toggle caption|hide caption|"
-    r"play video|watch video|this is a carousel.*|scroll to continue.*|today'?s paper)$",
+    r"play video|watch video|this is a carousel.*|scroll to continue.*|today'?s paper|"
+    r"(?:image|photo|picture|slide|foto|imagen|bild)\s+\d+\s+(?:of|/|de|di|von|sur)\s+\d+)$",
     re.IGNORECASE,
 )
 _PLAYER_RE = re.compile(r"^(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:/\s*)?)+$")
@@ -242,6 +317,31 @@ _LEGAL_RE = re.compile(
     r"\b(?:may|might) earn (?:a )?(?:small )?commission\b",
     re.IGNORECASE,
 )
+
+
+# what only a comment thread or its form holds: a commenter line, a reply button, a comment's timestamp,
+# the form's notices
+_COMMENT_MARK_RE = re.compile(
+    r"^(?:[\w.@()-]+\s+){1,5}(?:on .{6,40} )?(?:says|said|wrote|commented)\s*:?$|"
+    r"^(?:reply|log in to reply|cancel reply|report|flag|like)$|^reply\b(?:\W+\w+){0,4}\W*$|"
+    r"^(?:flag|report) (?:as inappropriate|(?:this )?comment)|"
+    r"\byour email address will not be published\b|\brequired fields are marked\b|"
+    r"^(?:name|email|website|comment)\s*\*?$|"
+    r"^(?:\w+\s+){0,6}\w+\s+(?:at|@)\s+\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?$|"
+    r"^(?:\d+|an?)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago$",
+    re.IGNORECASE,
+)
+
+
+def text_is_comment_mark(text: str) -> bool:
+    """A line only a comment thread holds ("joe says:", "Reply", "March 3, 2020 at 4:15 pm", the form's
+    "Your email address will not be published")."""
+    if len(text_words(text)) > 14:
+        return False
+    if _COMMENT_MARK_RE.search(text.strip()):
+        return True
+    found = text_date(text)  # a comment's timestamp: a date and a clock time, nothing else
+    return found is not None and found[1] <= 2 and bool(_TIME_RE.search(text)) and len(text_words(text)) <= 9
 
 
 def text_is_comments_start(text: str) -> bool:
