@@ -15,7 +15,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
+
+from archiver.clean.credits import byline_outlets
+from archiver.clean.html_jsonld import JsonLd, jsonld_read
 
 _WORD = re.compile(r"\w+")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/)\s+")
@@ -156,36 +160,159 @@ _BYLINE_LINE = re.compile(
     + r"(?:\s*(?:,|&|\band\b)\s*" + _NAME + r")*)",
     re.I,
 )
+# credits after the author's name that name someone else ("Fact-checked by Britannica Editors")
+_SECONDARY = re.compile(
+    r"\s*\b(?:fact[- ]?checked|medically\s+reviewed|reviewed|edited|photos?|photography|illustrations?|images?"
+    r"|video)\s+by\b.*$",
+    re.I,
+)
+# a date before the name ("Dec. 19, 2025 · Niko Matsakis")
+_LEAD_DATE = re.compile(
+    r"^\s*(?:" + _WEEKDAY + r",?\s+)?(?:" + _MONTH + r"\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\.?\s+" + _MONTH
+    + r"\.?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})\s*(?:[·|•—–-]\s*)?",
+    re.I,
+)
+# what introduces a name: "By", "Written by:", "Article by", "Read more about", "About the author"
+_LEAD_BY = re.compile(
+    r"^(?:(?:read\s+more\s+(?:about|from|by)|more\s+(?:from|by)|about\s+the\s+author|about)\s*:?\s+"
+    r"|(?:.*?\b(?:written|posted|authored)\s+|(?:article|story|words|text|reported|published)\s+)?by\b\s*:?\s*)",
+    re.I,
+)
+# lower-case words that join the words of one organisation's name, not two people's
+_CONNECTOR = re.compile(r"\b(?-i:for|of|the|on|in)\b")
+# a month after a two-word name is a date cut short ("Kate Shokurova April"); after one word it is a name
+_TRAILING_MONTH = re.compile(r"(?<=\S\s\S)(?<=\w)\s+(?:" + _MONTH + r")\.?$", re.I)
+# a degree or credential after a comma, part of how the person is named ("MD", "E-RYT 200", "Ph.D.", "FACLM")
+_CREDENTIAL = re.compile(r"^(?:[A-Z][A-Z.-]{1,7}[®]?(?:\s+\d+)?|Ph\.?\s?D\.?|M\.?\s?D\.?)$")
+# words of the page's interface that author selectors catch ("Member Login", "Privacy Policy")
+_INTERFACE = re.compile(
+    r"\b(?:log\s?in|login|sign\s?in|sign\s?up|privacy|policy|cookies?|subscribe|newsletter|menu|search"
+    r"|share|comments?|terms|conditions|extra|head)\b",
+    re.I,
+)
+# a name is short: the longest true author name on wcxb-dev is 5 words ("Paramita (Guha) Ghosh" is 3);
+# longer parts are organisations' slogans or sentences
+NAME_MAX_WORDS = 6
 # a byline line is short: on wcxb-dev they are <= 12 words with the date and reading time
 BYLINE_LINE_MAX_WORDS = 16
 
 
-def meta_byline(tree: Any, found: str | None, site: str | None, host: str | None) -> str | None:
-    """The byline as person names joined by "; ": trafilatura's author less dates, roles and the site's name,
-    else the page's first "By ..." line."""
+def meta_byline(
+    tree: Any, found: str | None, site: str | None, host: str | None, ld: JsonLd | None = None
+) -> str | None:
+    """The byline as person names joined by "; ": trafilatura's author less dates, roles and the site's name;
+    where it has none (or only the site), the next witness that names a person: the JSON-LD story's author,
+    the head's author tags, the page's first "By ..." line, its first link to an author page."""
     names = meta_byline_names(found, site, host) if found else []
-    if not names or all(_is_site(n, site, host) for n in names):
-        # no author in the head, or only the site itself: the byline the page shows names the person
-        line = meta_byline_line(tree)
-        names = (meta_byline_names(line, site, host) if line else []) or names
+    ld_names = meta_byline_names("; ".join(ld.authors), site, host) if ld is not None and ld.authors else []
+    # the JSON-LD story's author over trafilatura's where it names fewer of the same people (trafilatura's
+    # page selectors also catch related stories' bylines) or other people, stated as Persons (wcxb-dev: of
+    # 27 pages where the two differ, this takes the right one on 8 and the wrong one on 1; an Organization
+    # there is more often the publisher than the author, 4 against 2)
+    if names and ld_names and (
+        set(ld_names) < set(names) or ld is not None and ld.author_is_person and not set(ld_names) & set(names)
+    ):
+        names = ld_names
+    if names and not all(_is_site(n, site, host) for n in names):
+        return "; ".join(names)
+    witnesses = [
+        lambda: "; ".join(ld.authors) if ld is not None and ld.authors else None,
+        lambda: meta_head_author(tree),
+        lambda: meta_byline_line(tree),
+        lambda: meta_author_link(tree),
+    ]
+    for witness in witnesses:
+        text = witness()
+        more = meta_byline_names(text, site, host) if text else []
+        if more and not all(_is_site(n, site, host) for n in more):
+            return "; ".join(more)
+        names = names or more
     return "; ".join(names) or None
 
 
-def meta_byline_names(byline: str, site: str | None, host: str | None) -> list[str]:
-    """The person names of a byline string ("A; B", "A and B", "A, Staff Writer")."""
-    out: list[str] = []
-    for part in re.split(r"\s*(?:;|\band\b|&)\s*", byline):
-        part = _BYLINE_END.sub("", _fold(part)).strip(" ,.:-")
-        part = re.sub(r"^(?i:.*?\b(?:written|posted|authored)\s+)?(?i:by)\s+", "", part)
-        role = _ROLE.search(part)
-        if role and len(part[: role.start()].split()) >= 2:
-            part = part[: role.start()].strip(" ,.:-")  # "Liz Kenny Former McKinsey Consultant"
-        elif role and out:
-            continue  # a role on its own after a name ("Trial Attorney", "CEO")
-        if not part or not re.search(r"[^\W\d_]", part) or _ONLY_DATE.match(part) or _NOT_A_NAME.match(part):
+def meta_head_author(tree: Any) -> str | None:
+    """The author the head's tags state that trafilatura passes over: a one-word `<meta name="author">`
+    (trafilatura keeps only names with a space) and the "Written by" pair of SEO plugins
+    (`twitter:label1` / `twitter:data1`)."""
+    for el in tree.iter("meta"):
+        name = (el.get("name") or el.get("property") or "").lower()
+        content = _fold(el.get("content") or "")
+        if (
+            name in ("author", "article:author", "byl", "parsely-author", "sailthru.author", "dc.creator")
+            and content and not re.match(r"^(?:https?:|www\.|/)", content) and "@" not in content
+        ):
+            return content
+    labels = {(el.get("name") or "").lower(): _fold(el.get("content") or "") for el in tree.iter("meta")}
+    for n in "123":
+        label, data = labels.get(f"twitter:label{n}", ""), labels.get(f"twitter:data{n}", "")
+        if data and re.search(r"\b(?:by|author)\b", label, re.I) and "@" not in data:
+            return data
+    return None
+
+
+# a link to the author's page: rel="author", or a path naming an author's page ("/author/jane-roe")
+_AUTHOR_HREF = re.compile(r"/(?:authors?|writers?|contributors?|profile|people|staff)/[^/?#]+", re.I)
+_NOT_STORY_PART = re.compile(r"comment|sidebar|related|widget|menu", re.I)
+# an author link's text is a name: 2 to 5 words (wcxb-dev: author links say "Jane Roe", menus "Authors")
+_AUTHOR_LINK_WORDS = (2, 5)
+
+
+def meta_author_link(tree: Any) -> str | None:
+    """The text of the page's first link to an author's page (outside navigation, footers, sidebars and
+    comment sections) that reads as a name."""
+    body = tree.find("body")
+    if body is None:
+        return None
+    for a in body.iter("a"):
+        rel = (a.get("rel") or "").lower().split()
+        if "author" not in rel and not _AUTHOR_HREF.search(a.get("href") or ""):
             continue
-        if part not in out:
-            out.append(part)
+        if any(
+            p.tag in ("nav", "footer", "aside")
+            or _NOT_STORY_PART.search((p.get("class") or "") + " " + (p.get("id") or ""))
+            for p in a.iterancestors()
+        ):
+            continue
+        text = _fold(" ".join(a.itertext()))
+        low, high = _AUTHOR_LINK_WORDS
+        if low <= len(text.split()) <= high and re.fullmatch(_NAME, text):
+            return text
+    return None
+
+
+def meta_byline_names(byline: str, site: str | None, host: str | None) -> list[str]:
+    """The person names of a byline string ("A; B", "A and B", "A, Staff Writer", "A, MD"), in order.
+
+    A part naming an outlet in a role ("AP Auto Writer") is kept as it is: `credits.byline_outlets` turns it
+    into a credit of the outlet when the capture is added.
+    """
+    out: list[str] = []
+    byline = _SECONDARY.sub("", _LEAD_DATE.sub("", _fold(html.unescape(byline))))
+    for chunk in re.split(r"\s*(?:;|\||,|\s[/–—-]\s)\s*", byline):
+        chunk = _LEAD_BY.sub("", _BYLINE_END.sub("", chunk).strip(" ,.:-"))
+        if out and _CREDENTIAL.match(chunk):
+            out[-1] += ", " + chunk  # "Shelby Loos, DVM"
+            continue
+        if _ROLE.search(chunk) and byline_outlets(chunk)[1]:
+            out.append(chunk)  # "AP Auto Writer": an agency's credit, read when the capture is added
+            continue
+        # "A and B" are two people; "Center for Drug Evaluation and Research" is one organisation
+        parts = [chunk] if _CONNECTOR.search(chunk) else re.split(r"\s*(?:\band\b|&)\s*", chunk)
+        for part in parts:
+            part = _LEAD_BY.sub("", part).strip(" ,.:-")
+            role = _ROLE.search(part)
+            if role and len(part[: role.start()].split()) >= 2:
+                part = part[: role.start()].strip(" ,.:-")  # "Liz Kenny Former McKinsey Consultant"
+            elif role and (out or role.start() == 0):
+                continue  # a role on its own ("Trial Attorney", "Shipping Expert", "CEO")
+            part = _TRAILING_MONTH.sub("", part)
+            if (
+                not part or not re.search(r"[^\W\d_]", part) or _ONLY_DATE.match(part) or _NOT_A_NAME.match(part)
+                or _INTERFACE.search(part) or len(part.split()) > NAME_MAX_WORDS
+            ):
+                continue
+            if part not in out:
+                out.append(part)
     # the site's own name beside a person's is the publisher, not an author (an organisation alone, as on
     # company blogs, is the author the page states: on wcxb-dev 1 byline in 12 is the site)
     people = [n for n in out if not _is_site(n, site, host)]
@@ -210,3 +337,54 @@ def meta_byline_line(tree: Any) -> str | None:
         if m:
             return m[1]
     return None
+
+
+# --- the page's metadata, assembled ---------------------------------------------------------------------
+
+
+@dataclass
+class PageMeta:
+    """The metadata `clean_html` keeps: headline, byline, site name, published date, declared language."""
+
+    title: str | None
+    byline: str | None
+    site_name: str | None
+    published: str | None
+    declared_language: str | None
+
+
+def meta_page(tree: Any, doc: Any, url: str | None) -> PageMeta:
+    """Reconcile trafilatura's metadata (`doc`, from `html.html_metadata`) with the page's own evidence:
+    its JSON-LD, head tags, <h1> and visible byline and date lines."""
+    ld = jsonld_read(tree)
+    host = _doc_field(doc, "hostname")
+    site = _doc_field(doc, "sitename")
+    heads = [_fold(t) for t in tree.xpath("//meta[@property='og:title']/@content")[:1]]
+    heads += [ld.headline] if ld.headline else []
+    heads += [_fold(t) for t in tree.xpath("//title/text()")[:1]]
+    title = meta_title(tree, _doc_field(doc, "title"), [h for h in heads if h], site, host)
+    byline = meta_byline(tree, _doc_field(doc, "author"), site, host, ld)
+    return PageMeta(
+        title=title,
+        byline=byline,
+        site_name=site,
+        published=_doc_field(doc, "date"),
+        declared_language=meta_declared_language(tree),
+    )
+
+
+def meta_declared_language(tree: Any) -> str | None:
+    """The page's declared language (<html lang>, else Content-Language), as a lower-case primary tag."""
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not lang:
+        found = tree.xpath("//meta[@http-equiv='content-language']/@content")
+        lang = found[0] if found else None
+    return lang.split("-")[0].split("_")[0].strip().lower() or None if lang else None
+
+
+def _doc_field(doc: Any, name: str) -> str | None:
+    """A field of trafilatura's metadata Document, folded; None when absent."""
+    value = getattr(doc, name, None) if doc is not None else None
+    if not value or not isinstance(value, str):
+        return None
+    return _fold(value) or None
