@@ -141,6 +141,6 @@ def _resolve(value: Any, by_id: dict[str, dict[str, Any]]) -> tuple[str | None, 
     if not isinstance(value, dict):
         return None, False
     node = value
-    if not node.get("name") and isinstance(node.get("@id"), str):
-        node = by_id.get(node["@id"], node)
+    if isinstance(node.get("@id"), str):
+        node = {**by_id.get(node["@id"], {}), **node}
     return _text(node.get("name")), "person" in _types(node)

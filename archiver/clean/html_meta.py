@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archiver.clean.credits import byline_outlets
+from archiver.clean.html_date import date_published
 from archiver.clean.html_jsonld import JsonLd, jsonld_read
 
 _WORD = re.compile(r"\w+")
@@ -368,9 +369,20 @@ def meta_page(tree: Any, doc: Any, url: str | None) -> PageMeta:
         title=title,
         byline=byline,
         site_name=site,
-        published=_doc_field(doc, "date"),
+        published=date_published(tree, _doc_field(doc, "date"), ld, meta_head_tags(tree), url),
         declared_language=meta_declared_language(tree),
     )
+
+
+def meta_head_tags(tree: Any) -> dict[str, str]:
+    """The page's <meta> tags: lower-case name (or property, itemprop) -> content, the first of each."""
+    out: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        name = (el.get("name") or el.get("property") or el.get("itemprop") or "").lower()
+        content = el.get("content")
+        if name and content and name not in out:
+            out[name] = content
+    return out
 
 
 def meta_declared_language(tree: Any) -> str | None:
