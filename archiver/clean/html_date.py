@@ -71,8 +71,9 @@ def date_published(tree: Any, found: str | None, ld: JsonLd, head: dict[str, str
     in the URL (32 pages, 1.00), the head's published-time tag (305, 0.94), the date the header shows
     labelled "Published" or unlabelled (0.86 for the first shown date), the JSON-LD story's datePublished
     (277, 0.87), a date the header shows only as "Updated", htmldate's (0.85) unless it is the date the head
-    states as modified (one page of wcxb-dev lost). Over all 588 pages: 0.883, htmldate alone 0.849. Taking a shown "Updated" date before datePublished would score 0.901 there (the
-    benchmark's truth is the date the page shows), but it is the modified date, which this field is not.
+    states as modified (one page of wcxb-dev lost). Over all 588 pages: 0.883, htmldate alone 0.849. Taking
+    a shown "Updated" date before datePublished would score 0.901 there (the benchmark's truth is the date
+    the page shows), but it is the modified date, which this field is not.
     """
     shown = date_shown(tree)
     published_shown = [s.day for s in shown if s.published] + [s.day for s in shown if not s.updated]

@@ -30,6 +30,9 @@ H1_MAX_WORDS = 30
 # an <h1> is the headline when at least this share of its words are in one of the head's titles (wcxb-dev:
 # SEO variants of the headline share 0.4-1.0 of its words; site banners, "Menu", "Our Blog" share 0-0.25)
 H1_MIN_AGREEMENT = 0.4
+# a head title found inside a longer <h1> is the headline when it has this many words (shorter ones are the
+# site's name or a section found inside a headline)
+TITLE_WITHIN_MIN_WORDS = 3
 
 
 def _words(text: str) -> list[str]:
@@ -70,20 +73,81 @@ def meta_title(
     the <h1> itself, so it is no second witness)."""
     head_titles = [_fold(t) for t in head_titles if t and t.strip()]
     best, best_score = None, 0.0
+    rejected = []
     for h1 in meta_h1s(tree):
         if _is_site(h1, site, host):
+            rejected.append(h1)
             continue  # the site's banner set as <h1>
         if head_titles and len(_words(h1)) < 2 and not any(
             re.match(re.escape(h1) + r"\s*(?:\||-|–|—|:|·)", t) for t in head_titles
         ):
             continue  # a one-word section label ("Webcams", "Blog") under a longer head title
+        if _is_title_affix(h1, head_titles):
+            rejected.append(h1)
+            continue  # the site's name set as <h1>: "<h1> | Headline" in one head title, "Headline" in another
         score = _agreement(h1, head_titles) if head_titles else 1.0
+        if score == 0.0:
+            rejected.append(h1)  # shares no word with any head title: a banner, not this page's headline
         if score > best_score:
             best, best_score = h1, score
     if best is not None and best_score >= H1_MIN_AGREEMENT:
-        return meta_strip_site(best, site, host)
+        return meta_cut_labels(_title_within(meta_strip_site(best, site, host), head_titles, site, host))
+    # trafilatura's title is often the page's first <h1>: where that is the banner just passed over, the
+    # head's title is the witness left
+    if found and head_titles and (_fold(found) in rejected or _is_site(found, site, host)):
+        found = None
     fallback = found or (head_titles[0] if head_titles else best)
-    return meta_strip_site(_fold(fallback), site, host) if fallback else None
+    return meta_cut_labels(meta_strip_site(_fold(fallback), site, host)) if fallback else None
+
+
+# a headline before " | " has at least this many words; a shorter first part is a section or brand label
+# ("News | ...") and the rest is kept
+LABEL_CUT_MIN_WORDS = 3
+
+
+def meta_cut_labels(title: str) -> str:
+    """The title up to its first " | ": a vertical bar is not punctuation of a sentence; what follows it is
+    a section, a tagline or an SEO suffix ("Headline | Opinion", "Headline | Top 19 Companies"). On wcxb-dev
+    the true headline is the part before the bar on 7 of the 8 titles that keep one after the site's name
+    is stripped. Dashes are kept: "Headline – subtitle" is the headline on 7 of 10."""
+    first, bar, _ = title.partition(" | ")
+    return first.strip() if bar and len(_words(first)) >= LABEL_CUT_MIN_WORDS else title
+
+
+def _is_title_affix(h1: str, head_titles: list[str]) -> bool:
+    """Whether the <h1> is the part beside the headline in a head title ("Blog Name: Headline") whose
+    headline part another head title gives alone (og:title "Headline")."""
+    for t in head_titles:
+        m = re.match(re.escape(h1) + r"\s*(?:\||-|–|—|:|·|»)\s*(.+)$", t) or re.match(
+            r"^(.+?)\s*(?:\||-|–|—|:|·|«)\s*" + re.escape(h1) + "$", t
+        )
+        if m and any(
+            o != t and _agreement(m[1], [o]) >= 0.8 and _agreement(h1, [o]) == 0.0 for o in head_titles
+        ):
+            return True
+    return False
+
+
+def _title_within(h1: str, head_titles: list[str], site: str | None, host: str | None) -> str:
+    """The head's title where the <h1> is that title with a label or a date line around it ("Blog: ...",
+    "Dec 18 2025 ...", "... Posted on July 1, 2024 by x"): the words both agree on are the headline."""
+    words = _words(h1)
+    for t in head_titles:
+        t = meta_strip_site(t, site, host)
+        tw = _words(t)
+        if len(tw) < TITLE_WITHIN_MIN_WORDS or len(tw) >= len(words):
+            continue
+        at = next((i for i in range(len(words) - len(tw) + 1) if words[i: i + len(tw)] == tw), None)
+        if at is None:
+            continue
+        before, after = " ".join(words[:at]), " ".join(words[at + len(tw):])
+        label = at <= 3 and re.match(r"^[^:]{1,30}:", h1) is not None and not after
+        dated = bool(before and _TITLE_DATE_BEFORE.match(before) or after and _TITLE_DATE_AFTER.match(after))
+        if label or dated:
+            return t
+    return h1
+
+
 
 
 def meta_strip_site(title: str, site: str | None, host: str | None) -> str:
@@ -91,6 +155,9 @@ def meta_strip_site(title: str, site: str | None, host: str | None) -> str:
     def is_site(part: str) -> bool:
         return _is_site(part, site, host)
 
+    bare_host = (host or "").lower().removeprefix("www.")
+    if bare_host and title.lower().startswith(bare_host + " ") and len(_words(title[len(bare_host):])) >= 2:
+        title = title[len(bare_host):].strip()  # "davidbau.com Vibe Coding"
     while True:
         cuts = list(_TITLE_SEPARATORS.finditer(title))
         if not cuts:
@@ -129,6 +196,11 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+# what a <h1> carries beside the headline: a date before it ("Dec 18 2025"), a "Posted on ... by" line after
+_TITLE_DATE_BEFORE = re.compile(
+    r"^(?:" + _MONTH + r" \d{1,2} \d{4}|\d{1,2} " + _MONTH + r" \d{4}|\d{4} \d{1,2} \d{1,2})$"
+)
+_TITLE_DATE_AFTER = re.compile(r"^(?:posted|published|updated|by)\b.*(?:\d|\b" + _MONTH + r"\b)")
 # where a byline stops being a name: a date, "Updated ...", "Published ...", a job title or "|"
 # months that are not also first or last names ("Tom May", "April Smith"), for a month ending a byline
 _MONTH_NOT_NAME = (
