@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from archiver.clean.credits import byline_outlets
+from archiver.clean.credits import byline_outlets, load_publishers
 from archiver.clean.html_date import date_published
 from archiver.clean.html_jsonld import JsonLd, jsonld_read
 
@@ -430,8 +430,9 @@ def meta_page(tree: Any, doc: Any, url: str | None) -> PageMeta:
     """Reconcile trafilatura's metadata (`doc`, from `html.html_metadata`) with the page's own evidence:
     its JSON-LD, head tags, <h1> and visible byline and date lines."""
     ld = jsonld_read(tree)
-    host = _doc_field(doc, "hostname")
-    site = _doc_field(doc, "sitename")
+    host = _doc_field(doc, "hostname") or _host_of(url)
+    head = meta_head_tags(tree)
+    site = meta_site_name(head, ld, _doc_field(doc, "sitename"), host)
     heads = [_fold(t) for t in tree.xpath("//meta[@property='og:title']/@content")[:1]]
     heads += [ld.headline] if ld.headline else []
     heads += [_fold(t) for t in tree.xpath("//title/text()")[:1]]
@@ -441,9 +442,49 @@ def meta_page(tree: Any, doc: Any, url: str | None) -> PageMeta:
         title=title,
         byline=byline,
         site_name=site,
-        published=date_published(tree, _doc_field(doc, "date"), ld, meta_head_tags(tree), url),
+        published=date_published(tree, _doc_field(doc, "date"), ld, head, url),
         declared_language=meta_declared_language(tree),
     )
+
+
+def meta_site_name(head: dict[str, str], ld: JsonLd, found: str | None, host: str | None) -> str | None:
+    """The site's name as the page states it: og:site_name, the JSON-LD WebSite's name or publisher,
+    `application-name`; else the publisher table's name for the host (hosted.ap.org -> The Associated
+    Press); else trafilatura's when it is a name. Never a URL, a host name or a word cut from one
+    (trafilatura's last resort turns hosted.ap.org into "Hosted")."""
+    for name in (head.get("og:site_name"), ld.site, ld.publisher, head.get("application-name")):
+        name = _site_clean(name, host)
+        if name:
+            return name
+    known = load_publishers().by_domain(host) if host else None
+    return known or _site_clean(found, host, guessed=True)
+
+
+# a template's placeholder where a site name belongs (wcxb-dev: og:site_name "Blog", "Homepage", "Site")
+_GENERIC_SITE = re.compile(
+    r"^(?:the\s+)?(?:blog|home|homepage|home\s+page|site|website|web\s+site|news|untitled)$", re.I
+)
+
+
+def _site_clean(name: str | None, host: str | None, guessed: bool = False) -> str | None:
+    """A site name tidied ("@handle" -> "handle"), or None when it is a URL or the host name as it is
+    written in the URL; `guessed` (trafilatura's last resort, a word cut from the URL): also when it is a
+    sub-domain's label ("Hosted" from hosted.ap.org)."""
+    name = _fold(html.unescape(name or "")).lstrip("@").strip()
+    if not name or re.match(r"^(?:https?:|www\.)|/", name, re.I):
+        return None
+    bare = (host or "").lower().removeprefix("www.")
+    labels = bare.split(".")
+    if name in (bare, host) or guessed and name.lower() in labels[:-2] or _GENERIC_SITE.match(name):
+        return None
+    if name.islower() and " " not in name and "." not in name:
+        name = name.title()  # as trafilatura: "nytimes" -> "Nytimes" (a handle written in lower case)
+    return name
+
+
+def _host_of(url: str | None) -> str | None:
+    m = re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/?#:]+)", (url or "").strip(), re.I)
+    return m[1].lower() if m else None
 
 
 def meta_head_tags(tree: Any) -> dict[str, str]:
