@@ -20,8 +20,8 @@ from trafilatura.settings import DEFAULT_CONFIG, Document, Extractor, set_date_p
 
 from archiver.clean.html_author import html_author
 from archiver.clean.html_meta import meta_page
-from archiver.clean.textfeatures import TEXT_LANGUAGES, text_language
 from archiver.clean.html_rules import Block, html_apply_rules, html_fold
+from archiver.clean.language import language_of
 from archiver.errors import InputError
 from archiver.types import Article
 
@@ -93,7 +93,7 @@ def clean_html(html: str, url: str | None = None) -> Article:
         byline=meta.byline,
         site_name=meta.site_name,
         published=meta.published,
-        language=html_text_language(paragraphs, _meta(doc, "language") or meta.declared_language),
+        language=language_of(" ".join(paragraphs), _meta(doc, "language") or meta.declared_language),
         canonical_url=_meta(doc, "url") or url,
         chrome=chrome,
         extractor="html",
@@ -541,14 +541,6 @@ def html_containment(inner: list[Block], outer: list[Block]) -> float:
     """Share of inner's 4-word shingles that also occur in outer."""
     a = _shingles(inner)
     return len(a & _shingles(outer)) / len(a) if a else 0.0
-
-
-def html_text_language(paragraphs: list[str], declared: str | None) -> str | None:
-    """The body's language from its own words (the stopword lists of `textfeatures`, 8 languages); the
-    page's declared language only where those lists cannot judge (another language, CJK, too little text)."""
-    if declared and declared not in TEXT_LANGUAGES:
-        return declared
-    return text_language(" ".join(paragraphs)) or declared
 
 
 def _meta(doc: Any, name: str) -> str | None:

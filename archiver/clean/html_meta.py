@@ -504,7 +504,9 @@ def meta_declared_language(tree: Any) -> str | None:
     if not lang:
         found = tree.xpath("//meta[@http-equiv='content-language']/@content")
         lang = found[0] if found else None
-    return lang.split("-")[0].split("_")[0].strip().lower() or None if lang else None
+    primary = lang.split("-")[0].split("_")[0].strip().lower() if lang else ""
+    # "und" (undetermined), "mul", "zxx" and private tags name no language
+    return primary if re.fullmatch(r"[a-z]{2,3}", primary) and primary not in ("und", "mul", "zxx") else None
 
 
 def _doc_field(doc: Any, name: str) -> str | None:
