@@ -253,8 +253,9 @@ _LEAD_BY = re.compile(
 )
 # lower-case words that join the words of one organisation's name, not two people's
 _CONNECTOR = re.compile(r"\b(?-i:for|of|the|on|in)\b")
-# a month after a two-word name is a date cut short ("Kate Shokurova April"); after one word it is a name
-_TRAILING_MONTH = re.compile(r"(?<=\S\s\S)(?<=\w)\s+(?:" + _MONTH + r")\.?$", re.I)
+# a month or weekday after a two-word name is a date cut short ("Kate Shokurova April", "Jeff Foust
+# Monday"); after one word it is a name ("Tom May")
+_TRAILING_MONTH = re.compile(r"^(\S+(?:\s+\S+)+?)\s+(?:" + _MONTH + "|" + _WEEKDAY + r")\.?$", re.I)
 # a degree or credential after a comma, part of how the person is named ("MD", "E-RYT 200", "Ph.D.", "FACLM")
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Z.-]{1,7}[®]?(?:\s+\d+)?|Ph\.?\s?D\.?|M\.?\s?D\.?)$")
 # words of the page's interface that author selectors catch ("Member Login", "Privacy Policy")
@@ -286,6 +287,10 @@ def meta_byline(
         set(ld_names) < set(names) or ld is not None and ld.author_is_person and not set(ld_names) & set(names)
     ):
         names = ld_names
+    # the publisher the JSON-LD names, beside a person, is not an author ("Condé Nast; Molly Wood")
+    publisher = _words(ld.publisher) if ld is not None and ld.publisher else None
+    if publisher and len(names) > 1:
+        names = [n for n in names if _words(n) != publisher] or names
     if names and not all(_is_site(n, site, host) for n in names):
         return "; ".join(names)
     witnesses = [
@@ -378,7 +383,7 @@ def meta_byline_names(byline: str, site: str | None, host: str | None) -> list[s
                 part = part[: role.start()].strip(" ,.:-")  # "Liz Kenny Former McKinsey Consultant"
             elif role and (out or role.start() == 0):
                 continue  # a role on its own ("Trial Attorney", "Shipping Expert", "CEO")
-            part = _TRAILING_MONTH.sub("", part)
+            part = _TRAILING_MONTH.sub(r"\1", part)
             if (
                 not part or not re.search(r"[^\W\d_]", part) or _ONLY_DATE.match(part) or _NOT_A_NAME.match(part)
                 or _INTERFACE.search(part) or len(part.split()) > NAME_MAX_WORDS
@@ -386,10 +391,18 @@ def meta_byline_names(byline: str, site: str | None, host: str | None) -> list[s
                 continue
             if part not in out:
                 out.append(part)
+    # one person named twice ("Troy Smith; Troy L Smith"): the fuller spelling
+    out = [n for n in out if not any(o != n and _same_person(n, o) for o in out)]
     # the site's own name beside a person's is the publisher, not an author (an organisation alone, as on
     # company blogs, is the author the page states: on wcxb-dev 1 byline in 12 is the site)
     people = [n for n in out if not _is_site(n, site, host)]
     return people if people else out
+
+
+def _same_person(short: str, full: str) -> bool:
+    """Whether `short` is `full` less middle names or initials (same first and last word)."""
+    a, b = _words(short), _words(full)
+    return len(a) < len(b) and len(a) >= 2 and a[0] == b[0] and a[-1] == b[-1] and set(a) <= set(b)
 
 
 
