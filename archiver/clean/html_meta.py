@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archiver.clean.credits import byline_outlets, load_publishers
+from archiver.clean.html_author import html_author
 from archiver.clean.html_date import date_published
 from archiver.clean.html_jsonld import JsonLd, jsonld_read
 
@@ -224,7 +225,11 @@ _ROLE = re.compile(
     re.I,
 )
 _ONLY_DATE = re.compile(r"^(?:on\s+)?(?:" + _MONTH + r"\.?(?:\s+\d{1,2})?(?:,?\s+\d{4})?|\d[\d\s,./-]*)$", re.I)
-_NOT_A_NAME = re.compile(r"^(?:the\s+)?(?:author|admin|administrator|editor|staff|guest|anonymous|unknown)s?$", re.I)
+_NOT_A_NAME = re.compile(
+    r"^(?:the\s+)?(?:author|admin|administrator|editor|staff|guest|anonymous|unknown|name|your\s+name|full\s+name"
+    r"|e-?mail)s?$",
+    re.I,
+)
 _NAME_TOKEN = r"(?-i:[A-ZÀ-ÞĀ-Ž][\w.'’-]*|(?:de|da|del|der|den|van|von|la|le|di|du|bin|al|dos|das|y)\b)"
 _NAME = _NAME_TOKEN + r"(?:\s+" + _NAME_TOKEN + r"){0,4}"
 # a visible byline line: "By Jane Roe", "Written by: Jane Roe and John Doe", "Article by Jane Roe"
@@ -295,6 +300,8 @@ def meta_byline(
         return "; ".join(names)
     witnesses = [
         lambda: "; ".join(ld.authors) if ld is not None and ld.authors else None,
+        # trafilatura reads the page only when the head names no author: here also when the head's was junk
+        lambda: html_author(tree) if found and not names else None,
         lambda: meta_head_author(tree),
         lambda: meta_byline_line(tree),
         lambda: meta_author_link(tree),
@@ -318,6 +325,7 @@ def meta_head_author(tree: Any) -> str | None:
         if (
             name in ("author", "article:author", "byl", "parsely-author", "sailthru.author", "dc.creator")
             and content and not re.match(r"^(?:https?:|www\.|/)", content) and "@" not in content
+            and content.count(".") < 2  # "page.head.extra.author": a template's placeholder
         ):
             return content
     labels = {(el.get("name") or "").lower(): _fold(el.get("content") or "") for el in tree.iter("meta")}
@@ -330,7 +338,9 @@ def meta_head_author(tree: Any) -> str | None:
 
 # a link to the author's page: rel="author", or a path naming an author's page ("/author/jane-roe")
 _AUTHOR_HREF = re.compile(r"/(?:authors?|writers?|contributors?|profile|people|staff)/[^/?#]+", re.I)
-_NOT_STORY_PART = re.compile(r"comment|sidebar|related|widget|menu", re.I)
+# a class or id token naming a part beside the story ("sidebar", "related-posts", "comment-list"); whole
+# tokens only, so utility-class soup ("lg:mr-[--sidebar-width]") does not count
+_NOT_STORY_PART = re.compile(r"(?:^|\s)[\w-]*(?:comment|sidebar|related|widget|menu)[\w-]*(?=\s|$)", re.I)
 # an author link's text is a name: 2 to 5 words (wcxb-dev: author links say "Jane Roe", menus "Authors")
 _AUTHOR_LINK_WORDS = (2, 5)
 
