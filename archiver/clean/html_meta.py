@@ -238,6 +238,14 @@ _BYLINE_LINE = re.compile(
     + r"(?:\s*(?:,|&|\band\b)\s*" + _NAME + r")*)",
     re.I,
 )
+# "Author: Jane Roe", "Contributors: Jane Roe", "Written by: Jane Roe"
+_BYLINE_LABELLED = re.compile(
+    r"^\s*(?:authors?|author\(s\)|contributors?|writers?|reporters?)\s*:\s*(" + _NAME
+    + r"(?:\s*(?:,|&|\band\b)\s*" + _NAME + r")*)",
+    re.I,
+)
+# a label on its own, with the names in the next element ("<h3>Author</h3><p>Jane Roe</p>")
+_BYLINE_LABEL = re.compile(r"^\s*(?:authors?|author\(s\)|contributors?|written\s+by|by)\s*:?\s*$", re.I)
 # credits after the author's name that name someone else ("Fact-checked by Britannica Editors")
 _SECONDARY = re.compile(
     r"\s*\b(?:fact[- ]?checked|medically\s+reviewed|reviewed|edited|photos?|photography|illustrations?|images?"
@@ -417,22 +425,40 @@ def _same_person(short: str, full: str) -> bool:
 
 
 def meta_byline_line(tree: Any) -> str | None:
-    """The names of the page's first short "By ..." line (outside scripts, footers and comment sections)."""
+    """The names of the page's first short "By ..." or "Author: ..." line, or of the element after an
+    "Author" label (outside scripts, navigation, the page's footer and comment sections; an article's own
+    <footer>, where blogs put "Posted by", counts)."""
     body = tree.find("body")
     if body is None:
         return None
-    for el in body.iter("p", "span", "div", "a", "strong", "em", "address", "li", "small", "h5", "h6", "time"):
-        if el.getparent() is not None and any(
-            a.tag in ("footer", "script", "style", "nav") for a in el.iterancestors()
-        ):
+    for el in body.iter(
+        "p", "span", "div", "a", "strong", "em", "address", "li", "small", "h3", "h4", "h5", "h6", "time", "dt"
+    ):
+        if _outside_story(el):
             continue
         text = _fold(" ".join(el.itertext()))
         if not text or len(text.split()) > BYLINE_LINE_MAX_WORDS:
             continue
-        m = _BYLINE_LINE.match(text)
+        m = _BYLINE_LINE.match(text) or _BYLINE_LABELLED.match(text)
         if m:
             return m[1]
+        if _BYLINE_LABEL.match(text):
+            after = el.getnext()
+            name = _fold(" ".join(after.itertext())) if after is not None else ""
+            if name and len(name.split()) <= BYLINE_LINE_MAX_WORDS and re.match(_NAME, name):
+                return name
     return None
+
+
+def _outside_story(el: Any) -> bool:
+    """Whether an element sits in a script, the navigation, or a footer that is not an article's own."""
+    ancestors = list(el.iterancestors())
+    if any(a.tag in ("script", "style", "nav") for a in ancestors):
+        return True
+    for i, a in enumerate(ancestors):
+        if a.tag == "footer":
+            return not any(b.tag in ("article", "main") for b in ancestors[i + 1:])
+    return False
 
 
 # --- the page's metadata, assembled ---------------------------------------------------------------------
