@@ -187,7 +187,8 @@ def _is_site(part: str, site: str | None, host: str | None) -> bool:
     host_key = "".join(labels[:-1]).replace("-", "")
     words = _words(part)
     return bool(host_words) and (
-        all(w in host_words or w in ("com", "org", "net", "blog") for w in words) or (len(key) > 3 and key == host_key)
+        all(w in host_words or w in ("com", "org", "net", "blog") for w in words)
+        or (len(key) > 3 and (key == host_key or key in labels))  # "Cleveland Clinic" on health.clevelandclinic.org
     )
 
 
@@ -221,7 +222,8 @@ _ROLE = re.compile(
     r"\b(?:former|senior|sr|junior|chief|staff|ceo|cto|cfo|coo|founder|co-?founder|director|manager|editor"
     r"|writer|reporter|correspondent|contributor|columnist|journalist|analyst|consultant|attorney|lawyer"
     r"|expert|specialist|strategist|marketer|producer|president|head|lead|officer|associate|partner"
-    r"|researcher|professor|intern|fellow|team lead)\b.*$",
+    r"|researcher|professor|intern|fellow|team lead|coordinator|certified|licensed|engineer|designer|developer"
+    r"|scientist|advisor|adviser|planner|coach|therapist|dietitian|nurse|physician|grader)\b.*$",
     re.I,
 )
 _ONLY_DATE = re.compile(r"^(?:on\s+)?(?:" + _MONTH + r"\.?(?:\s+\d{1,2})?(?:,?\s+\d{4})?|\d[\d\s,./-]*)$", re.I)
@@ -386,7 +388,7 @@ def meta_byline_names(byline: str, site: str | None, host: str | None) -> list[s
     byline = _SECONDARY.sub("", _LEAD_DATE.sub("", _fold(html.unescape(byline))))
     for chunk in re.split(r"\s*(?:;|\||,|\s[/–—-]\s)\s*", byline):
         chunk = _LEAD_BY.sub("", _BYLINE_END.sub("", chunk).strip(" ,.:-"))
-        if out and _CREDENTIAL.match(chunk):
+        if out and _CREDENTIAL.match(chunk) and not _ROLE.search(chunk):
             out[-1] += ", " + chunk  # "Shelby Loos, DVM"
             continue
         if _ROLE.search(chunk) and byline_outlets(chunk)[1]:
@@ -399,6 +401,8 @@ def meta_byline_names(byline: str, site: str | None, host: str | None) -> list[s
             role = _ROLE.search(part)
             if role and len(part[: role.start()].split()) >= 2:
                 part = part[: role.start()].strip(" ,.:-")  # "Liz Kenny Former McKinsey Consultant"
+            elif role and role.start() > 0 and _is_site(part[: role.start()], site, host):
+                part = part[: role.start()].strip(" ,.:-")  # "HomeAdvisor Staff Writer": the site, no person
             elif role and (out or role.start() == 0):
                 continue  # a role on its own ("Trial Attorney", "Shipping Expert", "CEO")
             part = _TRAILING_MONTH.sub(r"\1", part)
