@@ -263,7 +263,8 @@ _LEAD_DATE = re.compile(
 # what introduces a name: "By", "Written by:", "Article by", "Read more about", "About the author"
 _LEAD_BY = re.compile(
     r"^(?:(?:read\s+more\s+(?:about|from|by)|more\s+(?:from|by)|about\s+the\s+author|about)\s*:?\s+"
-    r"|(?:.*?\b(?:written|posted|authored)\s+|(?:article|story|words|text|reported|published)\s+)?by\b\s*:?\s*)",
+    r"|(?:.*?\b(?:written|posted|authored)\s+|(?:article|story|words|text|reported|published|analysis|opinion"
+    r"|commentary|review|interview)\s+)?by\b\s*:?\s*)",
     re.I,
 )
 # lower-case words that join the words of one organisation's name, not two people's
@@ -301,7 +302,11 @@ def meta_byline(
     if names and ld_names and (
         set(ld_names) < set(names) or ld is not None and ld.author_is_person and not set(ld_names) & set(names)
     ):
-        names = ld_names
+        # unless the page's visible "By ..." line names others of trafilatura's (the JSON-LD's is then an
+        # editor's or an uploader's name)
+        line = meta_byline_line(tree)
+        shown = set(meta_byline_names(line, site, host)) if line else set()
+        names = names if shown and shown <= set(names) and not shown & set(ld_names) else ld_names
     # the publisher the JSON-LD names, beside a person, is not an author ("Condé Nast; Molly Wood")
     publisher = _words(ld.publisher) if ld is not None and ld.publisher else None
     if publisher and len(names) > 1:
@@ -346,8 +351,9 @@ def meta_head_author(tree: Any) -> str | None:
     return None
 
 
-# a link to the author's page: rel="author", or a path naming an author's page ("/author/jane-roe")
-_AUTHOR_HREF = re.compile(r"/(?:authors?|writers?|contributors?|profile|people|staff)/[^/?#]+", re.I)
+# a link to the author's page: rel="author", or a path naming an author's page ("/author/jane-roe"; not
+# "/people/", which news sites use for the people a story is about)
+_AUTHOR_HREF = re.compile(r"/(?:authors?|writers?|contributors?|staff)/[^/?#]+", re.I)
 # a class or id token naming a part beside the story ("sidebar", "related-posts", "comment-list"); whole
 # tokens only, so utility-class soup ("lg:mr-[--sidebar-width]") does not count
 _NOT_STORY_PART = re.compile(r"(?:^|\s)[\w-]*(?:comment|sidebar|related|widget|menu)[\w-]*(?=\s|$)", re.I)
@@ -505,12 +511,19 @@ def meta_site_name(head: dict[str, str], ld: JsonLd, found: str | None, host: st
     `application-name`; else the publisher table's name for the host (hosted.ap.org -> The Associated
     Press); else trafilatura's when it is a name. Never a URL, a host name or a word cut from one
     (trafilatura's last resort turns hosted.ap.org into "Hosted")."""
-    for name in (head.get("og:site_name"), ld.site, ld.publisher, head.get("application-name")):
-        name = _site_clean(name, host)
-        if name:
-            return name
     known = load_publishers().by_domain(host) if host else None
-    return known or _site_clean(found, host, guessed=True)
+    stated = [
+        _site_clean(n, host) for n in (head.get("og:site_name"), ld.site, ld.publisher, head.get("application-name"))
+    ]
+    names = [n for n in (*stated, known, _site_clean(found, host, guessed=True)) if n]
+    if not names:
+        return None
+    first = next(n for n in (*[n for n in stated if n], known, *names) if n)
+    # the same name spelled as a handle ("usatoday", "TheHill") where another witness writes it out
+    def key(name: str) -> str:
+        return re.sub(r"\W", "", re.sub(r"^the\s+", "", name.lower()))
+
+    return max((n for n in names if key(n) == key(first)), key=lambda n: n.count(" "))
 
 
 # a template's placeholder where a site name belongs (wcxb-dev: og:site_name "Blog", "Homepage", "Site")
