@@ -489,7 +489,7 @@ def meta_page(tree: Any, doc: Any, url: str | None) -> PageMeta:
     """Reconcile trafilatura's metadata (`doc`, from `html.html_metadata`) with the page's own evidence:
     its JSON-LD, head tags, <h1> and visible byline and date lines."""
     ld = jsonld_read(tree)
-    host = _doc_field(doc, "hostname") or _host_of(url)
+    host = _host_of(_doc_field(doc, "url") or url) or _doc_field(doc, "hostname")  # the full host: blog.x.org
     head = meta_head_tags(tree)
     site = meta_site_name(head, ld, _doc_field(doc, "sitename"), host)
     heads = [_fold(t) for t in tree.xpath("//meta[@property='og:title']/@content")[:1]]
