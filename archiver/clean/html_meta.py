@@ -526,6 +526,9 @@ def meta_site_name(head: dict[str, str], ld: JsonLd, found: str | None, host: st
     return max((n for n in names if key(n) == key(first)), key=lambda n: n.count(" "))
 
 
+# after " - " a site's tagline has this many words ("KFF - The independent source for health policy ...");
+# shorter parts belong to the name
+SITE_TAGLINE_MIN_WORDS = 4
 # a template's placeholder where a site name belongs (wcxb-dev: og:site_name "Blog", "Homepage", "Site")
 _GENERIC_SITE = re.compile(
     r"^(?:the\s+)?(?:blog|home|homepage|home\s+page|site|website|web\s+site|news|untitled)$", re.I
@@ -543,6 +546,11 @@ def _site_clean(name: str | None, host: str | None, guessed: bool = False) -> st
     labels = bare.split(".")
     if name in (bare, host) or guessed and name.lower() in labels[:-2] or _GENERIC_SITE.match(name):
         return None
+    # "OneUptime | One Complete Observability platform.": the name, without the tagline after it
+    name = name.partition(" | ")[0].strip()
+    dash = re.search(r"\s[-–—]\s", name)
+    if dash and len(name[dash.end():].split()) >= SITE_TAGLINE_MIN_WORDS:
+        name = name[: dash.start()].strip()  # a shorter part after a dash is the name's ("Smith - Jones")
     if name.islower() and " " not in name and "." not in name:
         name = name.title()  # as trafilatura: "nytimes" -> "Nytimes" (a handle written in lower case)
     return name
