@@ -31,6 +31,11 @@ H1_MAX_WORDS = 30
 # an <h1> is the headline when at least this share of its words are in one of the head's titles (wcxb-dev:
 # SEO variants of the headline share 0.4-1.0 of its words; site banners, "Menu", "Our Blog" share 0-0.25)
 H1_MIN_AGREEMENT = 0.4
+# the first <h1> that is no banner and comes before the story's first paragraph is the headline from this
+# agreement on: its words differ from an SEO title's ("How Much Does it Cost..." under "Electrician in X -
+# Costs"); later <h1>s below 0.4 are the story's section headings (wcxb-dev: gains 5 titles, loses 2; for
+# every <h1> 0.1 gains 5 and loses 5)
+H1_FIRST_MIN_AGREEMENT = 0.1
 # a head title found inside a longer <h1> is the headline when it has this many words (shorter ones are the
 # site's name or a section found inside a headline)
 TITLE_WITHIN_MIN_WORDS = 3
@@ -74,7 +79,9 @@ def meta_title(
     the <h1> itself, so it is no second witness)."""
     head_titles = [_fold(t) for t in head_titles if t and t.strip()]
     best, best_score = None, 0.0
-    rejected = []
+    rejected: list[str] = []
+    candidates = 0
+    leading = _h1s_before_story(tree)
     for h1 in meta_h1s(tree):
         if _is_site(h1, site, host):
             rejected.append(h1)
@@ -89,6 +96,9 @@ def meta_title(
         score = _agreement(h1, head_titles) if head_titles else 1.0
         if score == 0.0:
             rejected.append(h1)  # shares no word with any head title: a banner, not this page's headline
+        elif candidates == 0 and score >= H1_FIRST_MIN_AGREEMENT and h1 in leading:
+            score = max(score, H1_MIN_AGREEMENT)  # the page's first headline-like <h1>: an SEO title differs
+        candidates += 1
         if score > best_score:
             best, best_score = h1, score
     if best is not None and best_score >= H1_MIN_AGREEMENT:
@@ -149,6 +159,20 @@ def _title_within(h1: str, head_titles: list[str], site: str | None, host: str |
     return h1
 
 
+
+
+def _h1s_before_story(tree: Any) -> set[str]:
+    """The texts of the <h1>s that come before the page's first paragraph of 20 words or more (a headline
+    heads the story; an <h1> after its first paragraph is one of its section headings)."""
+    out: set[str] = set()
+    for el in tree.iter("h1", "p"):
+        text = _fold(html.unescape(" ".join(el.itertext())))
+        if el.tag == "p":
+            if len(text.split()) >= 20:
+                break
+        elif text:
+            out.add(text)
+    return out
 
 
 def meta_strip_site(title: str, site: str | None, host: str | None) -> str:
