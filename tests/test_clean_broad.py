@@ -123,7 +123,8 @@ def test_title_label_and_date_lines_around_the_headline() -> None:
 
 
 def test_title_banner_h1_that_is_the_head_titles_affix() -> None:
-    tree = _tree("<h1>Engora Data Blog</h1><h1>What is a small model?</h1>")
+    lead = "<p>" + "Small models run on a laptop and answer most everyday questions well enough. " * 3 + "</p>"
+    tree = _tree(f"<h1>Engora Data Blog</h1>{lead}<h1>What is a small model?</h1>")  # a section heading
     heads = [
         "Small adventures with small language models",
         "Engora Data Blog: Small adventures with small language models",
