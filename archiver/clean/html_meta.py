@@ -344,6 +344,7 @@ def meta_byline(
         lambda: meta_head_author(tree),
         lambda: meta_byline_line(tree),
         lambda: meta_author_link(tree),
+        lambda: meta_author_box(tree) if not names else None,  # the weakest: never over an organisation
     ]
     for witness in witnesses:
         text = witness()
@@ -493,6 +494,41 @@ def _outside_story(el: Any) -> bool:
         if a.tag == "footer":
             return not any(b.tag in ("article", "main") for b in ancestors[i + 1:])
     return False
+
+
+# an element whose class or id names the author ("author-name", "blog_author-text", "post-author")
+_AUTHOR_BOX = re.compile(r"(?:^|[\s_-])(?:author|byline)(?:$|[\s_-])", re.I)
+
+
+def meta_author_box(tree: Any) -> str | None:
+    """The first name in an author box: inside an element whose class or id names the author, the first
+    short text (2 to 5 capitalised words), or an image's alt text, that reads as a name (a bio or an
+    "About the author" label does not)."""
+    body = tree.find("body")
+    if body is None:
+        return None
+    for box in body.iter():
+        if not isinstance(box.tag, str) or not _AUTHOR_BOX.search(f"{box.get('class') or ''} {box.get('id') or ''}"):
+            continue
+        if _outside_story(box):
+            continue
+        for el in box.iter():
+            if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+                continue
+            texts = [el.get("alt") or ""] if el.tag == "img" else [el.text or ""]
+            if el is not box:
+                texts.append(el.tail or "")
+            for text in texts:
+                text = _fold(text)
+                if text.isupper():
+                    continue  # a product or section in capitals, not a name
+                low, high = _AUTHOR_LINK_WORDS
+                if (
+                    low <= len(text.split()) <= high and re.fullmatch(_NAME, text)
+                    and not _BYLINE_LABEL.match(text) and not _INTERFACE.search(text) and not _ROLE.search(text)
+                ):
+                    return text
+    return None
 
 
 # --- the page's metadata, assembled ---------------------------------------------------------------------
