@@ -137,6 +137,8 @@ def test_title_banner_h1_that_is_the_head_titles_affix() -> None:
 def test_title_cut_at_the_first_bar() -> None:
     assert meta_cut_labels("How meditation rewires brains | Opinion") == "How meditation rewires brains"
     assert meta_cut_labels("News | Sports") == "News | Sports"  # a short first part is a label, not a headline
+    both = "Milan Design Week 2018 | Michael Anastassiades' light installation for FLOS"
+    assert meta_cut_labels(both) == both  # a longer part after the bar is the headline's own (aeb-dev)
     dashed = "Wedding Planning Tools – Caterer Spreadsheet"
     assert meta_cut_labels(dashed) == dashed  # a dash often joins a headline and its subtitle
 

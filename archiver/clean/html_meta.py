@@ -121,8 +121,10 @@ def meta_cut_labels(title: str) -> str:
     a section, a tagline or an SEO suffix ("Headline | Opinion", "Headline | Top 19 Companies"). On wcxb-dev
     the true headline is the part before the bar on 7 of the 8 titles that keep one after the site's name
     is stripped. Dashes are kept: "Headline – subtitle" is the headline on 7 of 10."""
-    first, bar, _ = title.partition(" | ")
-    return first.strip() if bar and len(_words(first)) >= LABEL_CUT_MIN_WORDS else title
+    first, bar, rest = title.partition(" | ")
+    # a longer part after the bar is the headline's own ("Milan Design Week 2018 | X's light installation")
+    cut = bar and len(_words(first)) >= LABEL_CUT_MIN_WORDS and len(_words(rest)) < len(_words(first))
+    return first.strip() if cut else title
 
 
 def _is_title_affix(h1: str, head_titles: list[str]) -> bool:
