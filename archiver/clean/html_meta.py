@@ -272,8 +272,16 @@ _BYLINE_LABELLED = re.compile(
     + r"(?:\s*(?:,|&|\band\b)\s*" + _NAME + r")*)",
     re.I,
 )
+# how a byline's own text begins (the words _BYLINE_LINE, _BYLINE_LABELLED and _BYLINE_LABEL start with)
+_BYLINE_START = re.compile(
+    r"^\s*(?:by\b|written|posted|article|story|words|text|reported|authors?\b|author\(s\)|contributors?"
+    r"|writers?|reporters?)",
+    re.I,
+)
 # a label on its own, with the names in the next element ("<h3>Author</h3><p>Jane Roe</p>")
-_BYLINE_LABEL = re.compile(r"^\s*(?:authors?|author\(s\)|contributors?|written\s+by|by)\s*:?\s*$", re.I)
+_BYLINE_LABEL = re.compile(
+    r"^\s*(?:authors?|author\(s\)|contributors?|(?:(?:written|posted|article|story)\s+)?by)\s*:?\s*$", re.I
+)
 # credits after the author's name that name someone else ("Fact-checked by Britannica Editors")
 _SECONDARY = re.compile(
     r"\s*\b(?:fact[- ]?checked|medically\s+reviewed|reviewed|edited|photos?|photography|illustrations?|images?"
@@ -469,10 +477,10 @@ def meta_byline_line(tree: Any) -> str | None:
     if body is None:
         return None
     for el in body.iter(
-        "p", "span", "div", "a", "strong", "em", "address", "li", "small", "h3", "h4", "h5", "h6", "time", "dt"
+        "p", "span", "div", "a", "strong", "em", "address", "li", "small", "h2", "h3", "h4", "h5", "h6", "time", "dt"
     ):
-        if _outside_story(el):
-            continue
+        if not _BYLINE_START.match(el.text or "") or _outside_story(el):
+            continue  # a byline's first words are the element's own ("By", "Author:"): a cheap test first
         text = _fold(" ".join(el.itertext()))
         if not text or len(text.split()) > BYLINE_LINE_MAX_WORDS:
             continue
@@ -481,7 +489,7 @@ def meta_byline_line(tree: Any) -> str | None:
             return m[1]
         if _BYLINE_LABEL.match(text):
             after = el.getnext()
-            name = _fold(" ".join(after.itertext())) if after is not None else ""
+            name = _fold(el.tail or "") or (_fold(" ".join(after.itertext())) if after is not None else "")
             if name and len(name.split()) <= BYLINE_LINE_MAX_WORDS and re.match(_NAME, name):
                 return name
     return None
