@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from archiver.clean.html import clean_html
-from archiver.clean.html_meta import meta_byline_names, meta_strip_site, meta_title
+from archiver.clean.html_date import date_published, date_shown
+from archiver.clean.html_jsonld import JsonLd, jsonld_read
+from archiver.clean.html_meta import meta_byline_names, meta_cut_labels, meta_site_name, meta_strip_site, meta_title
+from archiver.clean.language import language_of
 from archiver.clean.text import clean_text
 
 WCXB = Path(__file__).resolve().parent / "pages" / "wcxb"
@@ -42,14 +45,36 @@ def test_wcxb_page_body(page: str) -> None:
     assert word_f1(TRUTH[page]["main_content"], article.text) >= FLOORS[page]
 
 
-@pytest.mark.parametrize("page", ["0040", "0332", "0395"])
+@pytest.mark.parametrize("page", ["0040", "0332", "0395", "0450", "4414"])
 def test_wcxb_page_metadata(page: str) -> None:
     html = gzip.decompress((WCXB / f"{page}.html.gz").read_bytes()).decode("utf-8")
     article = clean_html(html, url=TRUTH[page]["url"])
     assert article.byline == TRUTH[page]["author"]
     assert (article.published or "")[:10] == TRUTH[page]["publish_date"]
-    if page != "0395":  # its true title keeps the section (" | District"), which we strip as an affix
-        assert title_key(article.title) == title_key(TRUTH[page]["title"])
+    assert title_key(article.title) == title_key(TRUTH[page]["title"])
+
+
+@pytest.mark.parametrize(
+    ("page", "why"),
+    [
+        ("0389", "the <h1> is the blog's banner: the headline is the head's <title>; no og:site_name"),
+        ("0450", "the <h1> begins with the date; 'Posted by' sits in the article's own <footer>"),
+        ("4414", "the author is in a one-name 'Written by' head tag, the title keeps no ' | Site'"),
+    ],
+)
+def test_metadata_through_the_cli(page: str, why: str, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`archive add --url` then `archive show --json` on a real page: headline, byline, date, site, language."""
+    truth = TRUTH[page]
+    path = tmp_path / f"{page}.html"
+    path.write_bytes(gzip.decompress((WCXB / f"{page}.html.gz").read_bytes()))
+    assert run("add", "--url", truth["url"], str(path)).exit_code == 0, why
+    shown = run.json("show", "1")
+    assert title_key(shown["title"]) == title_key(truth["title"]), why
+    assert shown["byline"] == truth["author"], why
+    assert shown["published"][:10] == truth["publish_date"], why
+    assert shown["language"] == "en"
+    site = shown["site_name"]
+    assert site is None or not re.match(r"^(?:https?://|www\.)|^[\w-]+(?:\.[\w-]+)+$", site), site  # no URL or host
 
 
 # --- headline -------------------------------------------------------------------------------------------
@@ -81,6 +106,119 @@ def test_title_site_affixes_stripped_at_either_end() -> None:
     assert meta_strip_site("Fire - Ice - The Daily Item", "Daily Item", None) == "Fire - Ice"
 
 
+def test_title_label_and_date_lines_around_the_headline() -> None:
+    tree = _tree("<h1>Blog: Council votes to close the old bridge</h1>")
+    assert meta_title(tree, None, ["Council votes to close the old bridge | Daily Bugle"], "Daily Bugle", None) == (
+        "Council votes to close the old bridge"
+    )
+    tree = _tree("<h1>Dec 18 2025 Council votes to close the old bridge</h1>")
+    assert meta_title(tree, None, ["Council votes to close the old bridge"], None, None) == (
+        "Council votes to close the old bridge"
+    )
+    # a longer <h1> whose extra words are the headline's own (a subtitle) stays whole
+    tree = _tree("<h1>Council votes to close the old bridge, reviewed by engineers</h1>")
+    assert meta_title(tree, None, ["Council votes to close the old bridge"], None, None) == (
+        "Council votes to close the old bridge, reviewed by engineers"
+    )
+
+
+def test_title_banner_h1_that_is_the_head_titles_affix() -> None:
+    lead = "<p>" + "Small models run on a laptop and answer most everyday questions well enough. " * 3 + "</p>"
+    tree = _tree(f"<h1>Engora Data Blog</h1>{lead}<h1>What is a small model?</h1>")  # a section heading
+    heads = [
+        "Small adventures with small language models",
+        "Engora Data Blog: Small adventures with small language models",
+    ]
+    assert meta_title(tree, "Engora Data Blog", heads, None, "blog.engora.com") == (
+        "Small adventures with small language models"
+    )
+
+
+def test_title_cut_at_the_first_bar() -> None:
+    assert meta_cut_labels("How meditation rewires brains | Opinion") == "How meditation rewires brains"
+    assert meta_cut_labels("News | Sports") == "News | Sports"  # a short first part is a label, not a headline
+    both = "Milan Design Week 2018 | Michael Anastassiades' light installation for FLOS"
+    assert meta_cut_labels(both) == both  # a longer part after the bar is the headline's own (aeb-dev)
+    dashed = "Wedding Planning Tools – Caterer Spreadsheet"
+    assert meta_cut_labels(dashed) == dashed  # a dash often joins a headline and its subtitle
+
+
+# --- site name ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "ld", "found", "host", "site"),
+    [
+        ({}, JsonLd(), "Hosted", "hosted.ap.org", "The Associated Press"),  # a sub-domain label is no name
+        ({"og:site_name": "https://www.hawaiinewsnow.com"}, JsonLd(publisher="Hawaii News Now"), None,
+         "www.hawaiinewsnow.com", "Hawaii News Now"),
+        ({"og:site_name": "Deccan Herald"}, JsonLd(publisher="DH News Service"), "DH News Service",
+         "www.deccanherald.com", "Deccan Herald"),
+        ({"og:site_name": "usatoday"}, JsonLd(publisher="USA TODAY"), None, "www.usatoday.com", "USA TODAY"),
+        ({"og:site_name": "Blog"}, JsonLd(), None, "www.example.com", None),
+        ({}, JsonLd(), "blog.example.com", "blog.example.com", None),
+    ],
+)
+def test_site_name(head: dict[str, str], ld: JsonLd, found: str | None, host: str, site: str | None) -> None:
+    assert meta_site_name(head, ld, found, host) == site
+
+
+# --- JSON-LD --------------------------------------------------------------------------------------------
+
+
+def test_jsonld_graph_author_by_reference() -> None:
+    from archiver.clean.html import html_parse
+
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "@id": "https://x.org/#site", "name": "X Weekly"},
+            {"@type": "Person", "@id": "https://x.org/#jane", "name": "Jane Roe"},
+            {"@type": "BlogPosting", "headline": "Storm hits coast", "author": {"@id": "https://x.org/#jane"},
+             "datePublished": "2025-01-29T20:47:55+00:00", "dateModified": "2025-08-19T13:25:59+00:00"},
+        ],
+    }
+    tree = html_parse(f"<html><head><script type='application/ld+json'>{json.dumps(graph)}</script></head>"
+                      "<body><p>x</p></body></html>")
+    ld = jsonld_read(tree)
+    assert (ld.headline, ld.authors, ld.author_is_person) == ("Storm hits coast", ["Jane Roe"], True)
+    assert ld.site == "X Weekly"
+    # the published date, never the modified one, when the page shows only the head's
+    assert date_published(tree, "2025-08-19", ld, {}, None) == "2025-01-29"
+
+
+# --- published date -------------------------------------------------------------------------------------
+
+
+def test_date_shown_in_the_header_not_in_related_stories() -> None:
+    from archiver.clean.html import html_parse
+
+    related = "".join(f"<li><a href='/s{i}'>Story {i}</a> <span>March {i + 1}, 2024</span></li>" for i in range(20))
+    story = "".join(f"<p>Paragraph {i} of the story.</p>" for i in range(120))
+    tree = html_parse(
+        "<html><body><h1>Storm hits coast</h1><p class='meta'>Published <time datetime='2025-02-03'>Feb 3, 2025</time>"
+        f" · Updated Feb 5, 2025</p>{story}<ul class='related'>{related}</ul></body></html>"
+    )
+    shown = date_shown(tree)
+    assert [(d.day, d.published) for d in shown][:1] == [("2025-02-03", True)]
+    assert all(not d.day.startswith("2024") for d in shown)
+    assert date_published(tree, "2024-03-01", JsonLd(), {}, None) == "2025-02-03"
+    # a date in the URL's path is the publication's own
+    assert date_published(tree, None, JsonLd(), {}, "https://x.org/2025/01/30/storm") == "2025-01-30"
+
+
+# --- language -------------------------------------------------------------------------------------------
+
+
+def test_language_from_the_text_not_the_declared_one() -> None:
+    german = "Die Bundesregierung hat am Mittwoch neue Regeln für den Wohnungsbau beschlossen. " * 3
+    english = "The council voted on Tuesday to close the old bridge for repairs, the mayor said. " * 3
+    assert language_of(german, "en") == "de"
+    assert language_of(english, "de") == "en"
+    assert language_of("OK", "fr") == "fr"  # too little text: the declared language
+    assert language_of("", None) is None
+
+
 # --- byline ---------------------------------------------------------------------------------------------
 
 
@@ -95,6 +233,17 @@ def test_title_site_affixes_stripped_at_either_end() -> None:
         ("Dec", []),
         ("The Author", []),
         ("Tom May", ["Tom May"]),
+        ("Jeff Foust Monday; November", ["Jeff Foust"]),
+        ("Troy Smith; Troy L Smith; Dailyitem com", ["Troy L Smith"]),  # the host spelled out is the site
+        ("Shelby Loos, DVM", ["Shelby Loos, DVM"]),
+        ("Mayank Gupta, CEO of CaseBasix", ["Mayank Gupta"]),
+        ("Nathan Myhrvold Fact-checked by Britannica Editors", ["Nathan Myhrvold"]),
+        ("Read more about Jane Roe", ["Jane Roe"]),
+        ("Center for Drug Evaluation and Research", ["Center for Drug Evaluation and Research"]),
+        ("Linny and Peter", ["Linny", "Peter"]),
+        ("Tom Krisher, AP Auto Writer", ["Tom Krisher", "AP Auto Writer"]),  # the agency: a credit at add
+        ("Daily Item Staff Writer", ["Daily Item"]),  # the site, not a person
+        ("Member Login", []),
     ],
 )
 def test_byline_names(byline: str, names: list[str]) -> None:

@@ -19,9 +19,9 @@ from trafilatura import metadata as trafilatura_metadata
 from trafilatura.settings import DEFAULT_CONFIG, Document, Extractor, set_date_params
 
 from archiver.clean.html_author import html_author
-from archiver.clean.html_meta import meta_byline, meta_title
-from archiver.clean.textfeatures import TEXT_LANGUAGES, text_language
+from archiver.clean.html_meta import meta_page
 from archiver.clean.html_rules import Block, html_apply_rules, html_fold
+from archiver.clean.language import language_of
 from archiver.errors import InputError
 from archiver.types import Article
 
@@ -82,19 +82,18 @@ def clean_html(html: str, url: str | None = None) -> Article:
     )
     if suspect or html_may_miss_text(blocks, prose, paras):
         blocks = html_second_opinion(html, tree, url, blocks, anchors, paras, readability=suspect)
-    title = html_title(doc, tree)
-    byline = meta_byline(tree, _meta(doc, "author"), _meta(doc, "sitename"), _meta(doc, "hostname"))
-    paragraphs, chrome = html_apply_rules(blocks, title=title, byline=byline)
+    meta = meta_page(tree, doc, url)
+    paragraphs, chrome = html_apply_rules(blocks, title=meta.title, byline=meta.byline)
     # 8 words: less than one sentence of body is a navigation or error page, not an article
     if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
         raise InputError("no article text found")
     return Article(
         paragraphs=paragraphs,
-        title=title,
-        byline=byline,
-        site_name=_meta(doc, "sitename"),
-        published=_meta(doc, "date"),
-        language=html_text_language(paragraphs, _meta(doc, "language") or html_language(tree)),
+        title=meta.title,
+        byline=meta.byline,
+        site_name=meta.site_name,
+        published=meta.published,
+        language=language_of(" ".join(paragraphs), _meta(doc, "language") or meta.declared_language),
         canonical_url=_meta(doc, "url") or url,
         chrome=chrome,
         extractor="html",
@@ -542,37 +541,6 @@ def html_containment(inner: list[Block], outer: list[Block]) -> float:
     """Share of inner's 4-word shingles that also occur in outer."""
     a = _shingles(inner)
     return len(a & _shingles(outer)) / len(a) if a else 0.0
-
-
-def html_title(doc: Any, tree: Any) -> str | None:
-    """The headline (`html_meta.meta_title`): the page's <h1> where it agrees with the head's titles."""
-    heads = tree.xpath("//meta[@property='og:title']/@content")[:1]
-    jsonld = " ".join(tree.xpath("//script[@type='application/ld+json']/text()"))
-    heads += [html_fold(m) for m in _JSONLD_HEADLINE.findall(jsonld)[:1]]
-    heads += tree.xpath("//title/text()")[:1]
-    return meta_title(
-        tree, _meta(doc, "title"), [h for h in heads if h], _meta(doc, "sitename"), _meta(doc, "hostname")
-    )
-
-
-_JSONLD_HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){3,300})"')
-
-
-def html_text_language(paragraphs: list[str], declared: str | None) -> str | None:
-    """The body's language from its own words (the stopword lists of `textfeatures`, 8 languages); the
-    page's declared language only where those lists cannot judge (another language, CJK, too little text)."""
-    if declared and declared not in TEXT_LANGUAGES:
-        return declared
-    return text_language(" ".join(paragraphs)) or declared
-
-
-def html_language(tree: Any) -> str | None:
-    """The page's declared language (<html lang>), as a lower-case primary tag."""
-    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
-    if not lang:
-        found = tree.xpath("//meta[@http-equiv='content-language']/@content")
-        lang = found[0] if found else None
-    return lang.split("-")[0].split("_")[0].strip().lower() or None if lang else None
 
 
 def _meta(doc: Any, name: str) -> str | None:
