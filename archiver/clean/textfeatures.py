@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+
+from archiver.clean.language import language_of
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
 TEXT_LANGUAGES = ("en", "de", "es", "fr", "it", "pt", "id", "ru")
@@ -36,7 +37,7 @@ def text_stopwords(lang: str) -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
-# ISO 639-1 code (py3langid) -> jusText's stoplist of that language (100 lists built from Wikipedia, the
+# ISO 639-1 code (the detector's) -> jusText's stoplist of that language (100 lists built from Wikipedia, the
 # same the jusText paper classifies paragraphs with). Chinese, Japanese and Korean have none that fits
 # word tokens: their units are measured by characters.
 _STOPLIST_NAMES = {
@@ -81,25 +82,13 @@ def text_stoplist(lang: str | None) -> frozenset[str]:
 
 
 def text_detect_language(text: str) -> str | None:
-    """The language of a text dump (ISO 639-1), from its prose-like lines, by py3langid; None without
-    letters."""
+    """The language of a text dump (ISO 639-1), from its prose-like lines, by the one detector the cleaners
+    share (`archiver.clean.language`, CLD2); None without letters or where the text cannot tell."""
     lines = [ln for ln in text.splitlines() if len(ln.strip()) >= _DETECT_MIN_CHARS]
     sample = "\n".join(lines)[:_DETECT_MAX_CHARS] or text[:_DETECT_MAX_CHARS]
     if not any(c.isalpha() for c in sample):
         return None
-    return str(_text_identifier().classify(sample)[0])
-
-
-@lru_cache(maxsize=1)
-def _text_identifier() -> Any:
-    """py3langid's identifier restricted to the languages a stoplist covers, plus Chinese, Japanese and
-    Korean (unrestricted, it took English dumps for Latin or Fulfulde). Its own, not the module-wide one
-    other callers may restrict differently."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
-    identifier.set_languages(sorted(set(identifier.nb_classes) & (set(_STOPLIST_NAMES) | {"zh", "ja", "ko"})))
-    return identifier
+    return language_of(sample)
 
 
 def text_stop_share(text: str, lang: str | None) -> float:
