@@ -121,7 +121,9 @@ def test_direction_comes_from_the_texts_not_the_capture_time() -> None:
 
 def test_pair_relation_is_the_excerpt_seen_from_the_derived_side() -> None:
     assert pair_relation("excerpt", "a", "a") == "excerpt"
-    assert pair_relation("excerpt", "a", "b") == "rewrite"  # the longer text derived: takes all and adds
+    assert pair_relation("excerpt", "a", "b") == "rewrite"  # the longer text derived: took part, reworded
+    assert pair_relation("excerpt", "a", "b", 0.94) == "copy"  # ... took the other whole, verbatim, and added
+    assert pair_relation("excerpt", "a", "b", 0.5) == "rewrite"
     assert pair_relation("excerpt", "a", None) == "excerpt"
     assert pair_relation("copy", None, "b") == "copy"
 
@@ -192,3 +194,4 @@ def test_originals_captured_after_their_copies_keep_their_place(run: Run, tmp_pa
 def test_a_date_after_originally_published_is_not_an_outlet() -> None:
     line = "Originally published in March 2022. Last updated on December 20, 2024."
     assert credit_lines(Article(paragraphs=["Body.", line]))[2] == []
+

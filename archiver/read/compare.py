@@ -36,7 +36,10 @@ def compare(archive: Archive, ref_a: str, ref_b: str) -> dict[str, Any]:
         "a": {**nodes[0], "text": body_a},
         "b": {**nodes[1], "text": body_b},
         # the relation lineage gives the pair when an edge joins them (`lineage.edges.pair_relation`)
-        "relation": pair_relation(result.relation, result.excerpt_side, child_side),
+        "relation": pair_relation(
+            result.relation, result.excerpt_side, child_side,
+            result.verbatim_b if child_side == "a" else result.verbatim_a,
+        ),
         "lineage_edge": (
             None if edge is None
             else {"child": edge.child_id, "parent": edge.parent_id, "relation": edge.relation}
