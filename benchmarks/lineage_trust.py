@@ -14,7 +14,7 @@ process, and prints them side by side:
   published on made-up sites with the confusers of the issue added: one sponsor line ending six stories on
   four sites, one "About <company>" paragraph ending two press releases, one long quoted statement in two
   stories, a site's two-paragraph footer on its first stories, a recurring column intro, a disclaimer
-  sentence mid-text in four stories on three sites; plus one story with an excerpt and a spun full
+  paragraph mid-text in four stories on three sites; plus one story with an excerpt and a spun full
   rewrite, undated, with the original captured last. Counts false edges
   (between different stories), missed true edges, wrong parents; same lineage with originals first/last;
 - origin publisher on pages: a publisher's own page quoting an agency ("told Agence France-Presse"), a
@@ -131,8 +131,11 @@ FOOTER = [
     "Corrections: the Morning Ledger is committed to accuracy. If you see an error in one of our stories, "
     "write to corrections@ledger.example and our editors will review it promptly.",
 ]
-DISCLAIMER = ("This article is for general information only and is not financial, legal or medical advice; "
-              "readers should consult a qualified professional before acting on anything they read here.")
+DISCLAIMER = ("Editor's note: this article is part of our series on money and health, produced with support from "
+              "the Northfield Community Foundation, which had no say in the reporting. It is for general "
+              "information only and is not financial, legal or medical advice; readers should consult a "
+              "qualified professional before acting on anything they read here, and can write to the editors "
+              "with questions or corrections.")
 INTRO = ("Welcome to Money Matters, our weekly column answering your questions about saving, borrowing and "
          "retirement. Send us your questions and we will answer a selection of them here every Sunday.")
 
@@ -225,7 +228,7 @@ def confuser_corpus() -> list[dict[str, Any]]:
         docs.append({"name": name, "story": i, "source": None if name == "u-original" else "u-original",
                      "text": "\n\n".join(ps),
                      "raw": _page(title, ps, site, url, None, "Staff"), "url": url})
-    # a disclaimer sentence mid-text in four unrelated stories on three sites, where only its recurrence
+    # a disclaimer paragraph (4 sentences, 62 words) mid-text in four unrelated stories on three sites, where only its recurrence
     # across the archive (document frequency) tells it from story text; added last, so the stories above
     # keep their bodies
     for k in range(4):
