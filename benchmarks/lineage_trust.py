@@ -13,8 +13,9 @@ process, and prints them side by side:
 - real-confuser corpus: real article bodies (wcxb-dev, aeb-dev ground truth; every body a different story)
   published on made-up sites with the confusers of the issue added: one sponsor line ending six stories on
   four sites, one "About <company>" paragraph ending two press releases, one long quoted statement in two
-  stories, a site's two-paragraph footer on its first stories, a recurring column intro; plus one story
-  with an excerpt and a spun full rewrite, undated, with the original captured last. Counts false edges
+  stories, a site's two-paragraph footer on its first stories, a recurring column intro, a disclaimer
+  paragraph mid-text in four stories on three sites; plus one story with an excerpt and a spun full
+  rewrite, undated, with the original captured last. Counts false edges
   (between different stories), missed true edges, wrong parents; same lineage with originals first/last;
 - origin publisher on pages: a publisher's own page quoting an agency ("told Agence France-Presse"), a
   republished story with an "originally appeared in" line, a wire story whose JSON-LD names the agency;
@@ -130,6 +131,11 @@ FOOTER = [
     "Corrections: the Morning Ledger is committed to accuracy. If you see an error in one of our stories, "
     "write to corrections@ledger.example and our editors will review it promptly.",
 ]
+DISCLAIMER = ("Editor's note: this article is part of our series on money and health, produced with support from "
+              "the Northfield Community Foundation, which had no say in the reporting. It is for general "
+              "information only and is not financial, legal or medical advice; readers should consult a "
+              "qualified professional before acting on anything they read here, and can write to the editors "
+              "with questions or corrections.")
 INTRO = ("Welcome to Money Matters, our weekly column answering your questions about saving, borrowing and "
          "retirement. Send us your questions and we will answer a selection of them here every Sunday.")
 
@@ -222,6 +228,13 @@ def confuser_corpus() -> list[dict[str, Any]]:
         docs.append({"name": name, "story": i, "source": None if name == "u-original" else "u-original",
                      "text": "\n\n".join(ps),
                      "raw": _page(title, ps, site, url, None, "Staff"), "url": url})
+    # a disclaimer paragraph (4 sentences, 62 words) mid-text in four unrelated stories on three sites, where only its recurrence
+    # across the archive (document frequency) tells it from story text; added last, so the stories above
+    # keep their bodies
+    for k in range(4):
+        site = ["Valley Gazette", "Market Street Journal", "Sunday Herald"][k % 3]
+        story(site, site.lower().replace(" ", "") + ".example", mid=DISCLAIMER, date=f"2024-05-0{k + 1}")
+        docs[-1]["recurring"] = True
     return docs
 
 
@@ -247,18 +260,24 @@ def _confusers(tmp: Path) -> dict[str, Any]:
     # every pair of the corpus verified directly (no LSH in the way): relations between different stories
     from archiver.lineage.verify import compare_texts
 
-    pairs = wrong = 0
+    pairs = wrong = recurring = recurring_related = 0
     found: list[str] = []
     for k, a in enumerate(docs):
         for b in docs[k + 1 :]:
             if a["story"] == b["story"]:
                 continue
-            pairs += 1
             c = compare_texts(b["text"], a["text"])
+            if a.get("recurring") and b.get("recurring"):
+                # what the pair alone shows: only the archive's document frequency discounts the passage
+                recurring += 1
+                recurring_related += c.relation is not None
+                continue
+            pairs += 1
             if c.relation is not None:
                 wrong += 1
                 found.append(f"{b['name']}~{a['name']} {c.relation} {c.score:.2f}")
     res["all_pairs_verified"] = {"pairs": pairs, "false_relations": wrong, "examples": found[:6]}
+    res["mid_text_recurring_pairs"] = {"pairs": recurring, "related_pairwise": recurring_related}
     return res
 
 

@@ -8,11 +8,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from archiver.lineage.edges import (
-    PARENT_SHARE_DIGITS,
+    PARENT_GROUP,
     Match,
     Member,
     _directed_relation,
-    _share,
     derive_edges,
     family_order,
     originality,
@@ -89,9 +88,10 @@ def test_evidence_says_how_much_later_and_who_is_credited() -> None:
 
 
 def _strongest_earlier(members: list[Member], matches: list[Match]) -> tuple[dict[int, tuple[int, str, float]], set[int]]:
-    """The definition, weighed pair by pair: a capture's parent is an identical text, else the earlier member
-    holding the most of it (`_share`, to PARENT_SHARE_DIGITS), then the earlier member, among every member
-    before it in the family order. Also: the page re-captures, whose edge stays inside their page instead."""
+    """The definition, weighed pair by pair: a capture's parent is an identical text, else the earliest member
+    in a verbatim relation to it (copy, excerpt: `PARENT_GROUP`), else the earliest in any relation, among
+    every member before it in the family order. Also: the page re-captures, whose edge stays inside their
+    page instead."""
     ordered = family_order(members, matches=matches)
     match_of = {(m.text_a, m.text_b): m for m in matches}
     heads = {(m.page_id, m.version): m for m in reversed(ordered) if m.page_id is not None}
@@ -103,14 +103,13 @@ def _strongest_earlier(members: list[Member], matches: list[Match]) -> tuple[dic
         best: tuple[Any, ...] | None = None
         for j, parent in enumerate(ordered[:i]):
             if parent.text_id == child.text_id:
-                relation, score, share = "identical", 1.0, 1.0
+                relation, score = "identical", 1.0
             else:
                 match = match_of.get((min(parent.text_id, child.text_id), max(parent.text_id, child.text_id)))
                 if match is None:
                     continue
                 relation, score = _directed_relation(match, child.text_id)
-                share = round(_share(match, child.text_id), PARENT_SHARE_DIGITS)
-            strength = (relation == "identical", share, -j)
+            strength = (PARENT_GROUP.get(relation, 0), -j)
             if best is None or strength > best:
                 best, out[child.capture_id] = strength, (parent.capture_id, relation, round(score, 4))
     return out, recaptures

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import Run
@@ -121,7 +122,9 @@ def test_direction_comes_from_the_texts_not_the_capture_time() -> None:
 
 def test_pair_relation_is_the_excerpt_seen_from_the_derived_side() -> None:
     assert pair_relation("excerpt", "a", "a") == "excerpt"
-    assert pair_relation("excerpt", "a", "b") == "rewrite"  # the longer text derived: takes all and adds
+    assert pair_relation("excerpt", "a", "b") == "rewrite"  # the longer text derived: took part, reworded
+    assert pair_relation("excerpt", "a", "b", 0.94) == "copy"  # ... took the other whole, verbatim, and added
+    assert pair_relation("excerpt", "a", "b", 0.5) == "rewrite"
     assert pair_relation("excerpt", "a", None) == "excerpt"
     assert pair_relation("copy", None, "b") == "copy"
 
@@ -192,3 +195,52 @@ def test_originals_captured_after_their_copies_keep_their_place(run: Run, tmp_pa
 def test_a_date_after_originally_published_is_not_an_outlet() -> None:
     line = "Originally published in March 2022. Last updated on December 20, 2024."
     assert credit_lines(Article(paragraphs=["Body.", line]))[2] == []
+
+
+
+# a passage recurring mid-text (where the positional boilerplate rule does not look) in unrelated stories
+HOTLINE = (
+    "Readers who need help after the storm can call the free county hotline at any hour of the day, and "
+    "every call is answered by a trained volunteer within minutes."
+)
+
+
+def _with_hotline(story: str) -> str:
+    first, second = story.split("\n\n")
+    return f"{first}\n\n{HOTLINE}\n\n{second}\n"
+
+
+def test_a_passage_recurring_in_unrelated_stories_links_none_of_them_in_any_order(
+    new_db_factory: Callable[[str], str], tmp_path: Path
+) -> None:
+    """Document-frequency boilerplate: a sentence three unrelated stories carry mid-text is no evidence, whatever
+    order the captures come in (the third story makes it boilerplate for the first two as well), while an
+    excerpt carrying it still hangs from its story; `archive reprocess` changes nothing."""
+    files = {"flood.txt": _with_hotline(FLOOD), "election.txt": _with_hotline(ELECTION),
+             "bakery.txt": _with_hotline(RECIPE), "flood-excerpt.txt": FLOOD.split("\n\n")[0] + "\n\n" + HOTLINE}
+    for name, body in files.items():
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    assert compare_texts(files["flood.txt"], files["election.txt"]).relation is not None  # alone, it would link
+    answers = []
+    for k, order in enumerate((list(files), list(reversed(files)))):
+        run = Run(new_db_factory(f"order{k}.db"))
+        ids: dict[str, int] = {}
+        for n, name in enumerate(order):
+            code, records = run.add_json(str(tmp_path / name))
+            assert code == 0
+            ids[name] = records[0]["id"]
+            if k == 0 and n == 1:  # two stories: not yet boilerplate, the pair is linked
+                assert run.json("lineage", str(ids["election.txt"]))["parent"] is not None
+        name_of = {i: n for n, i in ids.items()}
+        edges = {n: run.json("lineage", str(i))["parent"] for n, i in ids.items()}
+        parents = {n: name_of[p["id"]] if p else None for n, p in edges.items()}
+        assert parents == {"flood.txt": None, "election.txt": None, "bakery.txt": None,
+                           "flood-excerpt.txt": "flood.txt"}
+        pair = run.json("compare", str(ids["flood.txt"]), str(ids["election.txt"]))
+        assert pair["relation"] is None
+        assert [d["kind"] for d in pair["discounted"]] == ["recurring"]
+        assert "recurring in unrelated stories" in pair["summary"]
+        assert run("reprocess").exit_code == 0
+        assert {n: run.json("lineage", str(i))["parent"] for n, i in ids.items()} == edges
+        answers.append(parents)
+    assert answers[0] == answers[1]

@@ -49,7 +49,6 @@ rare keys, unless the source is one of very many copies, whose first holders the
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -58,7 +57,7 @@ from sqlalchemy.orm import Session
 from archiver.fingerprint import band_shingles_of, shared_evidence
 from archiver.lineage.families import family_origins
 from archiver.lineage.verify import VERSION as VERIFIER_VERSION
-from archiver.lineage.verify import TextScan, compare_texts, scan_text
+from archiver.lineage.verify import TextScan, compare_texts, evidence_of, scan_text
 from archiver.store.bands import band_holders, band_shared_with
 from archiver.store.captures import texts_get
 from archiver.store.matches import match_row, matches_put
@@ -207,15 +206,10 @@ def _verify_and_store(session: Session, text_id: int, mine: TextScan, others: li
             relation=result.relation,
             score=result.score,
             excerpt_of_x=excerpt_of_new,
-            evidence={**_evidence_dict(result), "a_text": text_id},
+            evidence={**evidence_of(result), "a_text": text_id},
             verifier_version=VERIFIER_VERSION,
         ))
     matches_put(session, found)
     return [row["text_b"] if row["text_a"] == text_id else row["text_a"] for row in found]
 
 
-def _evidence_dict(result: object) -> dict[str, object]:
-    data = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else {}  # type: ignore[arg-type]
-    data.pop("tiles", None)  # word offsets for the aligner only; `passages` keeps the char offsets
-    data["summary"] = result.summary()  # type: ignore[attr-defined]
-    return data

@@ -18,9 +18,10 @@ The order (earliest = most original first):
 5. the capture time (when *we* saw it: it breaks ties, never overrules the texts);
 6. the raw bytes' SHA-256, so ties resolve the same way in every run.
 
-Of the earlier members a child matches, its parent is the one that holds the most of the child
-(`_share`), in the strongest relation group: a full rewrite hangs from the fullest text it derives from,
-not from an excerpt of that text, and texts derived from one source hang from it, not from each other.
+Of the earlier members a child matches, its parent is the earliest in the strongest relation group
+(`PARENT_GROUP`: identical, then verbatim, then rewrite): a full rewrite hangs from the fullest text it
+derives from, not from an excerpt of that text, and texts derived from one source hang from it, not from
+each other.
 
 Versions of one page (same page URL, numbered by versions.py) stay together: the page's captures
 sort as one block, placed where its earliest member would sort, in version order inside. Each
@@ -38,14 +39,14 @@ from typing import Any
 
 RELATION_STRENGTH = {"identical": 4, "copy": 3, "excerpt": 2, "rewrite": 1}
 PUBLISHER_KINDS = {"publisher", "syndication"}
-# parent choice: an identical text first; then whichever earlier text holds the most of the child, whatever
-# the relation (a cut answer hangs from the source, not from another answer pasted from it; Clough dev
-# g4pE_taskb, a light revision, is an excerpt of the pasted g1pD_taskb but holds as much of the source)
-PARENT_GROUP = {"identical": 1}
-# ... and of two sources holding the child within 0.1 of each other, the earlier (the more original, by the
-# family order) is the parent: Clough dev, a cut answer that a light revision of the source also holds
-# (g0pD_taska: 0.9x in both) hangs from the source, not from its sibling
-PARENT_SHARE_DIGITS = 1
+# parent choice: an identical text first; then a verbatim relation (copy, excerpt) before a reworded one
+# (rewrite): a copy of a spun rewrite hangs from the rewrite, not from the original it rewords; then the
+# earliest in the family order, the most original. Not the one holding the most of the child: texts that
+# drew on one source (or on one text outside the archive) hold each other's borrowings too, and hanging
+# each from the sibling that holds most of it puts answers under answers. Clough dev task c: g0pB_taskc
+# pasted the whole source and the next Wikipedia paragraphs, which other answers also used, so it held
+# more of g1pA_taskc (0.61), g4pE_taskc (0.59), g1pB_taskc (0.55) than their source did (0.34-0.43).
+PARENT_GROUP = {"identical": 2, "copy": 1, "excerpt": 1}
 
 
 @dataclass(frozen=True)
@@ -342,8 +343,8 @@ def _match_index(matches: list[Match]) -> tuple[dict[tuple[int, int], Match], di
 def _best_parent(
     child: Member, first_of_text: dict[int, Member], related: list[tuple[int, Match]], rank: dict[int, int]
 ) -> tuple[Member, str, float, Match | None] | None:
-    """Of the earlier members the child's text is or matches, the strongest relation (then score, then the
-    earliest): the first member of its own text (identical) and the first of each text it matches."""
+    """Of the earlier members the child's text is or matches, the strongest relation group (`PARENT_GROUP`),
+    then the earliest: the first member of its own text (identical) and the first of each text it matches."""
     best: tuple[Any, ...] | None = None
     chosen: tuple[Member, str, float, Match | None] | None = None
     own_first = first_of_text[child.text_id]
@@ -355,26 +356,45 @@ def _best_parent(
         if first is not None and rank[first.capture_id] < rank[child.capture_id]:
             weighed.append((first, *_directed_relation(found, child.text_id), found))
     for parent, relation, score, match in weighed:
-        share = 1.0 if match is None else round(_share(match, child.text_id), PARENT_SHARE_DIGITS)
-        strength = (PARENT_GROUP.get(relation, 0), share, -rank[parent.capture_id])
+        strength = (PARENT_GROUP.get(relation, 0), -rank[parent.capture_id])
         if best is None or strength > best:
             best, chosen = strength, (parent, relation, score, match)
     return chosen
 
 
-def pair_relation(relation: str | None, excerpt_side: str | None, child_side: str | None) -> str | None:
+# A derived text that holds at least this share of its (shorter) source verbatim and in order, adding text
+# of its own, is a copy of it (an expanded copy: a wire story with a local paragraph, a Clough cut answer
+# that pasted the whole source and went on pasting); the verifier's copy threshold (COPY_MIN_COVERAGE).
+# Clough dev g0pB_taskc (raw text) holds its source 0.76 in order (0.94 in all); less than that, and added: a rewrite.
+EXPANDED_COPY_MIN_HELD = 0.75
+
+
+def pair_relation(
+    relation: str | None, excerpt_side: str | None, child_side: str | None, parent_held: float = 0.0
+) -> str | None:
     """The one decision of a pair's relation as lineage and `compare` show it: the verifier's relation,
     seen from the derived side (`child_side`, "a" or "b"; None when no edge joins them). An excerpt is
-    the shorter text: a derived text that takes all of the other and adds to it is a rewrite of it."""
+    the shorter text: a derived text that takes the other and adds to it is a copy of it when it holds
+    the other verbatim (`parent_held`: its share in order, EXPANDED_COPY_MIN_HELD), else a rewrite."""
     if relation != "excerpt" or excerpt_side is None or child_side is None or child_side == excerpt_side:
         return relation
-    return "rewrite"
+    return "copy" if parent_held >= EXPANDED_COPY_MIN_HELD else "rewrite"
+
+
+def held_verbatim(match: Match, text: int) -> float:
+    """The share of `text` that the other text of the match holds verbatim and in order (0 if unknown)."""
+    ev = match.evidence or {}
+    side = "a" if text == ev.get("a_text", match.text_b) else "b"
+    value = ev.get(f"verbatim_{side}")
+    return float(value) if isinstance(value, (int, float)) else 0.0
 
 
 def _directed_relation(match: Match, child_text: int) -> tuple[str, float]:
     """The match's relation seen from the child (`pair_relation`)."""
     child_side = "a" if child_text == match.text_a else "b"
-    return pair_relation(match.relation, match.excerpt_side, child_side) or match.relation, match.score
+    parent_text = match.text_b if child_side == "a" else match.text_a
+    relation = pair_relation(match.relation, match.excerpt_side, child_side, held_verbatim(match, parent_text))
+    return relation or match.relation, match.score
 
 
 def root_of(capture_id: int, parent_of: dict[int, int]) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from archiver.clean.credits import site_publisher
+from archiver.lineage.boilerplate import matches_without_boilerplate
 from archiver.lineage.corrections import corrections_apply
 from archiver.lineage.edges import Edge, Match, Member, derive_edges, family_order
 from archiver.store.captures import credit_names_of
@@ -53,6 +54,7 @@ def family_origins(session: Session, text_ids: Iterable[int], before: int) -> se
         credits = credit_names_of(session, [r.id for r in rows])
         members = [_member(r, credits[r.id], r.words) for r in rows]
         matches = [Match(a, b, rel, score, side, ev or {}) for a, b, rel, score, side, ev in match_rows]
+        matches = matches_without_boilerplate(session, sorted(family), matches)
         origins.add(family_order(members, matches=matches)[0].text_id)
     return origins
 
@@ -66,6 +68,8 @@ def rederive_family(
     credits = credit_names_of(session, [r.id for r in rows])
     members = [_member(r, credits[r.id], r.words) for r in rows]
     matches = [Match(a, b, rel, score, side, ev or {}) for a, b, rel, score, side, ev in match_rows]
+    # a pair sharing passages that recur across unrelated stories is judged on the rest (`lineage.boilerplate`)
+    matches = matches_without_boilerplate(session, sorted(text_ids), matches)
     edges = derive_edges(members, matches)
     wanted = {e.child_id: (e.parent_id, e.relation, e.score, e.evidence) for e in edges}
     wanted = corrections_apply(session, [r.id for r in rows], wanted)  # hand corrections act here, and only here

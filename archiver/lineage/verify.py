@@ -117,6 +117,14 @@ MINOR_DISCOUNT_SHARE = 0.1
 # happen to open two texts are no block (seeds 003/004 share one: "the taliban have taken")
 
 
+# what each kind of discounted passage is called in a summary ("recurring": `lineage.boilerplate`)
+_DISCOUNT_KINDS = {
+    "quotation": "quoted statement",
+    "boilerplate": "boilerplate passage",
+    "recurring": "sentence recurring in unrelated stories",
+}
+
+
 @dataclass(frozen=True)
 class Comparison:
     """What two texts share, and the relation it supports."""
@@ -147,10 +155,9 @@ class Comparison:
     def summary(self) -> str:
         """One evidence sentence for a human."""
         text = self._summary()
-        for kind in ("quotation", "boilerplate"):
+        for kind, what in _DISCOUNT_KINDS.items():
             words = [d["words"] for d in self.discounted if d["kind"] == kind]
             if words:
-                what = "quoted statement" if kind == "quotation" else "boilerplate passage"
                 s = "" if len(words) == 1 else "s"
                 text += f"; not counted: {len(words)} {what}{s} both texts carry ({sum(words)} words)"
         return text
@@ -458,6 +465,38 @@ def compare_texts(a: str | TextScan, b: str | TextScan) -> Comparison:
     notes = _notes(x, y, found)
     kept = [p for p in whole.passages if not any(n["a_start"] <= p[0] < n["a_end"] for n in notes)]
     return dataclasses.replace(rest, passages=kept, tiles=whole.tiles, discounted=notes)
+
+
+def compare_texts_cut(
+    a: str, b: str, pairs: Sequence[tuple[tuple[int, int, int], tuple[int, int, int]]]
+) -> Comparison:
+    """`compare_texts` with passages cut out of both texts: `pairs` of (start, end, words) character spans,
+    one in a and one in b, each cut to a paragraph break padded to its length (so every offset the result
+    gives is the same in the whole text) and recorded as a "recurring" note."""
+    if not pairs:
+        return compare_texts(a, b)
+    result = compare_texts(_blank(a, [p[0] for p in pairs]), _blank(b, [p[1] for p in pairs]))
+    notes = [
+        {"kind": "recurring", "words": wa, "a_start": sa, "a_end": ea, "b_start": sb, "b_end": eb}
+        for (sa, ea, wa), (sb, eb, _) in pairs
+    ]
+    return dataclasses.replace(result, discounted=[*result.discounted, *notes])
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int, int]]) -> str:
+    """The text with each span replaced by a paragraph break padded with spaces to the span's length."""
+    chars = list(text)
+    for start, end, _ in spans:
+        chars[start:end] = list("\n\n" + " " * max(0, end - start - 2))[: end - start]
+    return "".join(chars)
+
+
+def evidence_of(result: Comparison) -> dict[str, Any]:
+    """A comparison as stored with a match (`text_match.evidence`): its measurements and summary, no tiles."""
+    data = dataclasses.asdict(result)
+    data.pop("tiles", None)  # word offsets for the aligner only; `passages` keeps the char offsets
+    data["summary"] = result.summary()
+    return data
 
 
 def _notes(x: TextScan, y: TextScan, found: list[tuple[str, int, int, int]]) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from archiver.clean import CLEANER_VERSION
 from archiver.clean.credits import load_publishers
 from archiver.errors import DatabaseError
+from archiver.lineage.boilerplate import boilerplate_touched, passages
 from archiver.lineage.candidates import verify_candidates
 from archiver.lineage.edges import Edge
 from archiver.lineage.families import rederive_families
@@ -48,6 +49,7 @@ from archiver.store.captures import (
 from archiver.store.engine import Archive
 from archiver.store.models import CaptureRow
 from archiver.store.pages import page_heads, page_id_for, page_url_of
+from archiver.store.passages import passages_put
 from archiver.types import AddResult, Capture
 
 
@@ -70,6 +72,7 @@ def store_prepared(
     text_id, new_text = text_id_get_or_create(session, learned.article.text)
     if new_text:
         fingerprints_put(session, text_id, learned.fingerprints, learned.bands, fresh=True)
+        passages_put(session, text_id, passages(learned.article.text), fresh=True)
     page_id = page_id_for(session, learned.article.canonical_url, item.capture.url)
     row = capture_put(
         session,
@@ -97,7 +100,9 @@ def store_prepared(
     # a new text that matches no other and has no other capture on its page is a family of one capture,
     # which has no lineage edge: nothing to re-derive (texts re-cleaned just now are in `touched`)
     alone = new_text and matched == 0 and page_mates == 0
-    edges = rederive_families(session, [*([] if alone else [text_id]), *touched])
+    # the families holding a passage this text turns into boilerplate (or back) are judged again
+    recurring = sorted(boilerplate_touched(session, text_id)) if new_text else []
+    edges = rederive_families(session, [*([] if alone else [text_id]), *touched, *recurring])
     own = next((e for e in edges if e.child_id == row.id), None)
     return row, own, recleaned
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from archiver.clean import CLEANER_VERSION
 from archiver.clean.site_template import template_paragraphs, template_positions
 from archiver.errors import ArchiveError
+from archiver.lineage.boilerplate import boilerplate_touched, passages
 from archiver.lineage.candidates import verify_candidates
 from archiver.lineage.versions import page_refresh
 from archiver.pipeline.prepare import Prepared, prepare, site_of
@@ -23,6 +24,7 @@ from archiver.store.captures import capture_sync, fingerprints_put, text_get_or_
 from archiver.store.matches import text_neighbours
 from archiver.store.models import CaptureRow, TextRow
 from archiver.store.pages import page_attach
+from archiver.store.passages import passages_put
 from archiver.store.sites import site_of_capture, site_rows_of
 from archiver.types import Capture, utc
 
@@ -104,10 +106,12 @@ def reclean_captures(session: Session, capture_ids: Iterable[int]) -> tuple[list
         text_row, created, learned = reclean_store(session, row, item, templates)
         if created:
             fingerprints_put(session, text_row.id, learned.fingerprints, learned.bands)
+            passages_put(session, text_row.id, passages(text_row.body))
             new_texts.append((text_row, learned.bands))
         touched.append(text_row.id)
     texts_remove_orphans(session, old_texts)
     pages_reattach(session, recleaned)
     for text_row, bands in sorted(new_texts, key=lambda t: t[0].id):
         verify_candidates(session, text_row.id, text_row.body, bands)
+        touched.extend(sorted(boilerplate_touched(session, text_row.id)))
     return [r.id for r in recleaned], touched

@@ -26,11 +26,13 @@ from sqlalchemy.orm import Session
 from archiver.clean.site_template import template_keys
 from archiver.errors import ArchiveError
 from archiver.fingerprint import band_keys, fingerprint_text
+from archiver.lineage.boilerplate import passages
 from archiver.lineage.candidates import verify_candidates
 from archiver.lineage.families import rederive_families
 from archiver.pipeline.prepare import Prepared, prepare, site_of
 from archiver.pipeline.reclean import capture_of_row, pages_reattach, reclean_store
 from archiver.pipeline.site_templates import SitePool, templates_canonical, templates_paragraphs, templates_record
+from archiver.store.passages import passages_put
 from archiver.store.captures import fingerprints_of, fingerprints_put, texts_remove_orphans
 from archiver.store.engine import Archive
 from archiver.store.models import CaptureRow, FingerprintBand, LineageEdge, TextMatch, TextRow
@@ -127,6 +129,7 @@ def _matches_rebuild(session: Session) -> None:
         fps = fingerprint_text(text.body)
         bands = {fp.kind: band_keys(fp) for fp in fps}
         verify_candidates(session, text.id, text.body, bands)  # the band table holds only earlier texts yet
+        passages_put(session, text.id, passages(text.body))
         stored = [(f.kind, f.algorithm, f.version, f.params, f.value) for f in fingerprints_of(session, text.id)]
         fresh = sorted((f.kind, f.algorithm, f.version, f.params, f.value) for f in fps)
         if stored != fresh:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from archiver.lineage.edges import pair_relation
-from archiver.lineage.verify import compare_texts, swap_sides
+from archiver.lineage.boilerplate import boilerplate_of, compare_without
+from archiver.lineage.verify import swap_sides
 from archiver.read.lineage import capture_node
 from archiver.read.resolve import resolve_capture
 from archiver.store.engine import Archive
@@ -26,17 +27,23 @@ def compare(archive: Archive, ref_a: str, ref_b: str) -> dict[str, Any]:
             else None
         )
         edge = edge_a if child_side == "a" else edge_b if child_side == "b" else None
+        # passages recurring across unrelated stories are cut out, as lineage cuts them (`lineage.boilerplate`)
+        boilerplate, held = boilerplate_of(session, [rows[0].text_id, rows[1].text_id])
+    shared = held[rows[0].text_id].keys() & held[rows[1].text_id].keys() & boilerplate
     body_a, body_b = (t.body if t else "" for t in texts)
     # the later-added text first, as `add` verified the pair (`candidates.verify_candidates`)
     if rows[0].text_id < rows[1].text_id:
-        result = swap_sides(compare_texts(body_b, body_a))
+        result = swap_sides(compare_without(body_b, body_a, shared))
     else:
-        result = compare_texts(body_a, body_b)
+        result = compare_without(body_a, body_b, shared)
     return {
         "a": {**nodes[0], "text": body_a},
         "b": {**nodes[1], "text": body_b},
         # the relation lineage gives the pair when an edge joins them (`lineage.edges.pair_relation`)
-        "relation": pair_relation(result.relation, result.excerpt_side, child_side),
+        "relation": pair_relation(
+            result.relation, result.excerpt_side, child_side,
+            result.verbatim_b if child_side == "a" else result.verbatim_a,
+        ),
         "lineage_edge": (
             None if edge is None
             else {"child": edge.child_id, "parent": edge.parent_id, "relation": edge.relation}

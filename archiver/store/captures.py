@@ -21,6 +21,7 @@ from archiver.store.models import (
     FingerprintRow,
     LineageEdge,
     TextMatch,
+    TextPassage,
     TextRow,
 )
 from archiver.types import Article, Fingerprint
@@ -321,6 +322,7 @@ def texts_remove_orphans(session: Session, candidates: Iterable[int] | None = No
         chunk = orphans[start : start + 500]
         session.execute(delete(TextMatch).where(TextMatch.text_a.in_(chunk) | TextMatch.text_b.in_(chunk)))
         session.execute(delete(FingerprintBand).where(FingerprintBand.text_id.in_(chunk)))
+        session.execute(delete(TextPassage).where(TextPassage.text_id.in_(chunk)))
         session.execute(delete(FingerprintRow).where(FingerprintRow.text_id.in_(chunk)))
         session.execute(delete(TextRow).where(TextRow.id.in_(chunk)))
     session.flush()

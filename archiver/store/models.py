@@ -267,6 +267,21 @@ class PageVersion(Base):
     )
 
 
+class TextPassage(Base):
+    """A sentence of a text (8+ words), by hash: how often a passage recurs across the archive's stories, which lineage reads to leave boilerplate out of the evidence (`archiver.lineage.boilerplate`)."""  # noqa: E501
+
+    __tablename__ = "text_passage"
+    __table_args__ = (Index("ix_text_passage_passage_key", "passage_key", "text_id"),)
+
+    text_id: Mapped[int] = mapped_column(
+        ForeignKey("text.id", ondelete="CASCADE"), primary_key=True, doc="the text holding it"
+    )
+    passage_key: Mapped[str] = mapped_column(
+        String(16), primary_key=True, doc="BLAKE2b-64 (hex) of the sentence's normalised words"
+    )
+    words: Mapped[int] = mapped_column(Integer, doc="the sentence's words")
+
+
 class SiteParagraph(Base):
     """A paragraph of a capture's body before learned site-chrome removal, by site, with how many other stories of the site carry it: what site templates are learned from."""  # noqa: E501
 
