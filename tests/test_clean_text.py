@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.clean.text import clean_text
+from archiver.clean.text import _text_split_glued, clean_text
 from archiver.types import Article
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
@@ -187,3 +187,25 @@ def test_gallery_counter_and_author_box_header_are_chrome() -> None:
     reasons = {c.text: c.reason for c in article.chrome}
     assert reasons["About Jane Roe"] == reasons[bio] == "bio"
     assert reasons["Image 3 of 5"] == "navigation"
+
+
+def test_recurring_mixed_case_name_is_not_a_glue_join():
+    """A name the text uses again and again ("PageRank") is a word, not two blocks a renderer glued: the long
+    paragraphs holding it stay whole (Clough dev orig_taskb lost half its words, cut at every "Page|Rank")."""
+    para = (
+        "PageRank is a link analysis algorithm used by the Google Internet search engine that assigns a numerical "
+        "weighting to each element of a hyperlinked set of documents, such as the World Wide Web, with the purpose "
+        "of measuring its relative importance within the set. The numerical weight that it assigns to any given "
+        "element E is also called the PageRank of E and denoted by PR(E)."
+    )
+    para2 = (
+        "In other words, a PageRank results from a ballot among all the other pages on the World Wide Web about how "
+        "important a page is. A hyperlink to a page counts as a vote of support. The PageRank of a page is defined "
+        "recursively and depends on the number and PageRank metric of all pages that link to it."
+    )
+    article = clean_text(para + "\n\n" + para2 + "\n")
+    assert para in article.text and para2 in article.text
+    # a join that occurs once is still a glue between two blocks
+    glued = ("word " * 70) + "the story endHeadline of another story " + ("more words " * 10)
+    pieces = _text_split_glued(glued.strip())
+    assert any(p.endswith("the story end") for p in pieces) and any(p.startswith("Headline") for p in pieces)

@@ -12,7 +12,7 @@ from archiver.types import Article, Capture
 # captures whose stored cleaner_version is older.
 CLEANER_VERSION = 4  # 2: glued-block splitting in the plain-text cleaner; site templates
 # 3: two trafilatura runs reconciled per page; headline from <h1>; bylines cut to names
-# 4: plain-text dumps: comment threads by evidence, duplicate blocks, jusText stoplists
+# 4: plain-text dumps: comment threads by evidence, duplicate blocks, jusText stoplists, recurring names unsplit
 #     HTML metadata reconciled (JSON-LD, head tags, shown date, site name never a URL); language by CLD2
 
 

@@ -11,6 +11,7 @@ credit lines and taglines.  Every removed piece is kept as ``Chrome(text, reason
 from __future__ import annotations
 
 import re
+from collections import Counter
 import statistics
 import unicodedata
 
@@ -85,6 +86,12 @@ _GLUE_RE = re.compile(
 _SENTENCE_GLUE_RE = re.compile(r"(?<=[a-z0-9)][.!?])(?=[A-Z][a-z]{2})|(?<=[a-z][.!?][\"”’])(?=[A-Z][a-z])")
 # joins inside a unit: lowercase or a closing bracket run into a capital ("newsRANDY", "(185)Myles")
 _JOIN_RE = re.compile(r"(?<=[a-z]{2})(?=[A-Z])|(?<=[a-z0-9][)])(?=[A-Z])")
+# a mixed-case word ("PageRank", "YouTube") the text uses this often is a name, never split as a join: a
+# renderer's glue runs two different blocks together once (Clough dev orig_taskb: "PageRank" 20 times, its
+# paragraphs were cut at each; inscriptis dumps of aeb-dev and wcxb-dev: word F1 unchanged, see
+# docs/calibration.md#plain-text-cleaning)
+CAMEL_NAME_MIN_COUNT = 2
+_CAMEL_WORD_RE = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b")
 # a unit with a join every fewer than this many words is a glued list of links or headlines, split at
 # every join (aeb-dev even pages, grid 6/10/15/20; prose with brand names like "YouTube" has one join
 # per 30+ words)
@@ -220,26 +227,44 @@ def _text_lines(text: str) -> list[str]:
     return out
 
 
-def _text_split_glued(line: str) -> list[str]:
-    """Split a very long line where blocks were glued without a space ("physical.You", "healthAnalysis")."""
+def _text_split_glued(line: str, names: frozenset[str] = frozenset()) -> list[str]:
+    """Split a very long line where blocks were glued without a space ("physical.You", "healthAnalysis").
+
+    `names`: mixed-case words the text uses more than once ("PageRank", "YouTube"): a word, not a join."""
+    held = [(m.start(), m.end()) for m in _CAMEL_WORD_RE.finditer(line) if m.group(0) in names] if names else []
     out: list[str] = []
-    for part in _SENTENCE_GLUE_RE.split(line):
-        part = part.strip()
-        if not part:
+    for start, part in _split_at(_SENTENCE_GLUE_RE, line, []):
+        if not part.strip():
             continue
-        joins = len(_JOIN_RE.findall(part))
+        inner = [(a - start, b - start) for a, b in held]
+        pieces = [p for _, p in _split_at(_JOIN_RE, part, inner)]
+        joins = len(pieces) - 1
         if joins >= 2 and len(part.split()) / joins < GLUED_LIST_MAX_WORDS_PER_JOIN:
-            out.extend(p.strip() for p in _JOIN_RE.split(part) if p.strip())
+            out.extend(p.strip() for p in pieces if p.strip())
         elif len(part) >= GLUED_MIN_CHARS:
-            out.extend(p.strip() for p in _GLUE_RE.split(part) if p.strip())
+            out.extend(p.strip() for _, p in _split_at(_GLUE_RE, part, inner) if p.strip())
         else:
-            out.append(part)
+            out.append(part.strip())
     return out
+
+
+def _split_at(pattern: re.Pattern[str], text: str, held: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """`text` split at the pattern's (empty) matches, except inside the held spans: (offset, piece) pairs."""
+    cuts = [m.start() for m in pattern.finditer(text) if not any(a < m.start() < b for a, b in held)]
+    return [(a, text[a:b]) for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
+def _text_camel_names(text: str) -> frozenset[str]:
+    """Mixed-case words that occur twice or more in the text: names ("PageRank"), not blocks glued by a renderer,
+    which run two different blocks' last and first words together once."""
+    counts = Counter(_CAMEL_WORD_RE.findall(text))
+    return frozenset(w for w, n in counts.items() if n >= CAMEL_NAME_MIN_COUNT)
 
 
 def _text_join_wrapped(lines: list[str], lang: str | None) -> list[str]:
     """Units = non-empty lines, with hard-wrapped lines re-joined into their paragraphs."""
-    rows = [part for ln in lines if ln for part in _text_split_glued(ln)]
+    names = _text_camel_names("\n".join(lines))
+    rows = [part for ln in lines if ln for part in _text_split_glued(ln, names)]
     # definite continuations: a line without final punctuation followed by a lowercase start
     cont = [
         len(a)
