@@ -65,6 +65,9 @@ _ROLE_CATEGORY = {"navigation": "navigation", "banner": "header", "contentinfo":
                   "complementary": "sidebar", "search": "form", "dialog": "pop-up", "alert": "pop-up"}
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"\w+")
+# a short line is the body's own when it starts within this many words of where the body's last block ended
+# (a heading after a skipped caption or two); further on, "Home" in a menu would take a "home" of the story
+SHORT_LINE_REACH = 30
 # a block whose characters are mostly link text is a list of links when nothing on the page says more
 # (0.6: a sentence with a link or two stays under it, a menu or a teaser headline is all link)
 LINKED_SHARE = 0.6
@@ -104,12 +107,13 @@ def dropped_blocks(
         words = _words(b.text)
         if not words:
             continue
-        at = index.find(words, pos)
+        # short lines ("Home", "Share") are in the body only where the body goes on (within a few words of
+        # where the last block left it); four words or more anywhere (the extractor moves a box now and then)
+        short = len(words) < 4
+        at = index.find(words, pos, pos + SHORT_LINE_REACH if short else None)
         if at is not None:
             pos = at + len(words)
-        # short lines ("Home", "Share") are in the body only where they follow the body's order; four words
-        # or more also out of order (the extractor moves a box or a caption now and then)
-        elif len(words) < 4 or index.find(words, 0) is None:
+        elif short or index.find(words, 0) is None:
             at = None
         else:
             at = 0
@@ -145,10 +149,13 @@ class _WordIndex:
         for i, w in enumerate(words):
             self.starts.setdefault(w, []).append(i)
 
-    def find(self, run: list[str], start: int) -> int | None:
-        """The first unused occurrence at or after `start`, now marked used (a body line is one page block's)."""
+    def find(self, run: list[str], start: int, stop: int | None = None) -> int | None:
+        """The first unused occurrence starting in [start, stop], now marked used (a body line is one page
+        block's)."""
         n = len(run)
         for i in self.starts.get(run[0], ()):
+            if stop is not None and i > stop:
+                break
             if i >= start and self.words[i : i + n] == run and not any(self.used[i : i + n]):
                 self.used[i : i + n] = [True] * n
                 return i
