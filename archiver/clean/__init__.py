@@ -10,8 +10,9 @@ from archiver.types import Article, Capture
 
 # Bump when a change to the cleaners changes what they output; `archive reprocess` re-cleans
 # captures whose stored cleaner_version is older.
-CLEANER_VERSION = 3  # 2: glued-block splitting in the plain-text cleaner; site templates
+CLEANER_VERSION = 4  # 2: glued-block splitting in the plain-text cleaner; site templates
 # 3: two trafilatura runs reconciled per page; headline from <h1>; bylines cut to names
+# 4: React's streamed segments placed and shown; trafilatura's fallback and the second opinion only in doubt
 
 
 def clean(capture: Capture) -> Article:
