@@ -227,17 +227,18 @@ def html_agreed_blocks(
     """
     precise = _extract(tree, url, "precision", fast=True)
     precise_blocks = html_blocks(precise.body if precise is not None else None, anchors)
-    if html_needs_full_run(precise_blocks, prose):
+    precise_in_doubt = html_needs_full_run(precise_blocks, prose)
+    if precise_in_doubt:
         precise = _extract(tree, url, "precision", fast=False)
         if precise is not None:
             precise_blocks = html_blocks(precise.body, anchors)
     # the default run first without trafilatura's own fallback (readability, jusText: a third of its time),
-    # then with it where that output is in doubt: the precise run found nothing, or it is short, under half
-    # the page's prose, or beside a container holding much more (the fallback finds the rest of the story
-    # where the fast run kept a fragment: wcxb-dev lost the headings and lists of 3 pages without it)
+    # then with it where that output is in doubt: the precise fast run was, or it is short, under half the
+    # page's prose, or beside a container holding much more (the fallback finds the rest of the story where
+    # the fast run kept a fragment: wcxb-dev lost the headings and lists of 3 pages without it)
     default = _extract(tree, url, "default", fast=True)
     default_blocks = html_blocks(default.body if default is not None else None, anchors)
-    if not precise_blocks or html_default_in_doubt(default_blocks, prose, prose_paras):
+    if precise_in_doubt or html_default_in_doubt(default_blocks, prose, prose_paras):
         default = _extract(tree, url, "default", fast=False)
         default_blocks = html_blocks(default.body if default is not None else None, anchors)
     if not precise_blocks:
@@ -268,9 +269,10 @@ def html_default_in_doubt(blocks: list[Block], prose: int, prose_paras: list[tup
     page's prose (`html_needs_full_run`), or beside a container holding far more (`html_container_holds_more`).
 
     Its full run differs from the fast one on 38 of 711 wcxb-dev pages, 34 of them flagged here or by an empty
-    precise run (95 flagged in all), and on 3 of 97 aeb-dev pages, 2 flagged (12 in all). Coverage of the
-    page's prose paragraphs under 0.7 flagged 45 more pages of the two sets and none where the full run
-    differed.
+    precise run (95 flagged in all), and on 3 of 97 aeb-dev pages, 2 flagged (12 in all); `html_agreed_blocks`
+    also asks it where the precise fast run was in doubt (3 wcxb-dev pages keep their subheads and lists so).
+    Coverage of the page's prose paragraphs under 0.7 flagged 45 more pages of the two sets and none where
+    the full run differed.
     """
     return html_needs_full_run(blocks, prose) or html_container_holds_more(prose_paras, blocks)
 
