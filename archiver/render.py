@@ -183,6 +183,12 @@ def show_text(record: dict[str, Any], console: Console, *, chrome: bool = False)
         for c in record.get("chrome") or []:
             why = f"{c['reason']} of {c['site']}" if c.get("site") else c["reason"]
             console.print(f"  [yellow]{escape(why)}[/yellow]: {escape(c['text'])}")
+        never = [d for d in record.get("dropped") or [] if d["by"] == "extractor"]
+        if "dropped" in record:
+            console.print(f"[bold]Never in the body: the rest of the page's visible text ({len(never)} blocks, "
+                          "in page order):[/bold]")
+        for d in never:
+            console.print(f"  [cyan]{escape(d['category'])}[/cyan]: {escape(d['text'])}", soft_wrap=True)
     else:
         console.print(escape(record.get("text") or ""), soft_wrap=True)
 

@@ -241,6 +241,15 @@ def dump_scores(pages: list[Page], ref_titles: list[str | None]) -> tuple[dict[s
 # --- report ---------------------------------------------------------------------------------------------
 
 
+def speed_line(res: dict[str, Any]) -> str:
+    """Our cleaning speed as a ratio of trafilatura default's, measured in the same run."""
+    ours, base = res.get("archive clean_html"), res.get("trafilatura default")
+    if not ours or not base:
+        return "  speed: no trafilatura default in this run"
+    return (f"  speed: archive clean_html {ours['pages_s']:.2f} pages/s = "
+            f"{ours['pages_s'] / base['pages_s']:.2f}x trafilatura default's {base['pages_s']:.2f} (same run)")
+
+
 def main() -> None:
     """Run every extractor on both sets and print the side-by-side table."""
     ap = argparse.ArgumentParser(description=__doc__)
@@ -288,6 +297,7 @@ def main() -> None:
         for ename, r in res.items():
             cells = "".join(f"{r[c]:11.3f}" if c in r else f"{'-':>11}" for c in cols)
             print(f"{ename:26}{cells}")
+        print(speed_line(res))
         d = res.get("inscriptis + clean_text")
         if d:
             print(f"  dumps: uncleaned word F1 {d['uncleaned_word_f1']:.3f} shingle F1 {d['uncleaned_shingle_f1']:.3f};"

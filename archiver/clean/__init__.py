@@ -14,6 +14,7 @@ CLEANER_VERSION = 4  # 2: glued-block splitting in the plain-text cleaner; site 
 # 3: two trafilatura runs reconciled per page; headline from <h1>; bylines cut to names
 # 4: plain-text dumps: comment threads by evidence, duplicate blocks, jusText stoplists, recurring names unsplit
 #     HTML metadata reconciled (JSON-LD, head tags, shown date, site name never a URL); language by CLD2
+#    React's streamed segments placed and shown; trafilatura's fallback and the second opinion only in doubt
 
 
 def clean(capture: Capture) -> Article:

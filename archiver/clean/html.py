@@ -73,14 +73,16 @@ def clean_html(html: str, url: str | None = None) -> Article:
     url = url or _meta(doc, "url")
     anchors = html_anchors(tree, url)
     prose = html_prose_len(tree)
-    blocks = html_agreed_blocks(tree, url, anchors, prose)
-    paras = html_prose_paragraphs(tree)
-    # readability is asked only where the story looks cut or beside the page's prose: where the output is
-    # merely short of 1.3x the prose, it never won on wcxb-dev or aeb-dev (and it is a third of the time)
+    prose_paras = html_prose_paragraphs(tree)
+    paras = [key for _, key in prose_paras]
+    blocks = html_agreed_blocks(tree, url, anchors, prose, prose_paras)
+    # a second opinion only where the story is in doubt: it looks cut or beside the page's prose (then
+    # readability too), or it is short of 1.3x the prose while the element holding it shows much more (the
+    # recall run alone: readability never won there on wcxb-dev or aeb-dev, and it is a third of the time)
     suspect = html_needs_second_opinion(blocks, prose) or (
         bool(paras) and html_prose_coverage(blocks, paras) < MAY_MISS_COVERAGE
     )
-    if suspect or html_may_miss_text(blocks, prose, paras):
+    if suspect or (html_may_miss_text(blocks, prose, paras) and html_container_holds_more(prose_paras, blocks)):
         blocks = html_second_opinion(html, tree, url, blocks, anchors, paras, readability=suspect)
     meta = meta_page(tree, doc, url)
     paragraphs, chrome = html_apply_rules(blocks, title=meta.title, byline=meta.byline)
@@ -125,8 +127,40 @@ def html_parse(html: str) -> Any:
     for el in hidden:
         if el.getparent() is not None:
             el.drop_tree()
+    html_place_react_segments(tree)
     html_unwrap_embeds(tree)
     return tree
+
+
+_REACT_MOVE = re.compile(r"""\$RC\(\s*["'](B:\d+)["']\s*,\s*["'](S:\d+)["']""")
+
+
+def html_place_react_segments(tree: Any) -> None:
+    """Show React's streamed segments as its script does: each `<div hidden id="S:n">` moves to the place of the
+    `<template id="B:m">` the page's `$RC("B:m","S:n")` call names, unhidden (trafilatura drops hidden
+    elements: on wcxb-dev the headings and lists of a guide were in such segments); a segment no call names
+    is unhidden where it is."""
+    segments = {el.get("id"): el for el in tree.xpath("//div[@hidden][starts-with(@id, 'S:')]")
+                if _REACT_SEGMENT.match(el.get("id") or "")}
+    if not segments:
+        return
+    scripts = " ".join(t for t in tree.xpath("//script/text()") if "$RC" in t)
+    templates = {el.get("id"): el for el in tree.iter("template") if (el.get("id") or "").startswith("B:")}
+    for boundary, segment_id in _REACT_MOVE.findall(scripts):
+        segment, place = segments.get(segment_id), templates.get(boundary)
+        if segment is None or place is None or place.getparent() is None or segment.getparent() is None:
+            continue
+        if segment.tail:  # the text after the segment stays where it was (lxml moves an element's tail with it)
+            prev, parent = segment.getprevious(), segment.getparent()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + segment.tail
+            else:
+                parent.text = (parent.text or "") + segment.tail
+            segment.tail = None
+        segment.getparent().remove(segment)
+        place.addnext(segment)
+    for segment in segments.values():
+        segment.attrib.pop("hidden", None)
 
 
 def html_unwrap_embeds(tree: Any) -> None:
@@ -179,7 +213,9 @@ def _extract(tree: Any, url: str | None, mode: str, fast: bool = True) -> Any:
         return None
 
 
-def html_agreed_blocks(tree: Any, url: str | None, anchors: list[str], prose: int) -> list[Block]:
+def html_agreed_blocks(
+    tree: Any, url: str | None, anchors: list[str], prose: int, prose_paras: list[tuple[Any, str]]
+) -> list[Block]:
     """trafilatura's default run, less what only it kept outside the story that its precise run agrees on.
 
     Per page, from evidence: the blocks both runs keep are the story's core; a block only the default run
@@ -188,16 +224,22 @@ def html_agreed_blocks(tree: Any, url: str | None, anchors: list[str], prose: in
     wcxb-dev 0.78 of the words of such inner blocks are article text, 0.84 of edge prose, 0.05-0.45 of edge
     short lines; on aeb-dev the edge blocks are chrome (1 of 40 in the article).
     """
-    # the default run always with trafilatura's own fallback (readability, jusText): on wcxb-dev it finds
-    # the rest of the story on pages where its fast run kept a fragment (+0.004 word F1, aeb-dev +0.005)
-    default = _extract(tree, url, "default", fast=False)
-    default_blocks = html_blocks(default.body if default is not None else None, anchors)
     precise = _extract(tree, url, "precision", fast=True)
     precise_blocks = html_blocks(precise.body if precise is not None else None, anchors)
-    if html_needs_full_run(precise_blocks, prose):
+    precise_in_doubt = html_needs_full_run(precise_blocks, prose)
+    if precise_in_doubt:
         precise = _extract(tree, url, "precision", fast=False)
         if precise is not None:
             precise_blocks = html_blocks(precise.body, anchors)
+    # the default run first without trafilatura's own fallback (readability, jusText: a third of its time),
+    # then with it where that output is in doubt: the precise fast run was, or it is short, under half the
+    # page's prose, or beside a container holding much more (the fallback finds the rest of the story where
+    # the fast run kept a fragment: wcxb-dev lost the headings and lists of 3 pages without it)
+    default = _extract(tree, url, "default", fast=True)
+    default_blocks = html_blocks(default.body if default is not None else None, anchors)
+    if precise_in_doubt or html_default_in_doubt(default_blocks, prose, prose_paras):
+        default = _extract(tree, url, "default", fast=False)
+        default_blocks = html_blocks(default.body if default is not None else None, anchors)
     if not precise_blocks:
         # the precise run found no story: the default run's output counts only when it is mostly prose (on
         # aeb-dev one such page gives a menu, whose story the full run or the second opinion then finds)
@@ -219,6 +261,19 @@ def html_agreed_blocks(tree: Any, url: str | None, anchors: list[str], prose: in
         b for i, b in enumerate(default_blocks)
         if first <= i <= last or _block_key(b) in agreed_keys or html_is_prose(b)
     ]
+
+
+def html_default_in_doubt(blocks: list[Block], prose: int, prose_paras: list[tuple[Any, str]]) -> bool:
+    """True when trafilatura's fast default run may have kept a fragment of the story: short or under half the
+    page's prose (`html_needs_full_run`), or beside a container holding far more (`html_container_holds_more`).
+
+    Its full run differs from the fast one on 38 of 711 wcxb-dev pages, 34 of them flagged here or by an empty
+    precise run (95 flagged in all), and on 3 of 97 aeb-dev pages, 2 flagged (12 in all); `html_agreed_blocks`
+    also asks it where the precise fast run was in doubt (3 wcxb-dev pages keep their subheads and lists so).
+    Coverage of the page's prose paragraphs under 0.7 flagged 45 more pages of the two sets and none where
+    the full run differed.
+    """
+    return html_needs_full_run(blocks, prose) or html_container_holds_more(prose_paras, blocks)
 
 
 def html_prose_len_blocks(blocks: list[Block]) -> int:
@@ -376,13 +431,13 @@ def html_needs_second_opinion(blocks: list[Block], prose: int) -> bool:
     return n == 0 or n < 0.5 * prose
 
 
-def html_prose_paragraphs(tree: Any) -> list[str]:
-    """The page's prose paragraphs (<p> of 20 words or more), as lowercase word strings."""
+def html_prose_paragraphs(tree: Any) -> list[tuple[Any, str]]:
+    """The page's prose paragraphs (<p> of 20 words or more): each element with its lowercase word string."""
     out = []
     for p in tree.iter("p"):
         text = html_fold(p.text_content())
         if len(text.split()) >= 20:
-            out.append(_block_key(Block(text, "p")))
+            out.append((p, _block_key(Block(text, "p"))))
     return out
 
 
@@ -407,6 +462,30 @@ def html_may_miss_text(blocks: list[Block], prose: int, paras: list[str]) -> boo
     return html_text_len(blocks) < MAY_MISS_PROSE_RATIO * prose or (
         bool(paras) and html_prose_coverage(blocks, paras) < MAY_MISS_COVERAGE
     )
+
+
+# the story's container holds this many times the text we kept: the recall run may find the rest (wcxb-dev: on
+# the 4 pages where the recall run won without the story looking cut, the container held 2.0-2.6x; on 389 of
+# the other 409 pages under 1.6x, where the recall run changed nothing; aeb-dev: 59 of 60 under;
+# docs/calibration.md#html-cleaning-on-the-broad-web-issue-21)
+CONTAINER_MORE_RATIO = 1.6
+
+
+def html_container_holds_more(prose_paras: list[tuple[Any, str]], blocks: list[Block]) -> bool:
+    """True when the element holding all of our prose paragraphs (`html_prose_paragraphs`) shows much more text
+    than we kept (its lists, short paragraphs and subheads), or when none of our prose is a page paragraph."""
+    joined = " " + " ".join(_block_key(b) for b in blocks) + " "
+    kept = [p for p, key in prose_paras if f" {key} " in joined]
+    if not kept:
+        return True
+    if len(kept) == 1:
+        container = kept[0].getparent()
+    else:
+        others = [set(p.iterancestors()) for p in kept[1:]]
+        container = next((a for a in kept[0].iterancestors() if all(a in o for o in others)), None)
+    if container is None:
+        return True
+    return len(html_fold(_visible_text(container))) >= CONTAINER_MORE_RATIO * html_text_len(blocks)
 
 
 def html_second_opinion(

@@ -38,7 +38,7 @@ def show(ref: str, chrome: bool, fmt: str | None, db: str | None, as_json: bool)
         raise click.UsageError(f"--format {fmt} prints the story alone; it cannot be combined with "
                                f"{'--json' if as_json else '--chrome'}")
     with open_archive(db) as archive:
-        record = show_read.show(archive, ref)
+        record = show_read.show(archive, ref, dropped=chrome)
     if fmt is not None:
         click.echo(render.show_body(record, fmt))
     elif as_json:

@@ -14,7 +14,7 @@ from archiver.store.engine import Archive
 from archiver.store.matches import edge_of
 from archiver.store.models import CaptureRow, LineageEdge, Page, TextRow
 from archiver.store.sites import site_of_capture
-from archiver.types import iso
+from archiver.types import Capture, Chrome, iso, utc
 
 
 def capture_brief(row: CaptureRow) -> dict[str, Any]:
@@ -97,7 +97,35 @@ def edge_summary(edge: LineageEdge | None) -> dict[str, Any] | None:
     return {"id": edge.parent_id, "relation": edge.relation, "score": edge.score, "evidence": list(edge.evidence or [])}
 
 
-def show(archive: Archive, ref: str) -> dict[str, Any]:
-    """The record of the capture with this id or URL."""
+def show(archive: Archive, ref: str, *, dropped: bool = False) -> dict[str, Any]:
+    """The record of the capture with this id or URL; with `dropped`, also every block of the page's visible
+    text that is not in the body (`show_dropped`)."""
     with archive.session() as session:
-        return capture_record(session, resolve_capture(session, ref))
+        row = resolve_capture(session, ref)
+        record = capture_record(session, row)
+        if dropped:
+            record["dropped"] = show_dropped(session, row, record)
+        return record
+
+
+def show_dropped(session: Session, row: CaptureRow, record: dict[str, Any]) -> list[dict[str, str]]:
+    """The page's visible text not in the body, block by block in page order, with its category and whether
+    the extractor never returned it or a rule removed it (`clean.dropped`); read again from the raw bytes."""
+    from archiver.clean.decode import decode_capture
+    from archiver.clean.dropped import dropped_blocks
+    from archiver.errors import InputError
+
+    from archiver.store.blobs import blob_get
+
+    capture = Capture(raw=blob_get(session, row.blob_sha256), path=row.path, url=row.url,
+                      captured_at=utc(row.captured_at), content_type=row.content_type)
+    try:
+        text, kind = decode_capture(capture)
+    except InputError:
+        return []
+    paragraphs = [p for p in (record.get("text") or "").split("\n\n") if p.strip()]
+    chrome = [Chrome(c["text"], c["reason"]) for c in record.get("chrome") or []]
+    return [
+        {"category": d.category, "by": d.by, "text": d.text}
+        for d in dropped_blocks(text, kind, paragraphs, chrome, row.title)
+    ]
