@@ -80,6 +80,23 @@ def snapshot(db: Path) -> tuple[set[tuple], set[tuple]]:
     return captures, edges
 
 
+def first_difference(a: Path, b: Path) -> str:
+    """The first capture (in the order added) whose URL, time, text or lineage edge differs between two archives."""
+    rows = []
+    for db in (a, b):
+        con = sqlite3.connect(db)
+        rows.append({r[0]: r[1:] for r in con.execute(
+            "SELECT c.blob_sha256, c.url, c.captured_at, t.sha256, p.blob_sha256, e.relation FROM capture c "
+            "JOIN text t ON t.id = c.text_id LEFT JOIN lineage_edge e ON e.child_id = c.id "
+            "LEFT JOIN capture p ON p.id = e.parent_id ORDER BY c.captured_at, c.blob_sha256"
+        )})
+        con.close()
+    for blob in [*rows[0], *(x for x in rows[1] if x not in rows[0])]:
+        if rows[0].get(blob) != rows[1].get(blob):
+            return f"first difference: capture {blob[:12]}: {rows[0].get(blob)} vs {rows[1].get(blob)}"
+    return "no capture differs"
+
+
 def write_manifest(path: Path, pages: list[tuple[Path, str, datetime]]) -> None:
     with path.open("w", newline="") as f:
         writer = csv.writer(f)
@@ -109,6 +126,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                        help="Build in DIR (made if missing) and keep the pages and both archives there, to diff.")
     parser.add_argument("--single-sample", type=int, default=None, metavar="K",
                         help="Run only the first K pages as single adds and project their time to all pages "
                              "(the same-archive check is then made on those K pages). Default: all pages.")
@@ -116,8 +135,8 @@ def main() -> None:
     n = args.pages
     k = min(args.single_sample or n, n)
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        (root / "pages").mkdir()
+        root = Path(tmp) if args.keep is None else args.keep
+        (root / "pages").mkdir(parents=True)
         pages = make_pages(args.data, root / "pages", n)
         write_manifest(root / "pages.csv", pages)
         manifest_s = manifest_add(root / "manifest.db", root / "pages.csv")
@@ -130,6 +149,8 @@ def main() -> None:
             same = snapshot(root / "sample.db") == snapshot(root / "single.db")
         else:
             same = snapshot(root / "manifest.db") == snapshot(root / "single.db")
+        if not same:
+            print(first_difference(root / ("sample.db" if k < n else "manifest.db"), root / "single.db"))
     print(f"measured: {k} single adds: {single_s:.1f} s ({k / single_s:.2f} pages/s)")
     if k < n:
         projected = single_s / k * n
