@@ -46,6 +46,22 @@ def archive_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "archiver"]
 
 
+def code_digest() -> str:
+    """SHA-256 of the source of the `archiver` package the `archive` command imports (its .py files and
+    migrations): a run whose code changed part way (a merge into the checkout it runs from) measures two
+    programs, and its two archives may differ for that reason alone."""
+    import hashlib
+
+    found = subprocess.run([sys.executable, "-P", "-c", "import archiver, sys; sys.stdout.write(archiver.__path__[0])"],
+                           check=True, capture_output=True, text=True).stdout
+    package = Path(found)
+    files = sorted([*package.rglob("*.py"), *package.parent.joinpath("migrations").rglob("*.py")])
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(str(file).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
 def make_pages(data: Path, folder: Path, n: int) -> list[tuple[Path, str, datetime]]:
     """N byte-distinct page files with a URL and a capture time each."""
     sources = sorted((data / "html").iterdir())
@@ -134,6 +150,7 @@ def main() -> None:
     args = parser.parse_args()
     n = args.pages
     k = min(args.single_sample or n, n)
+    code = code_digest()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) if args.keep is None else args.keep
         (root / "pages").mkdir(parents=True)
@@ -161,6 +178,9 @@ def main() -> None:
         print(f"{n} single adds / one manifest: {single_s / manifest_s:.1f}x")
     print(f"same archive ({'the first ' + str(k) + ' pages, ' if k < n else ''}bytes, URL, capture time, "
           f"text and lineage): {same}")
+    if code_digest() != code:
+        print("VOID: the archiver source changed during the run; the two sides ran different code")
+        sys.exit(1)
     if not same:
         sys.exit(1)
 
