@@ -7,7 +7,7 @@ before manifests; the capture time is then the file's mtime, set to the manifest
 both wall times and checks the two archives hold the same captures (bytes, URL, capture time, clean text)
 and the same lineage (by the captures' bytes).
 
-    python benchmarks/manifest_add.py [--pages 2000] [--single-sample K] [DATA_DIR]
+    python benchmarks/manifest_add.py [--pages 2000] [--single-sample K] [--keep DIR] [DATA_DIR]
 
 `--single-sample K` runs only the first K pages as single adds (2,000 of them take most of an hour on this
 machine) and prints their time projected to all pages, labelled PROJECTED; the same-archive check is then
@@ -19,10 +19,28 @@ measured); 2,000 single adds PROJECTED ~2,759 s (~0.8 h) at the sample's rate, ~
 50 pages. Earlier, `--pages 100` with all 100 single adds measured: --manifest 13.4 s, single adds 336.7 s, 25x.
 A single add pays for starting Python, importing the cleaner and opening the archive.
 
-`--pages 2000`, all 2,000 single adds measured (2026-12-06, cleaner version 3, load ~2): one `add --manifest`
-170.2 s (11.8 pages/s), 2,000 single adds 2,564.3 s (0.78 pages/s), 15.1x. **The two archives differ** at this
-size (the check passes at 50 and at 300 pages): 97 stories repeated ~20 times under one host. Open: find the
-page count at which they first part, and the first capture whose text or lineage differs.
+`--pages 2000`, all 2,000 single adds measured (2026-12-06, load ~2): one `add --manifest` 170.2 s (11.8 pages/s),
+2,000 single adds 2,564.3 s (0.78 pages/s), 15.1x, and the two archives differed (same at 50 and 300 pages).
+Likely cause, not proven (that run's archives are gone): the code changed during that run. It lasted ~46 min
+and its figures were committed at 08:35, so it started by ~07:50; main's cleaner changed at 08:00:41 (merge
+5fa6beb: CLEANER_VERSION 2 -> 3) and 08:03 (d18df48). Run from an editable checkout, its manifest (the first
+~3 min) cleaned with version 2 and the later single adds, each a new process, with version 3: of the 97
+aeb-dev pages, 19 get another clean text from 5fa6beb^1's cleaner than from 5fa6beb's. The run now hashes the
+archiver source the `archive` command imports before and after (`code_digest`) and reports such a run VOID.
+
+Re-run on one fixed code (archiver/ as on main 7be05f8, copied aside so edits could not reach it; `--pages
+2000 --keep DIR`, 2026-12-06 09:36-10:45, load 2.5-10 from other work): one `add --manifest` of the 2,000
+pages 560.7 s (3.6 pages/s; load ~8); single adds measured for the first 1,147 pages in ~3,590 s (3.1 s an
+add, 0.32 pages/s) when the run was stopped at the deadline: not all 2,000. Then one `add --manifest` of
+those 1,147 pages, 75.2 s (load ~2.5), against the 1,147 single adds: **the same archive** (bytes, URL,
+capture time, text, lineage). The 2,000-page manifest archive is also the same as an in-process `add()` of the
+same manifest made earlier (another process, another hash seed).
+Checked besides, same code: in one process, 2,000 copies cleaned one after another give every copy of a source
+the same article (no cleaner state carried from page to page); the 97 pages clean alike under PYTHONHASHSEED 1
+and 2; in the 2,000-page manifest archive every capture's stored site-template counts equal those `archive
+reprocess` computes (`SitePool`) and its removed template is what they make; in-process, 1,000 pages in one
+manifest = 1,000 single adds. tests/test_manifest.py keeps the small case (6 stories x 6 copies on one site:
+template, re-cleans, twins, more holders than one page) row for row, and in reverse order.
 """
 
 from __future__ import annotations
