@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from archive_state import dump, without_added_at
 from conftest import SEED_FILES, SEEDS, Run
 
 from archiver.errors import ExitCode
@@ -120,3 +123,70 @@ def test_a_manifest_that_cannot_be_read_adds_nothing(run: Run, tmp_path: Path) -
         assert not Path(run.db).exists()
     else:
         assert run.json("db", "status")["captures"] == 0  # type: ignore[index]
+
+
+def copies_on_one_site(folder: Path, stories: int, copies: int) -> list[tuple[Path, str, str]]:
+    """`benchmarks/manifest_add.py`'s corpus in small: stories of one site sharing a footer, each added again
+    and again, every copy byte-distinct (a trailing line of spaces), with its own URL and capture time;
+    (file, page URL, capture time) in the order added, the stories taking turns."""
+    from template_stories import story_page
+
+    folder.mkdir()
+    out = []
+    for k in range(stories * copies):
+        n, copy = k % stories, k // stories
+        page = folder / f"page{k:03d}.txt"
+        page.write_bytes(story_page(n).encode() + b" " * (copy + 1) + b"\n")
+        when = 1_704_067_200 + 60 * k  # 2024-01-01, a minute apart
+        os.utime(page, (when, when))
+        out.append((page, f"https://courier.example/story{n}/{copy}", datetime.fromtimestamp(when, UTC).isoformat()))
+    return out
+
+
+def archive_rows(run: Run) -> tuple[set[tuple], set[tuple]]:
+    """What an archive holds, by the captures' bytes (ids depend on the add order): each capture's URL, time,
+    text, site-template chrome and page version; each lineage edge (child, parent, relation)."""
+    captures = run.sql(
+        "SELECT c.blob_sha256, c.url, c.captured_at, t.sha256, c.version, "
+        "(SELECT COUNT(*) FROM chrome h WHERE h.capture_id = c.id AND h.reason = 'site-template') "
+        "FROM capture c JOIN text t ON t.id = c.text_id"
+    )
+    edges = run.sql(
+        "SELECT c.blob_sha256, p.blob_sha256, e.relation FROM lineage_edge e "
+        "JOIN capture c ON c.id = e.child_id JOIN capture p ON p.id = e.parent_id"
+    )
+    return set(captures), set(edges)
+
+
+def test_a_manifest_makes_the_archive_one_add_per_file_makes_in_any_order(new_db_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 22's acceptance in small: many copies of a few stories on one site in one `add --manifest`, the
+    same archive as one `archive add FILE --url URL` per file, and as the manifest's rows reversed.
+
+    6 stories x 6 copies: the footer reaches the site's template at the fourth story (earlier captures are
+    re-cleaned within the batch), copies take their counts from a twin the batch stored, and the later copies
+    find the footer held by more captures than one page of holders (`site_templates.HOLDERS_FIRST_PAGE`)."""
+    from archiver.pipeline.site_templates import HOLDERS_FIRST_PAGE
+
+    pages = copies_on_one_site(tmp_path / "pages", stories=6, copies=6)
+    assert len(pages) - 1 > HOLDERS_FIRST_PAGE
+    archives = {}
+    for name, rows in (("manifest", pages), ("reversed", pages[::-1])):
+        manifest = tmp_path / f"{name}.csv"
+        with manifest.open("w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["path", "page_url", "captured_at"])
+            writer.writerows([str(page), url, when] for page, url, when in rows)
+        run = Run(new_db_factory(f"{name}.db"))
+        result = run("add", "--manifest", str(manifest), "--jobs", "1", "--quiet")
+        assert result.exit_code == 0, result.stderr
+        archives[name] = run
+    single = Run(new_db_factory("single.db"))
+    for page, url, _ in pages:  # the capture time is the file's modification time
+        result = single("add", str(page), "--url", url, "--jobs", "1", "--quiet")
+        assert result.exit_code == 0, result.stderr
+    texts_without_footer = single.sql(
+        "SELECT COUNT(*) FROM capture c JOIN text t ON t.id = c.text_id WHERE t.body NOT LIKE '%valley since 1921%'"
+    )
+    assert texts_without_footer == [(len(pages),)]  # every capture lost it, the first ones by a re-clean
+    assert without_added_at(dump(archives["manifest"])) == without_added_at(dump(single))  # row for row
+    assert archive_rows(archives["reversed"]) == archive_rows(single)
