@@ -36,6 +36,7 @@ from archiver.sources.exports import expand_exports, export_corrections, note_ex
 from archiver.sources.fetch import FetchPolicy
 from archiver.sources.inputs import Failed, Skipped, iter_captures
 from archiver.sources.manifests import read_manifest
+from archiver.sources.urls import page_url
 from archiver.store.blobs import blob_put, sha256_hex
 from archiver.store.captures import (
     capture_known,
@@ -46,6 +47,7 @@ from archiver.store.captures import (
     text_id_get_or_create,
 )
 from archiver.store.engine import Archive
+from archiver.store.locks import locks_of_bands, locks_take
 from archiver.store.models import CaptureRow
 from archiver.store.pages import page_heads, page_id_for, page_url_of
 from archiver.types import AddResult, Capture
@@ -64,8 +66,18 @@ def store_prepared(
     template are re-cleaned in the same transaction, so texts and lineage do not depend on the add order.
     """
     site = site_of(item.article, item.capture.url)
+    store_locks(session, item, item.capture)
     seen = SiteSeen(cache=site_cache)
     learned, counts = templates_learn(session, site, item, seen=seen)
+    # what the text can reach: texts sharing a band key are the only possible candidates (and holders of
+    # the same text its only other writers); locked before the text gets its id, so of two texts that can
+    # be each other's candidate the later id is always stored after the earlier one is committed
+    locks_take(
+        session,
+        ("text", [sha256_hex(learned.article.text.encode("utf-8"))]),
+        ("band", locks_of_bands(learned.bands)),
+        ("page", [page_url(learned.article.canonical_url, item.capture.url)]),
+    )
     blob_put(session, item.capture.raw, item.digest, compressed=item.blob)
     text_id, new_text = text_id_get_or_create(session, learned.article.text)
     if new_text:
@@ -100,6 +112,17 @@ def store_prepared(
     edges = rederive_families(session, [*([] if alone else [text_id]), *touched])
     own = next((e for e in edges if e.child_id == row.id), None)
     return row, own, recleaned
+
+
+def store_locks(session: Session, item: Prepared, capture: Capture) -> None:
+    """Lock what storing this capture reads first (`archiver.store.locks`; nothing on SQLite): its raw
+    bytes, its site's paragraph counts and its page's versions."""
+    locks_take(
+        session,
+        ("blob", [item.digest]),
+        ("site", [site_of(item.article, capture.url)]),
+        ("page", [page_url(item.article.canonical_url, capture.url)]),
+    )
 
 
 def add_one(archive: Archive, capture: Capture, prepare_fn: Callable[[Capture], Prepared] = prepare) -> AddResult:
@@ -199,7 +222,7 @@ def store_outcomes(
         return [_store_in(session, capture, outcome, site_cache) for _, capture, outcome in todo]
 
     try:
-        stored = archive.write(work) if todo else []
+        stored = archive.write(work, per_family=True) if todo else []
     except DatabaseError as e:
         if site_cache is not None:
             site_cache.clear()
@@ -227,6 +250,7 @@ def _store_in(
     """Store one prepared capture in the caller's write transaction; its result."""
     label = capture.path or capture.url
     outcome.capture = capture
+    store_locks(session, outcome, capture)  # before the look-up: another writer may be storing the same bytes
     existing = capture_known(session, outcome.digest)  # earlier in this batch, or another writer
     if existing is not None:
         return AddResult(label, "duplicate", *existing)
