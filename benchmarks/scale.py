@@ -98,11 +98,15 @@ def filler_text(i: int, vocab: list[str]) -> str:
     return "\n\n".join(paras)
 
 
-def _fingerprint(args: tuple[int, list[str]]) -> tuple[str, list, dict]:
+def _fingerprint(args: tuple[int, list[str]]) -> tuple[str, list, dict, str, bytes]:
+    """A filler text made and fingerprinted, with what its rows need that costs CPU (in the worker, not the
+    one writer): its band keys each once, its SHA-256 and its compressed bytes."""
     i, vocab = args
     body = filler_text(i, vocab)
     fps = fingerprint_text(body)
-    return body, fps, {fp.kind: band_keys(fp) for fp in fps}
+    raw = body.encode()
+    keys = {fp.kind: sorted(set(band_keys(fp))) for fp in fps}
+    return body, fps, keys, hashlib.sha256(raw).hexdigest(), blob_compress(raw)
 
 
 BULK_TABLES = (Blob, TextRow, FingerprintRow, FingerprintBand, CaptureRow)
@@ -127,7 +131,7 @@ def bulk_load(archive: Archive, start: int, stop: int, vocab: list[str], jobs: i
                 f0 = time.perf_counter()
                 results = [next(fingerprinted) for _ in range(lo, min(stop, lo + batch))]
                 wait += time.perf_counter() - f0
-                write_batch(session, lo, results, now)
+                write_batch(session, lo, results, now, ordered=False)
         analyze(session, [t.__table__ for t in BULK_TABLES])
         session.commit()
     total = time.perf_counter() - t0
@@ -138,33 +142,37 @@ def bulk_load(archive: Archive, start: int, stop: int, vocab: list[str], jobs: i
     return n / total, (n / write_time if write_time else 0.0)
 
 
-def write_batch(session, lo: int, results: list, now: datetime) -> None:  # type: ignore[no-untyped-def]
-    """One batch of filler texts as blobs, texts, fingerprints, band keys and captures: a statement a table."""
-    blobs, texts, digests = [], [], []
-    for body, _, _ in results:
-        raw = body.encode()
-        digest = hashlib.sha256(raw).hexdigest()
-        digests.append(digest)
-        blobs.append({"sha256": digest, "size": len(raw), "compression": BLOB_COMPRESSION, "data": blob_compress(raw)})
+def write_batch(  # type: ignore[no-untyped-def]
+    session, lo: int, results: list, now: datetime, ordered: bool = True
+) -> None:
+    """One batch of filler texts as blobs, texts, fingerprints, band keys and captures: a statement a table.
+
+    `ordered`: band rows in primary-key order, for a table whose index is kept up row by row (an indexed
+    table's key pages are then visited once per batch, not once per row); a load whose indexes are made at
+    the end (`bulk_loading`) need not sort them.
+    """
+    blobs, texts = [], []
+    for body, _, _, digest, compressed in results:
+        blobs.append((digest, len(body.encode()), BLOB_COMPRESSION, compressed))
         texts.append({"sha256": digest, "body": body, "chars": len(body), "words": len(body.split())})
-    bulk_insert(session, Blob.__table__, blobs)
+    bulk_insert(session, Blob.__table__, blobs, columns=("sha256", "size", "compression", "data"))
     ids = bulk_insert_returning_ids(session, TextRow.__table__, texts)
     fingerprints, bands, captures = [], [], []
-    for k, ((_, fps, keys), text_id, digest) in enumerate(zip(results, ids, digests, strict=True)):
+    for k, ((_, fps, keys, digest, _), text_id) in enumerate(zip(results, ids, strict=True)):
         i = lo + k
         fingerprints += [{"text_id": text_id, "kind": fp.kind, "algorithm": fp.algorithm, "version": fp.version,
                           "params": fp.params, "value": fp.value} for fp in fps]
-        bands += [(kind, key, text_id) for kind, these in keys.items() for key in set(these)]
+        # tuples, not a dict a row: ~128 band rows a text (at 1,000 texts a batch, building and sorting
+        # dicts took ~3.5 s of a 7.4 s write under the profiler)
+        bands += [(kind, key, text_id) for kind, these in keys.items() for key in these]
         captures.append({
             "blob_sha256": digest, "path": f"filler/{i}.txt", "url": None, "canonical_url": None,
             "content_type": "text/plain", "captured_at": now, "added_at": now, "title": f"Filler {i}",
             "byline": None, "site_name": None, "published": "2024-01-01", "language": "en",
             "extractor": "text", "cleaner_version": 1, "source_publisher": None, "text_id": text_id})
     bulk_insert(session, FingerprintRow.__table__, fingerprints)
-    # in primary-key order: an indexed table's key pages are visited once per batch, not once per row.
-    # Tuples, not a dict a row: ~128 band rows a text (at 1,000 texts a batch, building and sorting dicts
-    # took ~3.5 s of a 7.4 s write under the profiler)
-    bands.sort()
+    if ordered:
+        bands.sort()
     bulk_insert(session, FingerprintBand.__table__, bands, columns=("kind", "band_key", "text_id"))
     bulk_insert(session, CaptureRow.__table__, captures)
 
