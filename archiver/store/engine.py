@@ -148,6 +148,11 @@ def is_transient(error: BaseException) -> bool:
     return "database is locked" in message or "database is busy" in message
 
 
+def _lock_table_full(error: BaseException) -> bool:
+    """PostgreSQL's shared lock table is full ("out of shared memory", raise max_locks_per_transaction)."""
+    return getattr(getattr(error, "orig", None), "sqlstate", None) == "53200"
+
+
 def display_url(url: str) -> str:
     """The archive's location for messages: the file path, or the URL without its password."""
     path = sqlite_path(url)
@@ -354,15 +359,20 @@ class Archive:
 
         `per_family` (`write_session`): the first PER_FAMILY_ATTEMPTS attempts lock by key; a transaction
         that conflicted that often (deadlocks between writers of one family) is retried under the
-        exclusive lock, which always makes progress.
+        exclusive lock, which always makes progress; so is one that ran out of room in the server's lock table
+        (`max_locks_per_transaction`: docs/operations.md#running-a-shared-archive-on-postgresql).
         """
+        by_key = per_family
         for attempt in range(WRITE_ATTEMPTS):
             try:
-                with self.write_session(per_family and attempt < PER_FAMILY_ATTEMPTS) as session:
+                with self.write_session(by_key and attempt < PER_FAMILY_ATTEMPTS) as session:
                     result = work(session)
                     session.commit()
                     return result
             except sa_exc.SQLAlchemyError as e:
+                if by_key and _lock_table_full(e):  # the server's lock table cannot hold this many keys
+                    by_key = False
+                    continue
                 if not is_transient(e) or attempt == WRITE_ATTEMPTS - 1:
                     if isinstance(e, sa_exc.DBAPIError):
                         raise database_error(self.url, e, "write to") from e
