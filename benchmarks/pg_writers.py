@@ -18,9 +18,10 @@ the writers taking whole groups; and "related", the same stories with the sites 
 captures dealt round-robin over the writers (every writer adds to every family at once). Each is run with
 the writers locking by key (`Archive.write(per_family=True)`, what `add` does) and, as the baseline in the
 same run, with the archive-wide lock. Prints captures/s, the speed-up over one writer, the transactions
-retried, and the cores the writers and their PostgreSQL backends kept busy (their CPU seconds over the wall
-time: what bounds the speed-up on a small machine); checks that every run holds every capture once, and
-that each run of a workload gives the lineage one writer gave.
+retried, the cores the writers and their PostgreSQL backends kept busy (their seconds on a CPU over the wall
+time) and how many of them were on average runnable but waiting for a CPU the machine's other processes held
+(`/proc/PID/schedstat`): what bounds the speed-up on a small shared machine. Checks that every run holds
+every capture once, and that each run of a workload gives the lineage one writer gave.
 """
 
 from __future__ import annotations
@@ -159,10 +160,10 @@ def replay_corpus(stories: int, folder: Path) -> dict[str, list[list[tuple[Captu
                 "related": [prepared(f) for f in related_files]}
 
 
-def _proc_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a process on this machine has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _sched(pid: int) -> tuple[float, float]:
+    """Seconds a process on this machine has run on a CPU, and waited runnable for one (`/proc/PID/schedstat`)."""
+    on_cpu, waiting, _ = Path(f"/proc/{pid}/schedstat").read_text().split()
+    return int(on_cpu) / 1e9, int(waiting) / 1e9
 
 
 def _replay_writer(db: str, share: list[tuple[Capture, Prepared]], per_family: bool, go, out) -> None:  # type: ignore[no-untyped-def]
@@ -175,13 +176,16 @@ def _replay_writer(db: str, share: list[tuple[Capture, Prepared]], per_family: b
         backend = int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
     cache = SiteCache()
     go.wait()
-    t0, cpu0, pg0 = time.perf_counter(), time.process_time(), _proc_cpu(backend)
+    pids = (os.getpid(), backend)
+    t0, sched0 = time.perf_counter(), [_sched(p) for p in pids]
     stored = 0
     for start in range(0, len(share), TASK_ITEMS):
         results = store_outcomes(archive, share[start : start + TASK_ITEMS], cache)
         stored += sum(r.status != "error" for r in results)
-    out.put((time.perf_counter() - t0, time.process_time() - cpu0, _proc_cpu(backend) - pg0,
-             archive.conflicts, stored, t0))
+    sched = [_sched(p) for p in pids]
+    on_cpu = sum(a[0] - b[0] for a, b in zip(sched, sched0, strict=True))
+    queued = sum(a[1] - b[1] for a, b in zip(sched, sched0, strict=True))
+    out.put((time.perf_counter() - t0, on_cpu, queued, archive.conflicts, stored, t0))
     archive.close()
 
 
@@ -206,7 +210,7 @@ def replay_run(
         if p.exitcode != 0:
             raise SystemExit(f"writer failed ({p.exitcode})")
     return {"seconds": wall, "stored": sum(g[4] for g in got), "retries": sum(g[3] for g in got),
-            "cores": (sum(g[1] for g in got) + sum(g[2] for g in got)) / wall}
+            "cores": sum(g[1] for g in got) / wall, "queued": sum(g[2] for g in got) / wall}
 
 
 def lineage_by_name(db: str) -> tuple[dict[str, tuple[str | None, str | None]], int]:
@@ -254,16 +258,17 @@ def replay(args: argparse.Namespace, tmp: Path) -> None:
         if round_:
             print(f"  round {round_}/{args.rounds} measured", flush=True)
     print(f"{'workload':<11}{'locks':<9}{'writers':>8}{'seconds':>9}{'capt/s':>8}{'speed-up':>9}"
-          f"{'retries':>8}{'cores':>7}  lineage (every round)")
+          f"{'retries':>8}{'cores':>7}{'queued':>7}  lineage (every round)")
     for workload, per_family, writers in configs:
         these = runs[(workload, per_family, writers)]
         seconds = statistics.median(r["seconds"] for r in these)
         one = statistics.median(r["seconds"] for r in runs[(workload, per_family, args.writers[0])])
         retries = sum(r["retries"] for r in these)
         cores = statistics.median(r["cores"] for r in these)
+        queued = statistics.median(r["queued"] for r in these)
         verdict = "; ".join(differ[(workload, per_family, writers)]) or "same as the first 1-writer run; all once"
         print(f"{workload:<11}{'family' if per_family else 'archive':<9}{writers:>8}{seconds:>9.1f}"
-              f"{total / seconds:>8.1f}{one / seconds:>8.2f}x{retries:>8.0f}{cores:>7.2f}  {verdict}")
+              f"{total / seconds:>8.1f}{one / seconds:>8.2f}x{retries:>8.0f}{cores:>7.2f}{queued:>7.2f}  {verdict}")
 
 
 def main() -> None:
