@@ -313,6 +313,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="rounds of probes, each over every size in turn")
     ap.add_argument("--reuse", action="store_true",
                     help="keep archives a run before loaded (SQLite files BASE-SIZE.db, PostgreSQL schemas scale_SIZE)")
+    ap.add_argument("--schema", default="scale",
+                    help="PostgreSQL: the schemas are PREFIX_SIZE (dropped at the end unless --reuse)")
     ap.add_argument("--explain", type=Path, default=None, metavar="FILE",
                     help="PostgreSQL: write EXPLAIN (ANALYZE, BUFFERS) of every statement of one add at each size here")
     ap.add_argument("--baseline", type=Path, default=None,
@@ -334,7 +336,7 @@ def main() -> None:
     dbs: dict[int, str] = {}
     npr: dict[int, int] = {}
     for size in sizes:  # one archive per size, each loaded from empty (or kept from a run before: --reuse)
-        dbs[size] = archive_location(base, size, args.reuse)
+        dbs[size] = archive_location(base, size, args.reuse, args.schema)
         print(f"size {size}: {display_url(database_url(dbs[size]))}", flush=True)
         with Archive(database_url(dbs[size])) as archive:
             npr[size], held = seed(archive)
@@ -382,18 +384,24 @@ def main() -> None:
         print(f"bulk load: {statistics.median(speeds):.0f} texts/s in all (fingerprinting in {args.jobs} processes"
               f" included), writing {statistics.median(writes):.0f} texts/s; peak RSS {peak_mb:.0f} MB")
     tmp.cleanup()
+    if not args.reuse and "://" in base:  # the schemas this run made (a shared server: nothing left behind)
+        admin = create_engine(database_url(base))
+        with admin.begin() as conn:
+            for size in sizes:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{args.schema}_{size}" CASCADE'))
+        admin.dispose()
 
 
-def archive_location(base: str, size: int, reuse: bool) -> str:
-    """The archive of one size: `BASE-SIZE.db` for SQLite; on PostgreSQL the schema `scale_SIZE` of the
-    database BASE names, made afresh unless `reuse` keeps one a run before loaded."""
+def archive_location(base: str, size: int, reuse: bool, prefix: str = "scale") -> str:
+    """The archive of one size: `BASE-SIZE.db` for SQLite; on PostgreSQL the schema `PREFIX_SIZE` of the
+    database BASE names, made afresh unless `reuse` keeps one a run before loaded (and then kept)."""
     if "://" not in base:
         path = Path(f"{base}-{size}.db")
         if not reuse:
             for stale in path.parent.glob(path.name + "*"):
                 stale.unlink()
         return str(path)
-    schema = f"scale_{size}"
+    schema = f"{prefix}_{size}"
     admin = create_engine(database_url(base))
     with admin.begin() as conn:
         if not reuse:
