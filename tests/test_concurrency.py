@@ -140,7 +140,8 @@ def rows_by_name(db: str) -> dict[str, list[tuple]]:
              None if r.excerpt_side is None else sha[r.text_a if r.excerpt_side == "a" else r.text_b])
             for r in q("SELECT * FROM text_match"))
         out["lineage_edge"] = sorted(
-            (name[r.child_id], name[r.parent_id], r.relation, round(r.score, 9)) for r in q("SELECT * FROM lineage_edge"))
+            (name[r.child_id], name[r.parent_id], r.relation, round(r.score, 9))
+            for r in q("SELECT * FROM lineage_edge"))
         out["page_version"] = sorted(
             (page[r.page_id], r.version, name[r.capture_id], r.captures) for r in q("SELECT * FROM page_version"))
         out["site_paragraph"] = sorted(
@@ -209,7 +210,7 @@ def test_writers_locking_per_family_match_a_sequential_run_in_every_interleaving
         with pg_schema() as db:
             Archive(database_url(db)).close()
             t0 = time.perf_counter()
-            procs = [subprocess.Popen(archive_command() + ["add", "--json", "--db", db] + [str(paths[n]) for n in share],
+            procs = [subprocess.Popen(archive_command() + ["add", "--json", "--db", db] + [str(paths[n]) for n in share],  # noqa: E501
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE) for share in shares]
             outputs = [p.communicate(timeout=900) for p in procs]
             elapsed = time.perf_counter() - t0
@@ -227,3 +228,64 @@ def test_writers_locking_per_family_match_a_sequential_run_in_every_interleaving
     report(f"{FAMILY_WRITERS} writers locking per family, {len(names)} files ({FAMILY_STORIES} stories, "
            f"{FAMILY_VERSIONS} page versions, {recleaned} re-cleans): every row equal to a sequential run in each "
            f"interleaving ({', '.join(done)})")
+
+
+def test_postgres_writer_waits_only_for_a_capture_of_the_same_story(pg_server, tmp_path: Path) -> None:
+    """While one writer's transaction holds a story's locks, a capture of another story is stored, and a
+    copy of that story waits (its backend waits on an advisory lock) until the first commits."""
+    import threading
+
+    from conftest import pg_schema
+
+    from archiver.pipeline.add import store_outcomes, store_prepared
+    from archiver.pipeline.prepare import prepare
+    from archiver.sources.inputs import iter_captures
+
+    docs = corpus(2, seed=5)
+    paths = write_corpus(docs, tmp_path / "pages")
+    of_story = {s: sorted(d.name for d in docs if d.origin == s) for s in {d.origin for d in docs}}
+    first, second = sorted(of_story)
+    copy_a, copy_b = [n for n in of_story[first] if n != first][:2]
+
+    def prepared(name: str):  # type: ignore[no-untyped-def]
+        capture = next(iter(iter_captures([str(paths[name])])))
+        return capture, prepare(capture)
+
+    with pg_schema() as db:
+        holder, other, waiter = (Archive(database_url(db)) for _ in range(3))
+        try:
+            store_outcomes(holder, [prepared(first)])  # the story's original, committed
+            results: dict[str, object] = {}
+            with holder.write_session(per_family=True) as session:
+                capture, item = prepared(copy_a)
+                item.capture = capture
+                store_prepared(session, item)  # a copy of the first story, not committed: its locks held
+
+                unrelated = threading.Thread(
+                    target=lambda: results.update(other=store_outcomes(other, [prepared(second)])))
+                unrelated.start()
+                unrelated.join(timeout=300)
+                assert not unrelated.is_alive(), "a capture of another story waited for the open transaction"
+
+                same = threading.Thread(
+                    target=lambda: results.update(same=store_outcomes(waiter, [prepared(copy_b)])))
+                same.start()
+                with holder.engine.connect() as conn:
+                    for _ in range(600):  # polled until seen waiting (or finished, which fails below)
+                        # a backend waiting in the statement that takes key locks (`archiver.store.locks`)
+                        waiting = conn.execute(text(
+                            "SELECT wait_event FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                            " AND datname = current_database() AND query LIKE '%pg_advisory_xact_lock(k)%'")).scalar()
+                        conn.rollback()  # pg_stat_activity is read once per transaction
+                        if waiting == "advisory" or not same.is_alive():
+                            break
+                        time.sleep(0.1)
+                assert waiting == "advisory" and same.is_alive(), "a copy of the same story did not wait"
+                session.commit()
+            same.join(timeout=300)
+            assert not same.is_alive()
+            assert [r.status for r in results["other"]] == ["new"]  # type: ignore[attr-defined]
+            assert [r.status for r in results["same"]] == ["new"]  # type: ignore[attr-defined]
+        finally:
+            for archive in (holder, other, waiter):
+                archive.close()

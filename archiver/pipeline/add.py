@@ -66,7 +66,7 @@ def store_prepared(
     template are re-cleaned in the same transaction, so texts and lineage do not depend on the add order.
     """
     site = site_of(item.article, item.capture.url)
-    store_locks(session, item, item.capture)
+    store_locks(session, (item, item.capture))
     seen = SiteSeen(cache=site_cache)
     learned, counts = templates_learn(session, site, item, seen=seen)
     # what the text can reach: texts sharing a band key are the only possible candidates (and holders of
@@ -114,14 +114,19 @@ def store_prepared(
     return row, own, recleaned
 
 
-def store_locks(session: Session, item: Prepared, capture: Capture) -> None:
-    """Lock what storing this capture reads first (`archiver.store.locks`; nothing on SQLite): its raw
-    bytes, its site's paragraph counts and its page's versions."""
+def store_locks(session: Session, *entries: tuple[Prepared, Capture]) -> None:
+    """Lock what storing these captures reads first (`archiver.store.locks`; nothing on SQLite), all in one
+    sorted order: their raw bytes, their sites' paragraph counts, their pages' versions, and their texts and
+    band keys as prepared (a site template learned while storing changes a text's keys: those are locked
+    then). Locking a transaction's captures together, not one after the other, leaves two writers storing
+    captures of the same families fewer ways to deadlock."""
     locks_take(
         session,
-        ("blob", [item.digest]),
-        ("site", [site_of(item.article, capture.url)]),
-        ("page", [page_url(item.article.canonical_url, capture.url)]),
+        ("blob", [item.digest for item, _ in entries]),
+        ("site", [site_of(item.article, capture.url) for item, capture in entries]),
+        ("page", [page_url(item.article.canonical_url, capture.url) for item, capture in entries]),
+        ("text", [sha256_hex(item.article.text.encode("utf-8")) for item, _ in entries]),
+        ("band", [key for item, _ in entries for key in locks_of_bands(item.bands)]),
     )
 
 
@@ -219,6 +224,7 @@ def store_outcomes(
         if attempts and site_cache is not None:  # a retried transaction: the first one was rolled back
             site_cache.clear()
         attempts += 1
+        store_locks(session, *((outcome, capture) for _, capture, outcome in todo))
         return [_store_in(session, capture, outcome, site_cache) for _, capture, outcome in todo]
 
     try:
@@ -250,7 +256,7 @@ def _store_in(
     """Store one prepared capture in the caller's write transaction; its result."""
     label = capture.path or capture.url
     outcome.capture = capture
-    store_locks(session, outcome, capture)  # before the look-up: another writer may be storing the same bytes
+    store_locks(session, (outcome, capture))  # before the look-up: another writer may be storing the same bytes
     existing = capture_known(session, outcome.digest)  # earlier in this batch, or another writer
     if existing is not None:
         return AddResult(label, "duplicate", *existing)
