@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # the archiver measured: this checkout's, or another's (--baseline runs this script again with it set)
 sys.path.insert(0, os.environ.get("ARCHIVE_SCALE_CODE") or str(ROOT))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from archiver.config import database_url  # noqa: E402
 from archiver.fingerprint import band_keys, band_shingles, fingerprint_text  # noqa: E402
@@ -53,7 +53,7 @@ from archiver.read import lineage as query  # noqa: E402
 import archiver  # noqa: E402
 import archiver.lineage.candidates as candidate_policy  # noqa: E402
 from archiver.store.blobs import BLOB_COMPRESSION, blob_compress  # noqa: E402
-from archiver.store.bulk import analyze, bulk_insert, bulk_insert_returning_ids  # noqa: E402
+from archiver.store.bulk import analyze, bulk_insert, bulk_insert_returning_ids, bulk_loading  # noqa: E402
 from archiver.store.engine import Archive, display_url  # noqa: E402
 from archiver.store.models import Blob, CaptureRow, FingerprintBand, FingerprintRow, TextRow  # noqa: E402
 from archiver.types import Capture as InputCapture  # noqa: E402
@@ -98,72 +98,82 @@ def filler_text(i: int, vocab: list[str]) -> str:
     return "\n\n".join(paras)
 
 
-def _fingerprint(args: tuple[int, list[str]]) -> tuple[str, list, dict]:
+def _fingerprint(args: tuple[int, list[str]]) -> tuple[str, list, dict, str, bytes]:
+    """A filler text made and fingerprinted, with what its rows need that costs CPU (in the worker, not the
+    one writer): its band keys each once, its SHA-256 and its compressed bytes."""
     i, vocab = args
     body = filler_text(i, vocab)
     fps = fingerprint_text(body)
-    return body, fps, {fp.kind: band_keys(fp) for fp in fps}
+    raw = body.encode()
+    keys = {fp.kind: sorted(set(band_keys(fp))) for fp in fps}
+    return body, fps, keys, hashlib.sha256(raw).hexdigest(), blob_compress(raw)
+
+
+BULK_TABLES = (Blob, TextRow, FingerprintRow, FingerprintBand, CaptureRow)
 
 
 def bulk_load(archive: Archive, start: int, stop: int, vocab: list[str], jobs: int) -> tuple[float, float]:
     """Load filler texts [start, stop) as captures; returns (fingerprinting texts/s, texts written/s).
 
-    Each batch is written in a few statements (`archiver.store.bulk`: COPY on PostgreSQL, executemany on
-    SQLite), then the planner's statistics are refreshed, as a real bulk import does.
+    One transaction (`archiver.store.bulk.bulk_loading`: on PostgreSQL the tables' indexes and foreign keys
+    dropped first and made again at the end), each batch written in a few statements (COPY on PostgreSQL,
+    executemany on SQLite) while the workers fingerprint the next, then the planner's statistics refreshed,
+    as a real bulk import does. Writing counts everything but waiting for the fingerprints.
     """
     t0 = time.perf_counter()
-    fp_time = write_time = 0.0
+    wait = 0.0
     now = datetime(2024, 1, 1, tzinfo=UTC)
-    with ProcessPoolExecutor(jobs) as pool:
-        batch = 2000
-        for lo in range(start, stop, batch):
-            f0 = time.perf_counter()
-            results = list(pool.map(_fingerprint, [(i, vocab) for i in range(lo, min(stop, lo + batch))], chunksize=50))
-            fp_time += time.perf_counter() - f0
-            w0 = time.perf_counter()
-            with archive.session() as session:
-                write_batch(session, lo, results, now)
-                session.commit()
-            write_time += time.perf_counter() - w0
-    w0 = time.perf_counter()
-    with archive.session() as session:
-        analyze(session, [t.__table__ for t in (Blob, TextRow, FingerprintRow, FingerprintBand, CaptureRow)])
+    batch = 2000
+    with ProcessPoolExecutor(jobs) as pool, archive.session() as session:
+        fingerprinted = pool.map(_fingerprint, [(i, vocab) for i in range(start, stop)], chunksize=50)
+        with bulk_loading(session, [t.__table__ for t in BULK_TABLES]):
+            for lo in range(start, stop, batch):
+                f0 = time.perf_counter()
+                results = [next(fingerprinted) for _ in range(lo, min(stop, lo + batch))]
+                wait += time.perf_counter() - f0
+                write_batch(session, lo, results, now, ordered=False)
+        analyze(session, [t.__table__ for t in BULK_TABLES])
         session.commit()
-    write_time += time.perf_counter() - w0
     total = time.perf_counter() - t0
+    write_time = total - wait
     n = stop - start
-    print(f"  loaded {n} filler texts in {total:.0f}s (writing {write_time:.1f}s: {n / write_time:.0f} texts/s)",
-          flush=True)
-    return (n / fp_time * jobs if fp_time else 0.0), (n / write_time if write_time else 0.0)
+    print(f"  loaded {n} filler texts in {total:.0f}s ({n / total:.0f} texts/s; writing {write_time:.1f}s: "
+          f"{n / write_time:.0f} texts/s)", flush=True)
+    return n / total, (n / write_time if write_time else 0.0)
 
 
-def write_batch(session, lo: int, results: list, now: datetime) -> None:  # type: ignore[no-untyped-def]
-    """One batch of filler texts as blobs, texts, fingerprints, band keys and captures: a statement a table."""
-    blobs, texts, digests = [], [], []
-    for body, _, _ in results:
-        raw = body.encode()
-        digest = hashlib.sha256(raw).hexdigest()
-        digests.append(digest)
-        blobs.append({"sha256": digest, "size": len(raw), "compression": BLOB_COMPRESSION, "data": blob_compress(raw)})
+def write_batch(  # type: ignore[no-untyped-def]
+    session, lo: int, results: list, now: datetime, ordered: bool = True
+) -> None:
+    """One batch of filler texts as blobs, texts, fingerprints, band keys and captures: a statement a table.
+
+    `ordered`: band rows in primary-key order, for a table whose index is kept up row by row (an indexed
+    table's key pages are then visited once per batch, not once per row); a load whose indexes are made at
+    the end (`bulk_loading`) need not sort them.
+    """
+    blobs, texts = [], []
+    for body, _, _, digest, compressed in results:
+        blobs.append((digest, len(body.encode()), BLOB_COMPRESSION, compressed))
         texts.append({"sha256": digest, "body": body, "chars": len(body), "words": len(body.split())})
-    bulk_insert(session, Blob.__table__, blobs)
+    bulk_insert(session, Blob.__table__, blobs, columns=("sha256", "size", "compression", "data"))
     ids = bulk_insert_returning_ids(session, TextRow.__table__, texts)
     fingerprints, bands, captures = [], [], []
-    for k, ((_, fps, keys), text_id, digest) in enumerate(zip(results, ids, digests, strict=True)):
+    for k, ((_, fps, keys, digest, _), text_id) in enumerate(zip(results, ids, strict=True)):
         i = lo + k
         fingerprints += [{"text_id": text_id, "kind": fp.kind, "algorithm": fp.algorithm, "version": fp.version,
                           "params": fp.params, "value": fp.value} for fp in fps]
-        bands += [{"kind": kind, "band_key": key, "text_id": text_id}
-                  for kind, these in keys.items() for key in sorted(set(these))]
+        # tuples, not a dict a row: ~128 band rows a text (at 1,000 texts a batch, building and sorting
+        # dicts took ~3.5 s of a 7.4 s write under the profiler)
+        bands += [(kind, key, text_id) for kind, these in keys.items() for key in these]
         captures.append({
             "blob_sha256": digest, "path": f"filler/{i}.txt", "url": None, "canonical_url": None,
             "content_type": "text/plain", "captured_at": now, "added_at": now, "title": f"Filler {i}",
             "byline": None, "site_name": None, "published": "2024-01-01", "language": "en",
             "extractor": "text", "cleaner_version": 1, "source_publisher": None, "text_id": text_id})
     bulk_insert(session, FingerprintRow.__table__, fingerprints)
-    # in primary-key order: each key's index page is visited once per batch, not once per row
-    bands.sort(key=lambda r: (r["kind"], r["band_key"], r["text_id"]))
-    bulk_insert(session, FingerprintBand.__table__, bands)
+    if ordered:
+        bands.sort()
+    bulk_insert(session, FingerprintBand.__table__, bands, columns=("kind", "band_key", "text_id"))
     bulk_insert(session, CaptureRow.__table__, captures)
 
 
@@ -303,6 +313,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="rounds of probes, each over every size in turn")
     ap.add_argument("--reuse", action="store_true",
                     help="keep archives a run before loaded (SQLite files BASE-SIZE.db, PostgreSQL schemas scale_SIZE)")
+    ap.add_argument("--schema", default="scale",
+                    help="PostgreSQL: the schemas are PREFIX_SIZE (dropped at the end unless --reuse)")
     ap.add_argument("--explain", type=Path, default=None, metavar="FILE",
                     help="PostgreSQL: write EXPLAIN (ANALYZE, BUFFERS) of every statement of one add at each size here")
     ap.add_argument("--baseline", type=Path, default=None,
@@ -324,7 +336,7 @@ def main() -> None:
     dbs: dict[int, str] = {}
     npr: dict[int, int] = {}
     for size in sizes:  # one archive per size, each loaded from empty (or kept from a run before: --reuse)
-        dbs[size] = archive_location(base, size, args.reuse)
+        dbs[size] = archive_location(base, size, args.reuse, args.schema)
         print(f"size {size}: {display_url(database_url(dbs[size]))}", flush=True)
         with Archive(database_url(dbs[size])) as archive:
             npr[size], held = seed(archive)
@@ -368,21 +380,28 @@ def main() -> None:
         print(f"degenerate probe, ratio {sizes[-1]}/{sizes[0]}: add {ratio:.2f}; "
               f"candidates {lo['filler_candidates']:.0f} -> {hi['filler_candidates']:.0f}, "
               f"verified {lo['filler_verified']:.0f} -> {hi['filler_verified']:.0f}")
-    print(f"fingerprinting: {statistics.median(speeds):.0f} texts/s per process; bulk writing: "
-          f"{statistics.median(writes):.0f} texts/s; peak RSS {peak_mb:.0f} MB")
+    if speeds:
+        print(f"bulk load: {statistics.median(speeds):.0f} texts/s in all (fingerprinting in {args.jobs} processes"
+              f" included), writing {statistics.median(writes):.0f} texts/s; peak RSS {peak_mb:.0f} MB")
     tmp.cleanup()
+    if not args.reuse and "://" in base:  # the schemas this run made (a shared server: nothing left behind)
+        admin = create_engine(database_url(base))
+        with admin.begin() as conn:
+            for size in sizes:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{args.schema}_{size}" CASCADE'))
+        admin.dispose()
 
 
-def archive_location(base: str, size: int, reuse: bool) -> str:
-    """The archive of one size: `BASE-SIZE.db` for SQLite; on PostgreSQL the schema `scale_SIZE` of the
-    database BASE names, made afresh unless `reuse` keeps one a run before loaded."""
+def archive_location(base: str, size: int, reuse: bool, prefix: str = "scale") -> str:
+    """The archive of one size: `BASE-SIZE.db` for SQLite; on PostgreSQL the schema `PREFIX_SIZE` of the
+    database BASE names, made afresh unless `reuse` keeps one a run before loaded (and then kept)."""
     if "://" not in base:
         path = Path(f"{base}-{size}.db")
         if not reuse:
             for stale in path.parent.glob(path.name + "*"):
                 stale.unlink()
         return str(path)
-    schema = f"scale_{size}"
+    schema = f"{prefix}_{size}"
     admin = create_engine(database_url(base))
     with admin.begin() as conn:
         if not reuse:

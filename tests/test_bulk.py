@@ -42,3 +42,46 @@ def test_bulk_rows_read_back_exactly_with_ids_in_order(new_db: str) -> None:
                                 for f in fingerprints)
         keys = sorted((r.kind, bytes(r.band_key), r.text_id) for r in session.scalars(select(FingerprintBand)))
         assert keys == sorted((b["kind"], b["band_key"], b["text_id"]) for b in bands)
+
+
+def _schema_objects(session) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """Every index and constraint of the archive's tables, with its definition (PostgreSQL)."""
+    from sqlalchemy import text
+
+    indexes = session.execute(text("SELECT tablename, indexname, indexdef FROM pg_indexes "
+                                   "WHERE schemaname = current_schema()")).all()
+    constraints = session.execute(text(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE connamespace = current_schema()::regnamespace")).all()
+    return sorted(map(tuple, indexes)) + sorted(map(tuple, constraints))
+
+
+def test_bulk_loading_remakes_every_index_and_constraint_and_still_refuses_duplicates(new_db: str) -> None:
+    import pytest
+    from sqlalchemy import exc
+
+    from archiver.store.bulk import bulk_loading
+    from archiver.store.models import Blob, CaptureRow
+
+    tables = [t.__table__ for t in (Blob, TextRow, FingerprintRow, FingerprintBand, CaptureRow)]
+    rows = [{"sha256": f"{i:064x}", "body": b, "chars": len(b), "words": len(b.split())} for i, b in enumerate(BODIES)]
+    with Archive(database_url(new_db)) as archive, archive.session() as session:
+        postgres = session.get_bind().dialect.name == "postgresql"
+        before = _schema_objects(session) if postgres else []
+        with bulk_loading(session, tables):
+            ids = bulk_insert_returning_ids(session, TextRow.__table__, rows)
+            bulk_insert(session, FingerprintBand.__table__, [("minhash", b"k%d" % i, i) for i in ids],
+                        columns=("kind", "band_key", "text_id"))
+        session.commit()
+        if postgres:
+            assert _schema_objects(session) == before
+        assert sorted(session.scalars(select(FingerprintBand.text_id))) == sorted(ids)
+
+        # a duplicate text (unique sha256) fails the load, and the rollback leaves the tables as they were
+        with pytest.raises(exc.IntegrityError):
+            with bulk_loading(session, tables):
+                bulk_insert_returning_ids(session, TextRow.__table__, rows[:1])
+        session.rollback()
+        if postgres:
+            assert _schema_objects(session) == before
+        assert len(session.scalars(select(TextRow)).all()) == len(BODIES)

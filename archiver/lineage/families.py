@@ -13,6 +13,7 @@ from archiver.lineage.boilerplate import matches_without_boilerplate
 from archiver.lineage.corrections import corrections_apply
 from archiver.lineage.edges import Edge, Match, Member, derive_edges, family_order
 from archiver.store.captures import credit_names_of
+from archiver.store.locks import locks_take
 from archiver.store.matches import MatchRow, edges_replace, family_walk, lineage_members
 from archiver.types import utc
 
@@ -34,6 +35,23 @@ def _member(row: Row[Any], credits: list[tuple[str, str]], words: int) -> Member
     )
 
 
+def family_walk_locked(
+    session: Session, text_ids: Iterable[int], *, pages: bool = True, before: int | None = None
+) -> tuple[set[int], list[MatchRow]]:
+    """`family_walk`, with every text it reaches locked (`archiver.store.locks`, "family"; nothing on SQLite).
+
+    Walked again after locking what it found, until a walk finds nothing more to lock: the family may have
+    grown (another writer committed a match into it) while this writer waited, and the family whose lineage
+    is derived must be the one the locks cover. A writer re-deriving a family therefore waits for any other
+    writer re-deriving it, or a family it joins, and then sees what that one committed.
+    """
+    ids = list(text_ids)
+    while True:
+        family = family_walk(session, ids, pages=pages, before=before)
+        if not locks_take(session, ("family", family[0])):
+            return family
+
+
 def family_origins(session: Session, text_ids: Iterable[int], before: int) -> set[int]:
     """For each family of these texts among the texts below `before`: the text of its earliest member.
 
@@ -46,7 +64,7 @@ def family_origins(session: Session, text_ids: Iterable[int], before: int) -> se
     for text_id in sorted(text_ids):
         if text_id in walked:
             continue
-        family, match_rows = family_walk(session, [text_id], pages=False, before=before)
+        family, match_rows = family_walk_locked(session, [text_id], pages=False, before=before)
         walked |= family
         rows = lineage_members(session, family)
         if not rows:
@@ -63,7 +81,7 @@ def rederive_family(
     session: Session, text_id: int, family: tuple[set[int], list[MatchRow]] | None = None
 ) -> list[Edge]:
     """Recompute the lineage edges of every capture in this text's family (`family`: its walk, if made)."""
-    text_ids, match_rows = family if family is not None else family_walk(session, [text_id])
+    text_ids, match_rows = family if family is not None else family_walk_locked(session, [text_id])
     rows = lineage_members(session, text_ids)
     credits = credit_names_of(session, [r.id for r in rows])
     members = [_member(r, credits[r.id], r.words) for r in rows]
@@ -88,7 +106,7 @@ def rederive_families(session: Session, text_ids: Iterable[int]) -> list[Edge]:
     for text_id in ids:
         if text_id in done:
             continue
-        family = family_walk(session, [text_id])
+        family = family_walk_locked(session, [text_id])
         done |= family[0]
         edges.extend(rederive_family(session, text_id, family))
     return edges

@@ -37,6 +37,7 @@ from archiver.sources.exports import expand_exports, export_corrections, note_ex
 from archiver.sources.fetch import FetchPolicy
 from archiver.sources.inputs import Failed, Skipped, iter_captures
 from archiver.sources.manifests import read_manifest
+from archiver.sources.urls import page_url
 from archiver.store.blobs import blob_put, sha256_hex
 from archiver.store.captures import (
     capture_known,
@@ -47,6 +48,7 @@ from archiver.store.captures import (
     text_id_get_or_create,
 )
 from archiver.store.engine import Archive
+from archiver.store.locks import locks_of_bands, locks_take
 from archiver.store.models import CaptureRow
 from archiver.store.pages import page_heads, page_id_for, page_url_of
 from archiver.store.passages import passages_put
@@ -66,8 +68,18 @@ def store_prepared(
     template are re-cleaned in the same transaction, so texts and lineage do not depend on the add order.
     """
     site = site_of(item.article, item.capture.url)
+    store_locks(session, (item, item.capture))
     seen = SiteSeen(cache=site_cache)
     learned, counts = templates_learn(session, site, item, seen=seen)
+    # what the text can reach: texts sharing a band key are the only possible candidates (and holders of
+    # the same text its only other writers); locked before the text gets its id, so of two texts that can
+    # be each other's candidate the later id is always stored after the earlier one is committed
+    locks_take(
+        session,
+        ("text", [sha256_hex(learned.article.text.encode("utf-8"))]),
+        ("band", locks_of_bands(learned.bands)),
+        ("page", [page_url(learned.article.canonical_url, item.capture.url)]),
+    )
     blob_put(session, item.capture.raw, item.digest, compressed=item.blob)
     text_id, new_text = text_id_get_or_create(session, learned.article.text)
     if new_text:
@@ -105,6 +117,22 @@ def store_prepared(
     edges = rederive_families(session, [*([] if alone else [text_id]), *touched, *recurring])
     own = next((e for e in edges if e.child_id == row.id), None)
     return row, own, recleaned
+
+
+def store_locks(session: Session, *entries: tuple[Prepared, Capture]) -> None:
+    """Lock what storing these captures reads first (`archiver.store.locks`; nothing on SQLite), all in one
+    sorted order: their raw bytes, their sites' paragraph counts, their pages' versions, and their texts and
+    band keys as prepared (a site template learned while storing changes a text's keys: those are locked
+    then). Locking a transaction's captures together, not one after the other, leaves two writers storing
+    captures of the same families fewer ways to deadlock."""
+    locks_take(
+        session,
+        ("blob", [item.digest for item, _ in entries]),
+        ("site", [site_of(item.article, capture.url) for item, capture in entries]),
+        ("page", [page_url(item.article.canonical_url, capture.url) for item, capture in entries]),
+        ("text", [sha256_hex(item.article.text.encode("utf-8")) for item, _ in entries]),
+        ("band", [key for item, _ in entries for key in locks_of_bands(item.bands)]),
+    )
 
 
 def add_one(archive: Archive, capture: Capture, prepare_fn: Callable[[Capture], Prepared] = prepare) -> AddResult:
@@ -201,10 +229,11 @@ def store_outcomes(
         if attempts and site_cache is not None:  # a retried transaction: the first one was rolled back
             site_cache.clear()
         attempts += 1
+        store_locks(session, *((outcome, capture) for _, capture, outcome in todo))
         return [_store_in(session, capture, outcome, site_cache) for _, capture, outcome in todo]
 
     try:
-        stored = archive.write(work) if todo else []
+        stored = archive.write(work, per_family=True) if todo else []
     except DatabaseError as e:
         if site_cache is not None:
             site_cache.clear()
@@ -232,6 +261,7 @@ def _store_in(
     """Store one prepared capture in the caller's write transaction; its result."""
     label = capture.path or capture.url
     outcome.capture = capture
+    store_locks(session, (outcome, capture))  # before the look-up: another writer may be storing the same bytes
     existing = capture_known(session, outcome.digest)  # earlier in this batch, or another writer
     if existing is not None:
         return AddResult(label, "duplicate", *existing)

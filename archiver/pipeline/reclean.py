@@ -19,11 +19,20 @@ from archiver.lineage.candidates import verify_candidates
 from archiver.lineage.versions import page_refresh
 from archiver.pipeline.prepare import Prepared, prepare, site_of
 from archiver.pipeline.site_templates import templates_apply, templates_learn, templates_of_capture, templates_record
-from archiver.store.blobs import blob_get
-from archiver.store.captures import capture_sync, fingerprints_put, text_get_or_create, texts_remove_orphans
+from archiver.sources.urls import page_url
+from archiver.store.bands import band_keys_of
+from archiver.store.blobs import blob_get, sha256_hex
+from archiver.store.captures import (
+    capture_sync,
+    fingerprints_put,
+    text_get_or_create,
+    text_sha256_of,
+    texts_remove_orphans,
+)
+from archiver.store.locks import locks_of_bands, locks_take
 from archiver.store.matches import text_neighbours
 from archiver.store.models import CaptureRow, TextRow
-from archiver.store.pages import page_attach
+from archiver.store.pages import page_attach, page_url_of
 from archiver.store.passages import passages_put
 from archiver.store.sites import site_of_capture, site_rows_of
 from archiver.types import Capture, utc
@@ -37,13 +46,14 @@ def capture_of_row(session: Session, row: CaptureRow) -> Capture:
 
 
 def reclean_store(
-    session: Session, row: CaptureRow, item: Prepared, templates: set[str]
+    session: Session, row: CaptureRow, item: Prepared, templates: set[str], learned: Prepared | None = None
 ) -> tuple[TextRow, bool, Prepared]:
     """Point a stored capture at its re-cleaned text: `templates` (site template paragraph keys) moved to
     chrome, the text found or made, the capture's metadata, chrome and credits rewritten. Returns the text,
     whether it is new, and the capture as stored (a new text's fingerprints are the caller's to write: `add`
-    writes them at once, reprocess rebuilds every text's together)."""
-    learned = templates_apply(item, templates)
+    writes them at once, reprocess rebuilds every text's together). `learned`: `templates_apply(item, templates)`,
+    when the caller made it already."""
+    learned = learned if learned is not None else templates_apply(item, templates)
     text_row, created = text_get_or_create(session, learned.article.text)
     capture_sync(
         session, row, learned.article, text_id=text_row.id, cleaner_version=CLEANER_VERSION,
@@ -91,6 +101,17 @@ def reclean_captures(session: Session, capture_ids: Iterable[int]) -> tuple[list
         except ArchiveError:
             continue
         site = site_of(item.article, row.url)
+        old_page = None if row.page_id is None else page_url_of(session, row.page_id)
+        # what this capture's re-clean reaches (`archiver.store.locks`; nothing on SQLite): both sites it may
+        # be recorded under, its old and new page, and its old text (removed when no other capture carries
+        # it) with the band keys through which another writer could be verifying against it
+        locks_take(
+            session,
+            ("site", [site, site_of_capture(session, row.id)]),
+            ("page", [old_page, page_url(item.article.canonical_url, row.url)]),
+            ("text", [text_sha256_of(session, row.text_id)]),
+            ("band", locks_of_bands(band_keys_of(session, row.text_id))),
+        )
         recorded = set(site_rows_of(session, [row.id])[row.id])
         if site != site_of_capture(session, row.id) or recorded != set(
             template_positions(template_paragraphs(item.article))
@@ -103,7 +124,14 @@ def reclean_captures(session: Session, capture_ids: Iterable[int]) -> tuple[list
         recleaned.append(row)
         touched.extend(sorted(text_neighbours(session, row.text_id)))
         old_texts.add(row.text_id)
-        text_row, created, learned = reclean_store(session, row, item, templates)
+        learned = templates_apply(item, templates)
+        locks_take(  # its new text, as `add` locks a new capture's
+            session,
+            ("text", [sha256_hex(learned.article.text.encode("utf-8"))]),
+            ("band", locks_of_bands(learned.bands)),
+            ("page", [page_url(learned.article.canonical_url, row.url)]),
+        )
+        text_row, created, learned = reclean_store(session, row, item, templates, learned)
         if created:
             fingerprints_put(session, text_row.id, learned.fingerprints, learned.bands)
             passages_put(session, text_row.id, passages(text_row.body))

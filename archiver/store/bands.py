@@ -92,3 +92,14 @@ def band_shared_with(
             if (kind, bytes(key)) in mine:
                 out[other].add((kind, bytes(key)))
     return out
+
+
+def band_keys_of(session: Session, text_id: int) -> dict[str, list[bytes]]:
+    """A stored text's band keys, by kind (as `fingerprint.band_keys` made them, each key once)."""
+    out: dict[str, list[bytes]] = {}
+    rows = session.execute(
+        select(FingerprintBand.kind, FingerprintBand.band_key).where(FingerprintBand.text_id == text_id)
+    )
+    for kind, key in rows:
+        out.setdefault(kind, []).append(bytes(key))
+    return out

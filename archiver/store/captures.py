@@ -126,6 +126,12 @@ def text_id_get_or_create(session: Session, body: str) -> tuple[int, bool]:
     return _TEXT_INSERT.scalar(session, values), True
 
 
+def text_sha256_of(session: Session, text_id: int) -> str | None:
+    """A stored text's SHA-256 (None when there is no such text)."""
+    digest: str | None = session.scalar(select(TextRow.sha256).where(TextRow.id == text_id))
+    return digest
+
+
 def capture_title(session: Session, capture_id: int) -> tuple[bool, str | None]:
     """(found, title) of a capture."""
     rows = _CAPTURE_TITLE.rows(session, {"capture": capture_id})

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archiver.config import sqlite_path
 from archiver.errors import DatabaseError
+from archiver.store.locks import LOCKS_INFO, LockState
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -37,6 +38,12 @@ POSTGRES_WRITE_LOCK = 0x61726377  # pg_advisory_xact_lock class ("arcw"), with t
 # several writers measured: docs/calibration.md#several-writers
 WRITE_ATTEMPTS = 8  # a write transaction retried this often on lock/serialization/unique conflicts, then fails
 WRITE_BACKOFF_S = 0.05  # first retry delay, doubled each attempt with jitter (<= ~6 s in all); 4-writer stress test
+# PostgreSQL writers storing captures lock by key (`archiver.store.locks`); a transaction that conflicted this
+# often is retried under the exclusive lock, so a family many writers add to at once still makes progress.
+# Not tuned: 3 leaves 5 of the WRITE_ATTEMPTS for the exclusive lock. Measured against: 4 writers storing 2 x 200
+# captures of related stories (100 transactions) retried 13-18 of them, unrelated stories none
+# (benchmarks/pg_writers.py --replay, docs/calibration.md#several-writers).
+PER_FAMILY_ATTEMPTS = 3
 
 T = TypeVar("T")
 
@@ -140,6 +147,11 @@ def is_transient(error: BaseException) -> bool:
         return True
     message = str(error.orig).lower()
     return "database is locked" in message or "database is busy" in message
+
+
+def _lock_table_full(error: BaseException) -> bool:
+    """PostgreSQL's shared lock table is full ("out of shared memory", raise max_locks_per_transaction)."""
+    return getattr(getattr(error, "orig", None), "sqlstate", None) == "53200"
 
 
 def display_url(url: str) -> str:
@@ -301,6 +313,7 @@ class Archive:
         except (sa_exc.DBAPIError, OSError) as e:
             self.engine.dispose()
             raise database_error(url, e) from e
+        self.conflicts = 0  # write transactions retried (deadlocks, lock timeouts, unique conflicts): benchmarks
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = sessionmaker(
             self.engine.execution_options(archive_write=True), expire_on_commit=False
@@ -314,36 +327,58 @@ class Archive:
         return self.sessions()
 
     @contextlib.contextmanager
-    def write_session(self) -> Iterator[Session]:
+    def write_session(self, per_family: bool = False) -> Iterator[Session]:
         """A session whose transaction holds the archive's write lock from its first statement.
 
         SQLite: BEGIN IMMEDIATE (one writer at a time, readers go on). PostgreSQL: a transaction-level
         advisory lock per schema, so candidate lookup, lineage re-derivation and commit of one capture
-        never interleave with another writer's (cleaning and fingerprinting stay parallel).
+        never interleave with another writer's (cleaning and fingerprinting stay parallel). `per_family`
+        (PostgreSQL; storing captures): that lock is held shared, and the store step locks what its
+        captures can reach as it goes (`archiver.store.locks`), so writers of unrelated stories do not wait
+        for each other; whatever holds it exclusive (reprocess, corrections) waits for them all.
         """
         with self.write_sessions() as session:
             if self.engine.dialect.name == "postgresql":
-                session.execute(
-                    text("SELECT pg_advisory_xact_lock(:k, hashtext(current_schema()))"),
-                    {"k": POSTGRES_WRITE_LOCK},
-                )
+                if per_family:
+                    schema = session.execute(
+                        text("SELECT current_schema() FROM"
+                             " (SELECT pg_advisory_xact_lock_shared(:k, hashtext(current_schema()))) AS l"),
+                        {"k": POSTGRES_WRITE_LOCK},
+                    ).scalar_one()
+                    session.info[LOCKS_INFO] = LockState(schema=str(schema))
+                else:
+                    session.execute(
+                        text("SELECT pg_advisory_xact_lock(:k, hashtext(current_schema()))"),
+                        {"k": POSTGRES_WRITE_LOCK},
+                    )
             else:
                 session.connection()  # begins the transaction now: BEGIN IMMEDIATE
             yield session
 
-    def write(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one locked write transaction and commit; retry conflicts with backoff."""
+    def write(self, work: Callable[[Session], T], per_family: bool = False) -> T:
+        """Run `work` in one locked write transaction and commit; retry conflicts with backoff.
+
+        `per_family` (`write_session`): the first PER_FAMILY_ATTEMPTS attempts lock by key; a transaction
+        that conflicted that often (deadlocks between writers of one family) is retried under the
+        exclusive lock, which always makes progress; so is one that ran out of room in the server's lock table
+        (`max_locks_per_transaction`: docs/operations.md#running-a-shared-archive-on-postgresql).
+        """
+        by_key = per_family
         for attempt in range(WRITE_ATTEMPTS):
             try:
-                with self.write_session() as session:
+                with self.write_session(by_key and attempt < PER_FAMILY_ATTEMPTS) as session:
                     result = work(session)
                     session.commit()
                     return result
             except sa_exc.SQLAlchemyError as e:
+                if by_key and _lock_table_full(e):  # the server's lock table cannot hold this many keys
+                    by_key = False
+                    continue
                 if not is_transient(e) or attempt == WRITE_ATTEMPTS - 1:
                     if isinstance(e, sa_exc.DBAPIError):
                         raise database_error(self.url, e, "write to") from e
                     raise
+                self.conflicts += 1
                 time.sleep(WRITE_BACKOFF_S * (2**attempt) * (0.5 + random.random()))
         raise AssertionError("unreachable")  # pragma: no cover
 
