@@ -161,10 +161,19 @@ PRECEDENCE_DIGITS = 2
 # task a's original leads by 0.25 over a cut answer; a spun full rewrite (generated corpus, 25% swaps)
 # holds ~0.8-0.9 of an excerpt's skeleton, so at 1 it could outrank the original that holds the excerpt whole.
 REWRITE_PRECEDENCE_WEIGHT = 0.5
+# How much a pair's net containment (what one holds of the other minus what the other holds of it) adds to
+# precedence. A near-whole copy holds almost all of its source and is held almost wholly by it, so the
+# shares alone leave the two within a few hundredths of each other and which one leads turned on how a third
+# member's text was cleaned (Clough dev task a: the original and a 94% copy flipped when one answer kept 22
+# more words). Clough dev, both capture orders: 0.25 as 0 (cut 3/10, light 5/10, heavy 6/12, originals
+# without a parent 2/3); 0.4-0.75 a plateau (7/10, 8/10, 7/12, 3/3); 1-2 light 4/10; 0.5 is its middle.
+# Checked on the confuser and generated corpora (docs/calibration.md#lineage-a-fact-checker-can-trust-issue-20).
+NET_PRECEDENCE_WEIGHT = 0.5
 
 
 def text_precedence(matches: list[Match]) -> dict[int, float]:
-    """Per text: how much of the texts it matches it holds (`_share`), summed; a rewrite counts half.
+    """Per text: how much of the texts it matches it holds (`_share`), plus half its net containment against
+    each (`NET_PRECEDENCE_WEIGHT`), summed; a rewrite counts half.
 
     The source of an excerpt holds all of it and the excerpt little of the source; the common source of
     several derived texts holds most of each, while they hold each other only in part (Clough dev: each
@@ -176,8 +185,9 @@ def text_precedence(matches: list[Match]) -> dict[int, float]:
         if m.relation in ("identical", "revision"):
             continue
         w = REWRITE_PRECEDENCE_WEIGHT if m.relation == "rewrite" else 1.0
-        out[m.text_a] = out.get(m.text_a, 0.0) + w * _share(m, m.text_b)
-        out[m.text_b] = out.get(m.text_b, 0.0) + w * _share(m, m.text_a)
+        held_b, held_a = _share(m, m.text_b), _share(m, m.text_a)
+        out[m.text_a] = out.get(m.text_a, 0.0) + w * (held_b + NET_PRECEDENCE_WEIGHT * (held_b - held_a))
+        out[m.text_b] = out.get(m.text_b, 0.0) + w * (held_a + NET_PRECEDENCE_WEIGHT * (held_a - held_b))
     return {t: round(v, PRECEDENCE_DIGITS) for t, v in out.items()}
 
 
