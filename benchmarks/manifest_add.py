@@ -35,6 +35,12 @@ add, 0.32 pages/s) when the run was stopped at the deadline: not all 2,000. Then
 those 1,147 pages, 75.2 s (load ~2.5), against the 1,147 single adds: **the same archive** (bytes, URL,
 capture time, text, lineage). The 2,000-page manifest archive is also the same as an in-process `add()` of the
 same manifest made earlier (another process, another hash seed).
+**All 2,000 measured on fixed code** (archiver/ and migrations/ as on main a882cf0, copied aside with `git
+archive` and run with PYTHONPATH so no edit could reach it; `--pages 2000 --keep DIR`, 2026-12-06 10:53-11:36,
+load 2-7 from other work, a CI run among it): one `add --manifest` of 2,000 pages **118.4 s** (16.9 pages/s),
+2,000 single `add FILE --url URL` **2,719.9 s** (0.74 pages/s), **23.0x**; **the same archive** (bytes, URL,
+capture time, text and lineage): True. The commits after a882cf0 change PostgreSQL's write locks and lineage
+precedence, not the batch path.
 Checked besides, same code: in one process, 2,000 copies cleaned one after another give every copy of a source
 the same article (no cleaner state carried from page to page); the 97 pages clean alike under PYTHONHASHSEED 1
 and 2; in the 2,000-page manifest archive every capture's stored site-template counts equal those `archive
