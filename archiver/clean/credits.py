@@ -672,11 +672,6 @@ def credit_lines(article: Article) -> tuple[list[str], list[str], list[Credit]]:
     return paras, lines, found
 
 
-# words after an outlet's name in a byline part whose role word the cleaner cut ("AP Auto", "Reuters
-# Health"): a beat is one or two words on the aeb-dev and wcxb-dev bylines that name an agency
-BYLINE_BEAT_MAX_WORDS = 2
-
-
 def byline_outlets(byline: str | None) -> tuple[str | None, list[Credit]]:
     """The byline without the parts that name an outlet in a role ("AP Auto Writer", "Reuters staff"),
     and a publisher credit for each outlet named so (aliases matched in any case: "Ap Auto Writer")."""
@@ -694,14 +689,6 @@ def byline_outlets(byline: str | None) -> tuple[str | None, list[Credit]]:
                 cand = " ".join(words[:n])
                 name = pubs.canonical(cand) or pubs.canonical(cand.upper()) or pubs.canonical(cand.title())
                 if name:
-                    break
-        elif kept:
-            # the role word already cut by the cleaner's byline reader ("Tom Krisher, AP Auto Writer" comes
-            # as "Tom Krisher; AP Auto"): a part after a person that opens with an outlet's name written as
-            # the outlet writes it ("AP", "Reuters"), followed by at most a beat word or two
-            words = part.split()
-            for n in range(min(len(words), 3), 0, -1):
-                if len(words) - n <= BYLINE_BEAT_MAX_WORDS and (name := pubs.canonical(" ".join(words[:n]))):
                     break
         if name:
             found.append(Credit(name, "publisher", BYLINE_EVIDENCE + _fold(byline)[:EVIDENCE_MAX]))
