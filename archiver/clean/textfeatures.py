@@ -14,7 +14,6 @@ from pathlib import Path
 from archiver.clean.language import language_of
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
-TEXT_LANGUAGES = ("en", "de", "es", "fr", "it", "pt", "id", "ru")
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -101,21 +100,6 @@ def text_stop_share(text: str, lang: str | None) -> float:
 def text_words(text: str) -> list[str]:
     """Word tokens (letters/digits, inner apostrophes kept)."""
     return WORD_RE.findall(text)
-
-
-def text_language(text: str) -> str | None:
-    """The stopword language with the highest density over the whole text; None if none fits."""
-    words = [w.lower() for w in text_words(text)]
-    if not words or len(_CJK_RE.findall(text)) > len(text) * 0.2:
-        return None
-    best, best_density = None, 0.0
-    for lang in TEXT_LANGUAGES:
-        sw = text_stopwords(lang)
-        density = sum(w in sw for w in words) / len(words)
-        if density > best_density:
-            best, best_density = lang, density
-    # below 8% no list describes the text (calibrated on aeb-dev: ja/ko pages score < 0.05)
-    return best if best_density >= 0.08 else None
 
 
 def text_ends_sentence(text: str) -> bool:
