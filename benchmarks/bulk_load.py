@@ -38,7 +38,7 @@ from archiver.config import database_url  # noqa: E402
 from archiver.store.bulk import analyze, bulk_loading  # noqa: E402
 from archiver.store.blobs import BLOB_COMPRESSION, blob_compress  # noqa: E402
 from archiver.store.engine import Archive  # noqa: E402
-from archiver.store.models import Blob, CaptureRow, FingerprintBand, FingerprintRow, TextRow  # noqa: E402
+from archiver.store.models import Blob, CaptureRow, FingerprintBand, FingerprintRow, TextPassage, TextRow  # noqa: E402
 
 OLD_RATE = 90_000 / 665  # issue 24: the filler load before COPY, fingerprinting included
 BATCH = 2000  # texts a COPY batch, as scale.py
@@ -50,7 +50,7 @@ def schema_url(pg_url: str, schema: str) -> str:
 
 def write_rows(session, lo: int, results: list, now: datetime) -> None:  # type: ignore[no-untyped-def]
     """The loader before COPY (benchmarks/scale.py until 21648ed): a text at a time, a statement a table."""
-    for k, (body, fps, bands, _, _) in enumerate(results):
+    for k, (body, fps, bands, _, _, held) in enumerate(results):
         raw = body.encode()
         digest = hashlib.sha256(raw).hexdigest()
         session.execute(insert(Blob), [{"sha256": digest, "size": len(raw), "compression": BLOB_COMPRESSION,
@@ -64,6 +64,9 @@ def write_rows(session, lo: int, results: list, now: datetime) -> None:  # type:
         session.execute(insert(FingerprintBand), [
             {"kind": kind, "band_key": key, "text_id": row.id}
             for kind, keys in bands.items() for key in sorted(set(keys))])
+        if held:
+            session.execute(insert(TextPassage), [
+                {"text_id": row.id, "passage_key": key, "words": n} for key, n in sorted(held.items())])
         session.execute(insert(CaptureRow), [{
             "blob_sha256": digest, "path": f"filler/{lo + k}.txt", "url": None, "canonical_url": None,
             "content_type": "text/plain", "captured_at": now, "added_at": now, "title": f"Filler {lo + k}",
