@@ -207,6 +207,32 @@ def test_date_shown_in_the_header_not_in_related_stories() -> None:
     assert date_published(tree, None, JsonLd(), {}, "https://x.org/2025/01/30/storm") == "2025-01-30"
 
 
+def test_date_shown_updated_over_jsonld_but_not_over_the_head_tag() -> None:
+    """The header's "Updated" date is the one the reader is given: it wins over the JSON-LD's datePublished
+    (often the CMS record's), not over the head's article:published_time (wcxb-dev, issue 21)."""
+    from archiver.clean.html import html_parse
+
+    story = "".join(f"<p>Paragraph {i} of the story.</p>" for i in range(30))
+    tree = html_parse(f"<html><body><h1>Storm hits coast</h1><p>Updated Aug 19, 2025</p>{story}</body></html>")
+    ld = JsonLd(published="2025-01-29T10:00:00+00:00", modified="2025-08-19T10:00:00+00:00")
+    assert date_published(tree, "2025-01-29", ld, {}, None) == "2025-08-19"
+    head = {"article:published_time": "2025-01-29T10:00:00+00:00"}
+    assert date_published(tree, "2025-01-29", ld, head, None) == "2025-01-29"
+
+
+def test_date_printed_as_loose_text_after_an_element() -> None:
+    """A date that is no element's own text (`<legend>Title</legend> 20 December 2025`) is still shown."""
+    from archiver.clean.html import html_parse
+
+    story = "".join(f"<p>Paragraph {i} of the story.</p>" for i in range(30))
+    tree = html_parse(
+        "<html><body><h1>A Blog</h1><fieldset><legend>Advent of Code week 2</legend> 20 December 2025"
+        f"<div>{story}</div></fieldset></body></html>"
+    )
+    assert [d.day for d in date_shown(tree)][:1] == ["2025-12-20"]
+    assert date_published(tree, "2014-01-01", JsonLd(), {}, None) == "2025-12-20"
+
+
 # --- language -------------------------------------------------------------------------------------------
 
 
