@@ -285,6 +285,22 @@ def test_byline_from_a_by_line_when_the_head_has_none() -> None:
     assert clean_html(page).byline == "Jane Roe"
 
 
+def test_shown_byline_over_the_uploaders_account_in_the_head() -> None:
+    """The header's "By ..." line, confirmed by the link to the author's page, wins over a head author naming
+    someone else (the uploading account); a "By ..." line in a related story's card further down does not."""
+    story = "<p>" + "The storm reached the coast on Tuesday night. " * 10 + "</p>"
+    head = "<html><head><title>Storm hits coast</title><meta name='author' content='KatieS'></head><body>"
+    page = (
+        f"{head}<h1>Storm hits coast</h1><p class='meta'>By <a href='/author/aoife'>Aoife O'Riordan</a></p>"
+        f"<article>{story * 3}</article></body></html>"
+    )
+    assert clean_html(page).byline == "Aoife O'Riordan"
+    filler = "".join(f"<div><span>item {i}</span></div>" for i in range(60))
+    card = "<div class='card'><p>By <a href='/author/john'>John Doe</a></p></div>"
+    page = f"{head}<h1>Storm hits coast</h1><article>{story * 3}</article>{filler}{card}</body></html>"
+    assert clean_html(page).byline == "KatieS"
+
+
 # --- body -----------------------------------------------------------------------------------------------
 
 
