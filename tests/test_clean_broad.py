@@ -134,6 +134,19 @@ def test_title_banner_h1_that_is_the_head_titles_affix() -> None:
     )
 
 
+def test_title_encoded_twice_is_read_back() -> None:
+    """A head title whose UTF-8 was read as Latin-1 ("Investorâ\x80\x99s") is given as written; real accented
+    titles are left alone."""
+    page = (
+        "<html><head><title>A DIY Investor\u00e2\x80\x99s Guide</title></head><body><h1>A DIY Investor\u00e2\x80\x99s"
+        f" Guide</h1><article><p>{'The fund tracks the whole market at a low cost. ' * 10}</p></article></body></html>"
+    )
+    assert clean_html(page).title == "A DIY Investor\u2019s Guide"
+    from archiver.clean.html_meta import meta_unmojibake
+
+    assert meta_unmojibake("São Paulo: naïve café") == "São Paulo: naïve café"
+
+
 def test_title_cut_at_the_first_bar() -> None:
     assert meta_cut_labels("How meditation rewires brains | Opinion") == "How meditation rewires brains"
     assert meta_cut_labels("News | Sports") == "News | Sports"  # a short first part is a label, not a headline

@@ -615,6 +615,7 @@ def meta_page(tree: Any, doc: Any, url: str | None) -> PageMeta:
     heads += [ld.headline] if ld.headline else []
     heads += [_fold(t) for t in tree.xpath("//title/text()")[:1]]
     title = meta_title(tree, _doc_field(doc, "title"), [h for h in heads if h], site, host)
+    title = meta_unmojibake(title) if title else None
     byline = meta_byline(tree, _doc_field(doc, "author"), site, host, ld)
     return PageMeta(
         title=title,
@@ -623,6 +624,24 @@ def meta_page(tree: Any, doc: Any, url: str | None) -> PageMeta:
         published=date_published(tree, _doc_field(doc, "date"), ld, head, url),
         declared_language=meta_declared_language(tree),
     )
+
+
+# UTF-8 bytes read as Latin-1 or Windows-1252: C1 control characters (never in a written title) or the
+# "â€" that a curly quote or dash becomes ("Investorâ€™s")
+_MOJIBAKE = re.compile("[\x80-\x9f]|â€")
+
+
+def meta_unmojibake(text: str) -> str:
+    """The text as written where a page's title was encoded in UTF-8 twice ("Investorâ\x80\x99s" ->
+    "Investor’s"); unchanged when it does not read back as UTF-8."""
+    if not _MOJIBAKE.search(text):
+        return text
+    for codec in ("latin-1", "cp1252"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return text
 
 
 def meta_site_name(head: dict[str, str], ld: JsonLd, found: str | None, host: str | None) -> str | None:
