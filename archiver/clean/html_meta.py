@@ -328,12 +328,11 @@ def meta_byline(
     where it has none (or only the site), the next witness that names a person: the JSON-LD story's author,
     the head's author tags, the page's first "By ..." line, its first link to an author page.
 
-    The page's visible "By ..." line above the story wins over a stated author that names none of its people
-    when a second part of the page (the link to an author page, the author box) names the same person: the head's and the
-    JSON-LD's author are often the account that uploaded the story ("KatieS", an editor's name). On wcxb-dev
-    this gains 2 bylines and loses none (even / odd halves 0.830 / 0.819 -> 0.834 / 0.823); without the
-    header test it also took related stories' cards' bylines (2 lost), without the second witness the
-    bylines of quoted sources.
+    The page's visible "By ..." line in the story's header wins over a stated author that names none of its
+    people when a second part of the page (the link to an author page, the author box) names the same person:
+    the head's and the JSON-LD's author are often the account that uploaded the story ("KatieS") or an
+    editor. On wcxb-dev this gains 2 bylines and loses none (even / odd halves 0.830 / 0.819 -> 0.834 /
+    0.823); without the header test it also took related stories' cards' bylines (2 lost).
     """
     stated = _byline_stated(tree, found, site, host, ld)
     line = _byline_line(tree) if stated else None
