@@ -314,6 +314,26 @@ def test_shown_byline_over_the_uploaders_account_in_the_head() -> None:
     assert clean_html(page).byline == "KatieS"
 
 
+def test_byline_co_authors_and_organisation_names_kept_whole() -> None:
+    """The header's line naming the head's one author and co-authors gives them all; an organisation that
+    trafilatura splits at "and" keeps the JSON-LD's whole name."""
+    story = "<p>" + "The storm reached the coast on Tuesday night. " * 10 + "</p>"
+    page = (
+        "<html><head><title>Storm hits coast</title><meta name='author' content='Jane Roe'></head><body>"
+        "<h1>Storm hits coast</h1><p>By Jane Roe, John Doe and Ann Lee</p>"
+        f"<article>{story * 3}</article></body></html>"
+    )
+    assert clean_html(page).byline == "Jane Roe; John Doe; Ann Lee"
+    ld = {"@context": "https://schema.org", "@type": "Article", "headline": "Storm hits coast",
+          "author": {"@type": "Organization", "name": "Center for Drug Evaluation and Research"}}
+    page = (
+        "<html><head><title>Storm hits coast</title><meta name='author' content='Center for Drug Evaluation and"
+        f" Research'><script type='application/ld+json'>{json.dumps(ld)}</script></head><body>"
+        f"<h1>Storm hits coast</h1><article>{story * 3}</article></body></html>"
+    )
+    assert clean_html(page).byline == "Center for Drug Evaluation and Research"
+
+
 # --- body -----------------------------------------------------------------------------------------------
 
 

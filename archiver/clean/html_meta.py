@@ -339,8 +339,13 @@ def meta_byline(
     shown = meta_byline_names(line[0], site, host) if line else []
     if not stated or not shown or all(_is_site(n, site, host) for n in shown):
         return stated
-    if set(_words(stated)) & set(_words("; ".join(shown))) or not _heads_story(tree, line[1]):
+    stated_words, shown_words = set(_words(stated)), set(_words("; ".join(shown)))
+    if not _heads_story(tree, line[1]):
         return stated
+    if stated_words & shown_words:
+        # the header's line naming the stated people and more (co-authors the head's single author tag drops)
+        more = stated_words < shown_words and len(shown) > len(stated.split("; "))
+        return "; ".join(shown) if more else stated
     seconds = set(_words(" ".join(x for x in (meta_author_link(tree), meta_author_box(tree)) if x)))
     return "; ".join(shown) if seconds & set(_words("; ".join(shown))) else stated
 
@@ -351,6 +356,9 @@ def _byline_stated(
     """The byline from the page's stated authors, in order of trust (see `meta_byline`)."""
     names = meta_byline_names(found, site, host) if found else []
     ld_names = meta_byline_names("; ".join(ld.authors), site, host) if ld is not None and ld.authors else []
+    # trafilatura splits an organisation's name at "and" ("Center; Research"): the JSON-LD's name whole
+    if len(names) > 1 and len(ld_names) == 1 and all(n in ld_names[0] for n in names):
+        names = ld_names
     # the JSON-LD story's author over trafilatura's where it names fewer of the same people (trafilatura's
     # page selectors also catch related stories' bylines) or other people, stated as Persons (wcxb-dev: of
     # 27 pages where the two differ, this takes the right one on 8 and the wrong one on 1; an Organization
