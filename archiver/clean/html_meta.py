@@ -336,12 +336,12 @@ def meta_byline(
     """
     stated = _byline_stated(tree, found, site, host, ld)
     line = _byline_line(tree) if stated else None
-    shown = meta_byline_names(line[0], site, host) if line else []
-    if not stated or not shown or all(_is_site(n, site, host) for n in shown):
+    if not stated or line is None:
+        return stated
+    shown = meta_byline_names(line[0], site, host)
+    if not shown or all(_is_site(n, site, host) for n in shown) or not _heads_story(tree, line[1]):
         return stated
     stated_words, shown_words = set(_words(stated)), set(_words("; ".join(shown)))
-    if not _heads_story(tree, line[1]):
-        return stated
     if stated_words & shown_words:
         # the header's line naming the stated people and more (co-authors the head's single author tag drops)
         more = stated_words < shown_words and len(shown) > len(stated.split("; "))
