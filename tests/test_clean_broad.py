@@ -265,6 +265,7 @@ def test_language_from_the_text_not_the_declared_one() -> None:
     ("byline", "names"),
     [
         ("Cazzy Magennis Last Updated August 1", ["Cazzy Magennis"]),
+        ("Sherif Saed, Wednesday", ["Sherif Saed"]),  # the date cut off after the weekday (aeb-dev)
         ("Liz Kenny Former McKinsey Consultant", ["Liz Kenny"]),
         ("Justin C Meserole; Trial Attorney; On December 9", ["Justin C Meserole"]),
         ("Manoj Jain; Jagpreet Chhatwal; Daily Item", ["Manoj Jain", "Jagpreet Chhatwal"]),

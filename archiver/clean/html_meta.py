@@ -252,7 +252,10 @@ _ROLE = re.compile(
     r"|scientist|advisor|adviser|planner|coach|therapist|dietitian|nurse|physician|grader)\b.*$",
     re.I,
 )
-_ONLY_DATE = re.compile(r"^(?:on\s+)?(?:" + _MONTH + r"\.?(?:\s+\d{1,2})?(?:,?\s+\d{4})?|\d[\d\s,./-]*)$", re.I)
+# a byline part that is only a date or a weekday ("By Sherif Saed, Wednesday, 20 November 2019")
+_ONLY_DATE = re.compile(
+    r"^(?:on\s+)?(?:" + _MONTH + r"\.?(?:\s+\d{1,2})?(?:,?\s+\d{4})?|" + _WEEKDAY + r"\.?|\d[\d\s,./-]*)$", re.I
+)
 _NOT_A_NAME = re.compile(
     r"^(?:the\s+)?(?:author|admin|administrator|editor|staff|guest|anonymous|unknown|name|your\s+name|full\s+name"
     r"|e-?mail)s?$",
