@@ -10,7 +10,10 @@ Both data sets in one run (issue 21: a cleaner decision is only taken when neith
   (wcxb-dev) or with the HTML cleaner's title (aeb-dev, which has no true title).
 - Speed: pages/s of each extractor on the same pages, one process.
 
-    python benchmarks/clean_broad.py [--wcxb DIR] [--aeb DIR] [--no-dumps] [--worst N] [--json]
+    python benchmarks/clean_broad.py [--wcxb DIR] [--aeb DIR] [--no-dumps] [--worst N] [--meta-misses] [--json]
+
+`--meta-misses` also prints our metadata scores on the two halves of wcxb-dev (pages sorted by file name,
+even and odd index: tune on one, check on the other) and every page where our title, author or date misses.
 """
 
 from __future__ import annotations
@@ -238,6 +241,25 @@ def dump_scores(pages: list[Page], ref_titles: list[str | None]) -> tuple[dict[s
     return res, outs
 
 
+def meta_miss_lines(sname: str, pages: list[Page], outs: list[Output]) -> list[str]:
+    """Our metadata on the even and odd halves of the set (sorted by id), then each miss: half, id, truth, ours."""
+    lines: list[str] = []
+    if not any(p.title for p in pages):
+        return lines  # aeb-dev has no true metadata
+    for half, start in (("even", 0), ("odd", 1)):
+        m = meta_scores(pages[start::2], outs[start::2])
+        lines.append(f"{sname} {half} half: title {m['title']:.3f} author {m['author']:.3f} date {m['date']:.3f}")
+    for i, (p, o) in enumerate(zip(pages, outs, strict=True)):
+        half = "E" if i % 2 == 0 else "O"
+        if p.title and title_key(p.title) != title_key(o.title):
+            lines.append(f"  {half} {p.pid[:16]:16} title  true {p.title!r} ours {o.title!r}")
+        if p.author and not author_ok(p.author, o.author):
+            lines.append(f"  {half} {p.pid[:16]:16} author true {p.author!r} ours {o.author!r}")
+        if p.date and not date_ok(p.date, o.date):
+            lines.append(f"  {half} {p.pid[:16]:16} date   true {p.date} ours {o.date}")
+    return lines
+
+
 # --- report ---------------------------------------------------------------------------------------------
 
 
@@ -258,6 +280,8 @@ def main() -> None:
     ap.add_argument("--no-dumps", action="store_true", help="skip the plain-text dump scoring")
     ap.add_argument("--only-ours", action="store_true", help="skip the trafilatura baselines (development)")
     ap.add_argument("--worst", type=int, default=0, help="list the N pages where ours loses most to default")
+    ap.add_argument("--meta-misses", action="store_true",
+                    help="print our metadata on the even / odd halves and each page where it misses")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args()
 
@@ -278,6 +302,7 @@ def main() -> None:
             refs = [p.title or o.title for p, o in zip(pages, ours)]
             dres, _ = dump_scores(pages, refs)
             report[sname]["inscriptis + clean_text"] = dres
+        lines.extend(meta_miss_lines(sname, pages, outs_by["archive clean_html"]) * args.meta_misses)
         if args.worst and "trafilatura default" in outs_by:
             base, ours = outs_by["trafilatura default"], outs_by["archive clean_html"]
             deltas = sorted(

@@ -134,6 +134,19 @@ def test_title_banner_h1_that_is_the_head_titles_affix() -> None:
     )
 
 
+def test_title_encoded_twice_is_read_back() -> None:
+    """A head title whose UTF-8 was read as Latin-1 ("Investorâ\x80\x99s") is given as written; real accented
+    titles are left alone."""
+    page = (
+        "<html><head><title>A DIY Investor\u00e2\x80\x99s Guide</title></head><body><h1>A DIY Investor\u00e2\x80\x99s"
+        f" Guide</h1><article><p>{'The fund tracks the whole market at a low cost. ' * 10}</p></article></body></html>"
+    )
+    assert clean_html(page).title == "A DIY Investor\u2019s Guide"
+    from archiver.clean.html_meta import meta_unmojibake
+
+    assert meta_unmojibake("São Paulo: naïve café") == "São Paulo: naïve café"
+
+
 def test_title_cut_at_the_first_bar() -> None:
     assert meta_cut_labels("How meditation rewires brains | Opinion") == "How meditation rewires brains"
     assert meta_cut_labels("News | Sports") == "News | Sports"  # a short first part is a label, not a headline
@@ -207,6 +220,32 @@ def test_date_shown_in_the_header_not_in_related_stories() -> None:
     assert date_published(tree, None, JsonLd(), {}, "https://x.org/2025/01/30/storm") == "2025-01-30"
 
 
+def test_date_shown_updated_over_jsonld_but_not_over_the_head_tag() -> None:
+    """The header's "Updated" date is the one the reader is given: it wins over the JSON-LD's datePublished
+    (often the CMS record's), not over the head's article:published_time (wcxb-dev, issue 21)."""
+    from archiver.clean.html import html_parse
+
+    story = "".join(f"<p>Paragraph {i} of the story.</p>" for i in range(30))
+    tree = html_parse(f"<html><body><h1>Storm hits coast</h1><p>Updated Aug 19, 2025</p>{story}</body></html>")
+    ld = JsonLd(published="2025-01-29T10:00:00+00:00", modified="2025-08-19T10:00:00+00:00")
+    assert date_published(tree, "2025-01-29", ld, {}, None) == "2025-08-19"
+    head = {"article:published_time": "2025-01-29T10:00:00+00:00"}
+    assert date_published(tree, "2025-01-29", ld, head, None) == "2025-01-29"
+
+
+def test_date_printed_as_loose_text_after_an_element() -> None:
+    """A date that is no element's own text (`<legend>Title</legend> 20 December 2025`) is still shown."""
+    from archiver.clean.html import html_parse
+
+    story = "".join(f"<p>Paragraph {i} of the story.</p>" for i in range(30))
+    tree = html_parse(
+        "<html><body><h1>A Blog</h1><fieldset><legend>Advent of Code week 2</legend> 20 December 2025"
+        f"<div>{story}</div></fieldset></body></html>"
+    )
+    assert [d.day for d in date_shown(tree)][:1] == ["2025-12-20"]
+    assert date_published(tree, "2014-01-01", JsonLd(), {}, None) == "2025-12-20"
+
+
 # --- language -------------------------------------------------------------------------------------------
 
 
@@ -226,6 +265,7 @@ def test_language_from_the_text_not_the_declared_one() -> None:
     ("byline", "names"),
     [
         ("Cazzy Magennis Last Updated August 1", ["Cazzy Magennis"]),
+        ("Sherif Saed, Wednesday", ["Sherif Saed"]),  # the date cut off after the weekday (aeb-dev)
         ("Liz Kenny Former McKinsey Consultant", ["Liz Kenny"]),
         ("Justin C Meserole; Trial Attorney; On December 9", ["Justin C Meserole"]),
         ("Manoj Jain; Jagpreet Chhatwal; Daily Item", ["Manoj Jain", "Jagpreet Chhatwal"]),
@@ -257,6 +297,42 @@ def test_byline_from_a_by_line_when_the_head_has_none() -> None:
         f"<article><p>{'The storm reached the coast on Tuesday night. ' * 10}</p></article></body></html>"
     )
     assert clean_html(page).byline == "Jane Roe"
+
+
+def test_shown_byline_over_the_uploaders_account_in_the_head() -> None:
+    """The header's "By ..." line, confirmed by the link to the author's page, wins over a head author naming
+    someone else (the uploading account); a "By ..." line in a related story's card further down does not."""
+    story = "<p>" + "The storm reached the coast on Tuesday night. " * 10 + "</p>"
+    head = "<html><head><title>Storm hits coast</title><meta name='author' content='KatieS'></head><body>"
+    page = (
+        f"{head}<h1>Storm hits coast</h1><p class='meta'>By <a href='/author/aoife'>Aoife O'Riordan</a></p>"
+        f"<article>{story * 3}</article></body></html>"
+    )
+    assert clean_html(page).byline == "Aoife O'Riordan"
+    filler = "".join(f"<div><span>item {i}</span></div>" for i in range(60))
+    card = "<div class='card'><p>By <a href='/author/john'>John Doe</a></p></div>"
+    page = f"{head}<h1>Storm hits coast</h1><article>{story * 3}</article>{filler}{card}</body></html>"
+    assert clean_html(page).byline == "KatieS"
+
+
+def test_byline_co_authors_and_organisation_names_kept_whole() -> None:
+    """The header's line naming the head's one author and co-authors gives them all; an organisation that
+    trafilatura splits at "and" keeps the JSON-LD's whole name."""
+    story = "<p>" + "The storm reached the coast on Tuesday night. " * 10 + "</p>"
+    page = (
+        "<html><head><title>Storm hits coast</title><meta name='author' content='Jane Roe'></head><body>"
+        "<h1>Storm hits coast</h1><p>By Jane Roe, John Doe and Ann Lee</p>"
+        f"<article>{story * 3}</article></body></html>"
+    )
+    assert clean_html(page).byline == "Jane Roe; John Doe; Ann Lee"
+    ld = {"@context": "https://schema.org", "@type": "Article", "headline": "Storm hits coast",
+          "author": {"@type": "Organization", "name": "Center for Drug Evaluation and Research"}}
+    page = (
+        "<html><head><title>Storm hits coast</title><meta name='author' content='Center for Drug Evaluation and"
+        f" Research'><script type='application/ld+json'>{json.dumps(ld)}</script></head><body>"
+        f"<h1>Storm hits coast</h1><article>{story * 3}</article></body></html>"
+    )
+    assert clean_html(page).byline == "Center for Drug Evaluation and Research"
 
 
 # --- body -----------------------------------------------------------------------------------------------
