@@ -135,3 +135,22 @@ def test_shingles_are_made_only_for_texts_sharing_keys_of_one_kind() -> None:
     chance_hit = {2: _keys(bands_a) & _keys(bands_b)}
     assert store.candidates_of_hits(chance_hit, bands_a, asking(held_a)) == []
     assert asked == [["minhash"]]
+
+
+CLOUGH = Path(__file__).parent / "data" / "clough"
+
+
+@pytest.mark.parametrize("source_last", [False, True])
+def test_a_revision_sharing_one_key_with_its_source_is_verified_through_its_family(
+    run: Run, source_last: bool
+) -> None:
+    """Clough g2pE_taskb (light) shares one band key with its source, six with a sibling rewrite of it: the
+    sibling's family brings the source to the verifier, and the revision hangs from the source (issue 20)."""
+    names = ["g0pD_taskb.txt", "g2pE_taskb.txt"]
+    names = names + ["orig_taskb.txt"] if source_last else ["orig_taskb.txt", *names]
+    code, _ = run.add_json(*(str(CLOUGH / n) for n in names))
+    assert code == 0
+    ids = {path.rsplit("/", 1)[-1]: cid for cid, path in run.sql("SELECT id, path FROM capture")}
+    data = run.json("lineage", str(ids["g2pE_taskb.txt"]))
+    assert data["parent"]["id"] == ids["orig_taskb.txt"], data["parent"]
+    assert data["parent"]["relation"] == "rewrite"

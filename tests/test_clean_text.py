@@ -209,3 +209,23 @@ def test_recurring_mixed_case_name_is_not_a_glue_join():
     glued = ("word " * 70) + "the story endHeadline of another story " + ("more words " * 10)
     pieces = _text_split_glued(glued.strip())
     assert any(p.endswith("the story end") for p in pieces) and any(p.startswith("Headline") for p in pieces)
+
+
+def test_story_paragraph_mentioning_a_trademark_does_not_cut_the_story() -> None:
+    """A prose paragraph with legal wording is dropped but does not split the story span (issue 20)."""
+    first = ("Lumen is a ranking method used by a large search company that gives every page in a collection of "
+             "linked documents a number meant to measure how important the page is within the whole set.")
+    legal = ("The name Lumen is a trademark of the company, and the method was patented in 2001. The patent "
+             "belongs to a university, which licensed it to the company. The university sold the shares it "
+             "received for the license some years later for a large sum of money.")
+    rest = [
+        "In other words, each link to a page counts as a vote for that page, and votes from important pages "
+        "weigh more than votes from pages that few others link to.",
+        "The number is computed again and again over the whole collection until it no longer changes, which "
+        "takes a few dozen rounds on a collection of several billion pages.",
+        "Many researchers have since studied how the method can be fooled by pages built only to link to each "
+        "other, and how such link farms can be found and ignored.",
+    ]
+    art = clean_text("\n\n".join([first, legal, *rest]))
+    assert art.paragraphs[0] == first
+    assert art.paragraphs[1:] == rest

@@ -240,3 +240,16 @@ def test_reusing_a_quoted_passage_without_quotes_still_counts() -> None:
     source = f'The label replied: "{STATEMENT}" Fans were unconvinced by the reply and kept protesting online.'
     reuse = f"{STATEMENT} Fans were unconvinced by the reply and kept protesting online."
     assert compare_texts(reuse, source).relation in ("copy", "excerpt", "rewrite")
+
+
+def test_clough_pasted_sentences_in_a_new_order_beside_its_own_are_an_excerpt() -> None:
+    """g0pB_taskc (cut) pastes its source's sentences, partly reordered, among sentences of its own: cleaned
+    as the archive cleans it (its bulleted list is dropped), 0.67 of it is in the source, 0.57 in the
+    source's order, and the pasted passages hold 0.57 of the shared words: an excerpt, not a rewrite."""
+    from archiver.clean.text import clean_text
+
+    a = clean_text((CLOUGH / "g0pB_taskc.txt").read_text(encoding="utf-8")).text
+    b = clean_text((CLOUGH / "orig_taskc.txt").read_text(encoding="utf-8")).text
+    c = compare_texts(a, b)
+    assert c.relation == "excerpt" and c.excerpt_side == "a", c.summary()
+    assert c.coverage_a >= 0.6 and c.verbatim_a < 0.6  # passes neither the whole-excerpt test nor the old paste test

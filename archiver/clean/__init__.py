@@ -16,7 +16,8 @@ CLEANER_VERSION = 5  # 2: glued-block splitting in the plain-text cleaner; site 
 #     HTML metadata reconciled (JSON-LD, head tags, shown date, site name never a URL); language by CLD2
 #    React's streamed segments placed and shown; trafilatura's fallback and the second opinion only in doubt
 # 5: published date: the header's shown date before the JSON-LD's; bylines: the header's "By" line over an
-#    uploader's account, co-authors kept, organisations whole; titles encoded twice read back
+#    uploader's account, co-authors kept, organisations whole; titles encoded twice read back;
+#    plain-text dumps: a prose paragraph with legal wording no longer splits the story span (issue 20)
 
 
 def clean(capture: Capture) -> Article:

@@ -484,6 +484,11 @@ def _text_scores(units: list[Unit], reasons: list[str | None]) -> list[float]:
         reason = reasons[i]
         if reason == "duplicate":
             out.append(0.0)  # the same lines again: neither story nor chrome by themselves
+        elif reason == "legal" and _text_is_good(u):
+            # a paragraph of prose that mentions a trademark or a patent may be the story's own (Clough
+            # orig_taskb): it is still dropped, but costs no more than a short chrome line, so it does not cut
+            # the story in two
+            out.append(-CHROME_MIN_PENALTY)
         elif reason is not None:
             out.append(-max(CHROME_MIN_PENALTY, float(u.words)))
         elif good[i]:

@@ -45,6 +45,14 @@ is which member of such a family a copy hangs from: one added before the origin 
 as its parent unless it was among the 16 the origin was verified against. A text whose only evidence is
 hot keys of which it is not among the first 32 holders is missed: keys shared with a real source are
 rare keys, unless the source is one of very many copies, whose first holders then stand in for it.
+
+Family candidates (FAMILY_MIN_EVIDENCE = 1, FAMILY_EXPAND_MAX = 64)
+------------------------------------------------------------------
+Once a new text has a verified match, the other earlier members of that match's family that share one
+band key with it are verified too (`_family_candidates`), as many as the band candidates left of
+CANDIDATE_LIMIT. Walked through matches between lower text ids,
+like `family_origins`, so `archive reprocess` makes the same choices; `candidates_by_bands` (what the
+band table alone gives) does not include them.
 """
 
 from __future__ import annotations
@@ -55,7 +63,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from archiver.fingerprint import band_shingles_of, shared_evidence
-from archiver.lineage.families import family_origins
+from archiver.lineage.families import family_origins, family_walk_locked
 from archiver.lineage.verify import VERSION as VERIFIER_VERSION
 from archiver.lineage.verify import TextScan, compare_texts, evidence_of, scan_text
 from archiver.store.bands import band_holders, band_shared_with
@@ -83,6 +91,17 @@ BAND_HOLDER_LIMIT = 32  # docs/calibration.md#scale-and-the-candidate-bounds
 # most 9 (the earlier members of its family of 10); one verification of news-length texts costs ~6 ms
 # (1427 pairs in 8.6 s there), so 16 keeps every family there whole and verification under ~0.1 s an add.
 CANDIDATE_LIMIT = 16  # docs/calibration.md#scale-and-the-candidate-bounds
+
+# Family candidates (issue 20): once a new text has a verified match, the other earlier members of that
+# match's family are verified too when they share at least one band key with it. One key is a coincidence
+# between unrelated texts (CANDIDATE_MIN_EVIDENCE), but not inside a family the text already belongs to:
+# a revision of a short source keeps few of its 5-grams (Clough light g2pE_taskb shares one key with its
+# source, six with a sibling answer that rewrote the same source). Most shared keys first, only as many as
+# the band candidates left of CANDIDATE_LIMIT (the work of one add stays bounded), and only in families of
+# at most FAMILY_EXPAND_MAX earlier texts (Clough's are 20-23; a wire story's family of hundreds of copies
+# has its source among the band candidates already).
+FAMILY_MIN_EVIDENCE = 1
+FAMILY_EXPAND_MAX = 64
 
 
 @dataclass(frozen=True)
@@ -181,13 +200,34 @@ def verify_candidates(session: Session, text_id: int, body: str, bands: dict[str
     passing = candidates_of_hits(found.shared, bands, shingles)
     chosen = candidates_best(found, passing)
     matched = _verify_and_store(session, text_id, mine, chosen)
+    verified = set(chosen)
+    if matched and len(chosen) < CANDIDATE_LIMIT:  # family candidates fill what is left of the budget
+        more = _family_candidates(session, text_id, bands, matched, verified)[: CANDIDATE_LIMIT - len(chosen)]
+        verified.update(more)
+        matched += _verify_and_store(session, text_id, mine, more)
     if matched and (found.hot or len(passing) > len(chosen)):
-        origins = family_origins(session, matched, text_id) - set(chosen)
+        origins = family_origins(session, matched, text_id) - verified
         shared = band_shared_with(session, bands, origins)
         hits = {t: keys for t, keys in shared.items() if len(keys) >= CANDIDATE_MIN_EVIDENCE}
         matched += _verify_and_store(session, text_id, mine, candidates_of_hits(hits, bands, shingles))
     session.flush()
     return len(matched)
+
+
+def _family_candidates(
+    session: Session, text_id: int, bands: dict[str, list[bytes]], matched: list[int], done: set[int]
+) -> list[int]:
+    """The other earlier members of the families of `matched` that share a band key with the text
+    (FAMILY_MIN_EVIDENCE), not in `done`: at most CANDIDATE_LIMIT, most shared keys first.
+    """
+    family, _ = family_walk_locked(session, matched, pages=False, before=text_id)
+    others = family - done - {text_id}
+    if not others or len(family) > FAMILY_EXPAND_MAX:
+        return []
+    shared = band_shared_with(session, bands, others)
+    weak = [t for t, keys in shared.items() if len(keys) >= FAMILY_MIN_EVIDENCE]
+    weak.sort(key=lambda t: (-len(shared[t]), t))
+    return weak[:CANDIDATE_LIMIT]
 
 
 def _verify_and_store(session: Session, text_id: int, mine: TextScan, others: list[int]) -> list[int]:
