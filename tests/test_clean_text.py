@@ -209,3 +209,47 @@ def test_recurring_mixed_case_name_is_not_a_glue_join():
     glued = ("word " * 70) + "the story endHeadline of another story " + ("more words " * 10)
     pieces = _text_split_glued(glued.strip())
     assert any(p.endswith("the story end") for p in pieces) and any(p.startswith("Headline") for p in pieces)
+
+
+CLOUGH = Path(__file__).resolve().parent / "data" / "clough"
+
+
+@pytest.mark.parametrize("name", ["orig_taskb.txt", "g0pB_taskc.txt"])
+def test_clough_text_is_kept_whole(name: str) -> None:
+    """Plain prose with no chrome: a trademark sentence between story paragraphs (orig_taskb) is the story's,
+    and so is a list of clauses ending in ";" after a line ending in ":" (g0pB_taskc)."""
+    raw = (CLOUGH / name).read_text(encoding="utf-8")
+    art = clean_text(raw)
+    words = [w for w in raw.split() if any(c.isalnum() for c in w)]
+    kept = set(fold(art.text + " " + (art.title or "")).split())
+    assert [w for w in words if w not in kept] == []
+
+
+def test_related_block_header_ends_the_story() -> None:
+    """Teasers under "More in World" after the story and the site's menu are other stories, however long
+    (aeb-dev's CBS News pages: a 94-word teaser joined the story as a further run of prose)."""
+    story = [
+        "The city council voted on Tuesday to expand the harbor ferry service to three new stops next spring,"
+        " a plan that has been debated for more than two years.",
+        "Council members said the new stops would serve commuters who now drive across the bridge every"
+        " morning, and that the service would run every twenty minutes at peak hours.",
+        "The ferry carried more than two million riders last year, according to the city, and officials expect"
+        " the new stops to add several hundred thousand more in the first year.",
+        "Residents near the proposed stops said they welcomed the ferry but worried about parking near the"
+        " docks, and the council asked its staff to study the question before the spring.",
+        "The mayor, who proposed the expansion last year, said the ferry was the cheapest way to add transit"
+        " across the harbor, and that the state had agreed to pay for half of the new boats.",
+        "Work on the three new docks is to begin in the winter, and the first boats are to call at them in"
+        " April if the weather allows the crews to finish on time.",
+    ]
+    menu = ["World", "U.S.", "Politics", "Entertainment", "Technology", "Science", "Health", "MoneyWatch",
+            "Crime", "Space", "Sports", "Weather", "Video"]
+    teaser = (" is the story of another town, told here in a long summary paragraph that runs on for many words"
+              " about what happened there this week, who said what about it at the meeting, and what the"
+              " officials of that town plan to do about it over the next few months.")
+    block = []
+    for n, town in enumerate(["Springfield", "Riverton", "Lakeside", "Hillview"]):
+        block += [f"{town} opens a new library branch downtown", f"The library in {town}{teaser}", f"{n + 2}H ago"]
+    dump = "\n\n".join(["Harbor ferry to add three stops", *story, *menu, "More in World", *block])
+    art = clean_text(dump)
+    assert [fold(p) for p in art.paragraphs] == [fold(p) for p in story]
