@@ -253,3 +253,25 @@ def test_related_block_header_ends_the_story() -> None:
     dump = "\n\n".join(["Harbor ferry to add three stops", *story, *menu, "More in World", *block])
     art = clean_text(dump)
     assert [fold(p) for p in art.paragraphs] == [fold(p) for p in story]
+
+
+def test_label_repeated_only_inside_the_story_is_kept() -> None:
+    """A label every section of the story repeats, on the story's subject and nowhere else on the page, is the
+    story's (a menu line repeated in header and footer stays out)."""
+    sections = [
+        "The harbor ferry leaves the north dock every twenty minutes on weekdays, and the ferry schedule changes"
+        " on weekends when fewer commuters cross the harbor.",
+        "The ferry to the island stops at the south dock on the way, and its schedule is printed at both docks"
+        " and posted on the city's website every morning.",
+        "The night ferry runs until one in the morning on Fridays, and riders should check the schedule before"
+        " they travel because the last boat sometimes leaves early.",
+    ]
+    label = "Ferry schedule notes"
+    lines = ["Home", "Contact the city", "Harbor ferry guide for commuters"]
+    for text in sections:
+        lines += [text, label]
+    lines += ["Riders with questions about the ferry schedule can call the harbor office, which answers the"
+              " phone from seven in the morning until seven in the evening.", "Home", "Contact the city"]
+    art = clean_text("\n\n".join(lines))
+    assert [p for p in art.paragraphs if p == label] == [label] * 3
+    assert "Home" not in art.paragraphs

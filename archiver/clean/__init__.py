@@ -15,7 +15,7 @@ CLEANER_VERSION = 5  # 2: glued-block splitting in the plain-text cleaner; site 
 # 4: plain-text dumps: comment threads by evidence, duplicate blocks, jusText stoplists, recurring names unsplit
 #     HTML metadata reconciled (JSON-LD, head tags, shown date, site name never a URL); language by CLD2
 # 5: plain-text dumps: span chosen again with the story's topic, related-block headers end it, clauses
-#     ending in ';'/':' are prose, a legal-sounding paragraph inside the story is kept
+#     ending in ';'/':' are prose, a legal-sounding paragraph inside the story is kept, labels it repeats kept
 #    React's streamed segments placed and shown; trafilatura's fallback and the second opinion only in doubt
 
 
