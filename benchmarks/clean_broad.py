@@ -11,9 +11,15 @@ Both data sets in one run (issue 21: a cleaner decision is only taken when neith
 - Speed: pages/s of each extractor on the same pages, one process.
 
     python benchmarks/clean_broad.py [--wcxb DIR] [--aeb DIR] [--no-dumps] [--worst N] [--meta-misses] [--json]
+    python benchmarks/clean_broad.py --dumps-only [--worst-dumps N] [--render-cache DIR]
 
 `--meta-misses` also prints our metadata scores on the two halves of wcxb-dev (pages sorted by file name,
 even and odd index: tune on one, check on the other) and every page where our title, author or date misses.
+
+`--dumps-only` scores only the plain-text dumps (the HTML cleaner runs only where a page has no true title,
+for the dump title's reference); `--worst-dumps N` lists each set's N lowest-F1 dumps with precision and
+recall (low recall: story lines dropped; low precision: chrome kept); `--render-cache DIR` keeps the
+inscriptis renderings between runs (development).
 """
 
 from __future__ import annotations
@@ -216,11 +222,27 @@ _NAV_TITLE = re.compile(
 )
 
 
-def dump_scores(pages: list[Page], ref_titles: list[str | None]) -> tuple[dict[str, Any], list[Output]]:
-    """inscriptis rendering -> clean_text: body scores, title agreement, pages/s of both steps."""
+def render_dumps(pages: list[Page], cache: Path | None = None) -> tuple[list[str], float]:
+    """Each page rendered to text by inscriptis (read from / written to `cache` when given) and pages/s."""
     start = time.perf_counter()
-    texts = [str(get_text(p.html)) for p in pages]
-    render_rate = len(pages) / (time.perf_counter() - start)
+    texts = []
+    for p in pages:
+        hit = cache / f"{p.pid}.txt" if cache else None
+        if hit and hit.exists():
+            texts.append(hit.read_text(encoding="utf-8"))
+            continue
+        texts.append(str(get_text(p.html)))
+        if hit:
+            hit.parent.mkdir(parents=True, exist_ok=True)
+            hit.write_text(texts[-1], encoding="utf-8")
+    return texts, len(pages) / (time.perf_counter() - start)
+
+
+def dump_scores(
+    pages: list[Page], ref_titles: list[str | None], cache: Path | None = None
+) -> tuple[dict[str, Any], list[Output]]:
+    """inscriptis rendering -> clean_text: body scores, title agreement, pages/s of both steps."""
+    texts, render_rate = render_dumps(pages, cache)
     start = time.perf_counter()
     arts = [clean_text(t) for t in texts]
     clean_rate = len(pages) / (time.perf_counter() - start)
@@ -260,6 +282,20 @@ def meta_miss_lines(sname: str, pages: list[Page], outs: list[Output]) -> list[s
     return lines
 
 
+def worst_dump_lines(sname: str, pages: list[Page], outs: list[Output], n: int) -> list[str]:
+    """The n lowest-F1 dumps with precision (low: chrome kept) and recall (low: story lines dropped)."""
+    if not n:
+        return []
+    ranked = sorted(
+        ((word_prf(p.body, o.body), p.pid, o.title) for p, o in zip(pages, outs, strict=True)),
+        key=lambda x: x[0][2],
+    )
+    out = [f"{sname}: lowest-F1 dumps (P: chrome kept, R: story dropped)"]
+    for (pp, rr, ff), pid, title in ranked[:n]:
+        out.append(f"  {pid[:16]:16} P={pp:.2f} R={rr:.2f} F1={ff:.2f}  title: {(title or '')[:60]}")
+    return out
+
+
 # --- report ---------------------------------------------------------------------------------------------
 
 
@@ -283,6 +319,9 @@ def main() -> None:
     ap.add_argument("--meta-misses", action="store_true",
                     help="print our metadata on the even / odd halves and each page where it misses")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--dumps-only", action="store_true", help="score only the plain-text dumps")
+    ap.add_argument("--worst-dumps", type=int, default=0, help="list each set's N lowest-F1 dumps with P and R")
+    ap.add_argument("--render-cache", type=Path, help="keep inscriptis renderings here between runs")
     args = ap.parse_args()
 
     sets = {"wcxb-dev": load_wcxb(args.wcxb), "aeb-dev": load_aeb(args.aeb)}
@@ -292,17 +331,21 @@ def main() -> None:
         report[sname] = {}
         outs_by: dict[str, list[Output]] = {}
         for ename, fn in EXTRACTORS.items():
-            if args.only_ours and ename != "archive clean_html":
+            if args.dumps_only or args.only_ours and ename != "archive clean_html":
                 continue
             outs, rate = run_extractor(fn, pages)
             outs_by[ename] = outs
             report[sname][ename] = {**body_scores(pages, outs), **meta_scores(pages, outs), "pages_s": rate}
         if not args.no_dumps:
-            ours = outs_by["archive clean_html"]
-            refs = [p.title or o.title for p, o in zip(pages, ours)]
-            dres, _ = dump_scores(pages, refs)
+            ours = outs_by.get("archive clean_html")
+            # dumps only: the HTML cleaner's title only where the set has no true one
+            refs = [p.title or (ours[k] if ours else run_ours(p)).title for k, p in enumerate(pages)]
+            cache = args.render_cache / sname if args.render_cache else None
+            dres, douts = dump_scores(pages, refs, cache)
             report[sname]["inscriptis + clean_text"] = dres
-        lines.extend(meta_miss_lines(sname, pages, outs_by["archive clean_html"]) * args.meta_misses)
+            lines.extend(worst_dump_lines(sname, pages, douts, args.worst_dumps))
+        if args.meta_misses and "archive clean_html" in outs_by:
+            lines.extend(meta_miss_lines(sname, pages, outs_by["archive clean_html"]))
         if args.worst and "trafilatura default" in outs_by:
             base, ours = outs_by["trafilatura default"], outs_by["archive clean_html"]
             deltas = sorted(

@@ -44,3 +44,20 @@ def test_dump_title_is_not_a_utility_line(run: Run, dump: str, title: str) -> No
     shown = run.json("show", str(records[0]["id"]))
     assert isinstance(shown, dict)
     assert shown["title"] == title
+
+
+def test_guide_dump_keeps_its_headings_and_lists(run: Run) -> None:
+    """Real inscriptis dump of wcxb-dev 4601 (a buyer's guide): its lede, list of picks and spec lines sit
+    between short headings the story's prose is about; the single best run of prose left them all out."""
+    code, records = run.add_json(str(DUMPS / "wcxb-4601.txt"))
+    assert code == 0, records
+    shown = run.json("show", str(records[0]["id"]))
+    assert isinstance(shown, dict)
+    text = fold(shown["text"])
+    for line in [
+        "Choosing the right security camera for your home doesn’t have to be overwhelming.",
+        "SimpliSafe - Best Burglar Deterrent",
+        "Lorex - Easiest to Use Security Camera",
+        "Monthly Monitoring Costs Starts at $22.99 per month",
+    ]:
+        assert fold(line) in text

@@ -13,7 +13,7 @@ from archiver.lineage.verify import Comparison, compare_texts, tile, tile_chain
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"
-CLOUGH = Path(__file__).parent / "data" / "clough"  # ten of the Clough & Stevenson texts (tests/data/README.md)
+CLOUGH = Path(__file__).parent / "data" / "clough"  # eleven of the Clough & Stevenson texts (tests/data/README.md)
 
 
 def _seed(prefix: str) -> str:

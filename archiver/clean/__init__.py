@@ -14,6 +14,8 @@ CLEANER_VERSION = 5  # 2: glued-block splitting in the plain-text cleaner; site 
 # 3: two trafilatura runs reconciled per page; headline from <h1>; bylines cut to names
 # 4: plain-text dumps: comment threads by evidence, duplicate blocks, jusText stoplists, recurring names unsplit
 #     HTML metadata reconciled (JSON-LD, head tags, shown date, site name never a URL); language by CLD2
+# 5: plain-text dumps: span chosen again with the story's topic, related-block headers end it, clauses
+#     ending in ';'/':' are prose, a legal-sounding paragraph inside the story is kept, labels it repeats kept
 #    React's streamed segments placed and shown; trafilatura's fallback and the second opinion only in doubt
 # 5: published date: the header's shown date before the JSON-LD's; bylines: the header's "By" line over an
 #    uploader's account, co-authors kept, organisations whole; titles encoded twice read back;
