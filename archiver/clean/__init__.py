@@ -10,11 +10,13 @@ from archiver.types import Article, Capture
 
 # Bump when a change to the cleaners changes what they output; `archive reprocess` re-cleans
 # captures whose stored cleaner_version is older.
-CLEANER_VERSION = 4  # 2: glued-block splitting in the plain-text cleaner; site templates
+CLEANER_VERSION = 5  # 2: glued-block splitting in the plain-text cleaner; site templates
 # 3: two trafilatura runs reconciled per page; headline from <h1>; bylines cut to names
 # 4: plain-text dumps: comment threads by evidence, duplicate blocks, jusText stoplists, recurring names unsplit
 #     HTML metadata reconciled (JSON-LD, head tags, shown date, site name never a URL); language by CLD2
 #    React's streamed segments placed and shown; trafilatura's fallback and the second opinion only in doubt
+# 5: HTML: dropped subheads and list items between the story's paragraphs put back; "Sign up for" prompts
+#    no longer kept for sharing "for" with the title
 
 
 def clean(capture: Capture) -> Article:
