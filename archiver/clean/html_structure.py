@@ -116,7 +116,7 @@ def _units_to_insert(container: Any, matched: list[tuple[Any, int]], joined: str
     # a heading put back stays pending until the next unit shows it heads story text: dropped for good when
     # that unit is one we leave out (a "Table of contents" over its linked list, a box's title over links)
     pending: list[tuple[int, Block]] = []
-    for el in container.iter():
+    for el in container.iter(*_UNITS):  # only unit elements: the kept <p>s are units too
         if el in matched_at:
             started = True
             prev_block = max(prev_block, matched_at[el])
@@ -124,7 +124,7 @@ def _units_to_insert(container: Any, matched: list[tuple[Any, int]], joined: str
             if el is last:
                 break
             continue
-        if not started or not isinstance(el.tag, str) or el.tag not in _UNITS or _in_furniture(el, container):
+        if not started or _in_furniture(el, container):
             continue
         unit = _unit_block(el)
         if unit is _HOLDER:
