@@ -10,7 +10,7 @@ Both data sets in one run (issue 21: a cleaner decision is only taken when neith
   (wcxb-dev) or with the HTML cleaner's title (aeb-dev, which has no true title).
 - Speed: pages/s of each extractor on the same pages, one process.
 
-    python benchmarks/clean_broad.py [--wcxb DIR] [--aeb DIR] [--no-dumps] [--worst N] [--meta-misses] [--json]
+    python benchmarks/clean_broad.py [--wcxb DIR] [--aeb DIR] [--no-dumps] [--only-ours] [--worst N] [--meta-misses] [--json]
     python benchmarks/clean_broad.py --dumps-only [--worst-dumps N] [--render-cache DIR]
 
 `--meta-misses` also prints our metadata scores on the two halves of wcxb-dev (pages sorted by file name,
@@ -20,6 +20,9 @@ even and odd index: tune on one, check on the other) and every page where our ti
 for the dump title's reference); `--worst-dumps N` lists each set's N lowest-F1 dumps with precision and
 recall (low recall: story lines dropped; low precision: chrome kept); `--render-cache DIR` keeps the
 inscriptis renderings between runs (development).
+
+Each extractor's word F1 is also printed for the two halves of each set (pages sorted by id, even and odd
+positions): a rule tuned on one set must help both halves.
 """
 
 from __future__ import annotations
@@ -168,11 +171,14 @@ def _mean(xs: list[float]) -> float:
 def body_scores(pages: list[Page], outs: list[Output]) -> dict[str, float]:
     """Word P/R/F1 (per-page means), shingle P/R/F1, snippet rates."""
     prf = [word_prf(p.body, o.body) for p, o in zip(pages, outs)]
+    f1 = [x[2] for x in prf]
     sh = score_pages(score_page(p.body, o.body) for p, o in zip(pages, outs))
     res = {
         "word_f1": _mean([x[2] for x in prf]), "word_p": _mean([x[0] for x in prf]),
         "word_r": _mean([x[1] for x in prf]), "shingle_f1": sh.f1, "shingle_p": sh.precision,
         "shingle_r": sh.recall,
+        # the split-half check of a rule tuned on this set: pages sorted by id, even and odd positions
+        "word_f1_even": _mean(f1[0::2]), "word_f1_odd": _mean(f1[1::2]),
     }
     with_hits = [s.lower() in o.body.lower() for p, o in zip(pages, outs) for s in p.with_]
     without_hits = [s.lower() in o.body.lower() for p, o in zip(pages, outs) for s in p.without]
@@ -365,6 +371,8 @@ def main() -> None:
         for ename, r in res.items():
             cells = "".join(f"{r[c]:11.3f}" if c in r else f"{'-':>11}" for c in cols)
             print(f"{ename:26}{cells}")
+        halves = [f"{e} {r['word_f1_even']:.4f} / {r['word_f1_odd']:.4f}" for e, r in res.items() if "word_f1_even" in r]
+        print("  word f1 by half (pages sorted by id, even / odd positions): " + "; ".join(halves))
         print(speed_line(res))
         d = res.get("inscriptis + clean_text")
         if d:

@@ -13,13 +13,14 @@ from archiver.types import Article, Capture
 CLEANER_VERSION = 5  # 2: glued-block splitting in the plain-text cleaner; site templates
 # 3: two trafilatura runs reconciled per page; headline from <h1>; bylines cut to names
 # 4: plain-text dumps: comment threads by evidence, duplicate blocks, jusText stoplists, recurring names unsplit
-#     HTML metadata reconciled (JSON-LD, head tags, shown date, site name never a URL); language by CLD2
-# 5: plain-text dumps: span chosen again with the story's topic, related-block headers end it, clauses
-#     ending in ';'/':' are prose, a legal-sounding paragraph inside the story is kept, labels it repeats kept
+#    HTML metadata reconciled (JSON-LD, head tags, shown date, site name never a URL); language by CLD2
 #    React's streamed segments placed and shown; trafilatura's fallback and the second opinion only in doubt
-# 5: published date: the header's shown date before the JSON-LD's; bylines: the header's "By" line over an
-#    uploader's account, co-authors kept, organisations whole; titles encoded twice read back;
-#    plain-text dumps: a prose paragraph with legal wording no longer splits the story span (issue 20)
+# 5: plain-text dumps: span chosen again with the story's topic, related-block headers end it, a
+#    legal-sounding paragraph inside the story is kept, labels it repeats kept;
+#    HTML: dropped subheads and list items between the story's paragraphs put back; "Sign up for" prompts
+#    no longer kept for sharing "for" with the title; published date: the header's shown date before the
+#    JSON-LD's; bylines: the header's "By" line over an uploader's account, co-authors kept, organisations
+#    whole; titles encoded twice read back
 
 
 def clean(capture: Capture) -> Article:

@@ -3,6 +3,7 @@
 Steps: parse (bounded), drop hidden/pop-up elements, the page's metadata (trafilatura's, less the fields we do
 not keep), trafilatura `bare_extraction` with fixed settings
 (favor_precision, no dedup, no comments) -> body blocks, a second opinion when that output collapsed, then
+the article's dropped headings and list items put back (`archiver.clean.html_structure`), then
 the line rules of `archiver.clean.html_rules` (title repeat, captions, share lines, link lists, bios ...).
 """
 
@@ -21,6 +22,7 @@ from trafilatura.settings import DEFAULT_CONFIG, Document, Extractor, set_date_p
 from archiver.clean.html_author import html_author
 from archiver.clean.html_meta import meta_page
 from archiver.clean.html_rules import Block, html_apply_rules, html_fold
+from archiver.clean.html_structure import html_restore_structure
 from archiver.clean.language import language_of
 from archiver.errors import InputError
 from archiver.types import Article
@@ -84,6 +86,7 @@ def clean_html(html: str, url: str | None = None) -> Article:
     )
     if suspect or (html_may_miss_text(blocks, prose, paras) and html_container_holds_more(prose_paras, blocks)):
         blocks = html_second_opinion(html, tree, url, blocks, anchors, paras, readability=suspect)
+    blocks = html_restore_structure(tree, blocks)
     meta = meta_page(tree, doc, url)
     paragraphs, chrome = html_apply_rules(blocks, title=meta.title, byline=meta.byline)
     # 8 words: less than one sentence of body is a navigation or error page, not an article

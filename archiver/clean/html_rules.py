@@ -34,9 +34,15 @@ def _words(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
+# a topic word has four letters or more: with "for", "up", "on" counted, a title holding "for" kept every
+# "Sign up for ..." prompt (wcxb-dev: `without` 0.0294 -> 0.0287, word F1 and aeb-dev unchanged)
+MIN_STEM = 4
+
+
 def _stems(text: str) -> set[str]:
-    """The text's words without a plural "s" ("subscriptions" and "subscription" are one topic)."""
-    return {w.removesuffix("s") for w in _norm(text).split()}
+    """The text's words of four letters or more without a plural "s" ("subscriptions" and "subscription" are
+    one topic; "for", "up", "on" of "Sign up for" are no topic: a title with "for" kept every "Sign up for")."""
+    return {w.removesuffix("s") for w in _norm(text).split() if len(w) >= MIN_STEM}
 
 
 def _norm(text: str) -> str:
