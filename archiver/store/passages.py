@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from archiver.store.models import Base, TextMatch, TextPassage, TextRow
+from archiver.store import tables
+from archiver.store.models import TextMatch, TextRow
 
-_PASSAGE = Base.metadata.tables[TextPassage.__tablename__]
+_PASSAGE = tables.text_passage
 _CHUNK = 500  # ids per IN list, well under SQLite's bound-parameter limit
 
 
