@@ -74,7 +74,7 @@ GOALS = {"archive --version": 0.15, "archive show ID": 0.35}  # seconds over bar
 STAGES = """
 import sys
 n, url = int(sys.argv[1]), "sqlite:///" + sys.argv[2]
-import archiver.store.models
+import archiver.store.tables
 if n >= 2:
     from sqlalchemy import create_engine, text
     with create_engine(url).connect() as connection:
@@ -95,7 +95,7 @@ if n >= 7:
 if n >= 8:
     render.show_text(record, Console(file=io.StringIO(), highlight=n == 8))
 """
-STAGE_NAMES = ("import sqlalchemy.orm + models", "+ SQLite dialect, a first connection", "+ click, archiver.cli",
+STAGE_NAMES = ("import sqlalchemy + the Core tables", "+ SQLite dialect, a first connection", "+ click, archiver.cli",
                "+ archiver.read.show (store, read modules)", "+ rich, render", "+ open the archive (revision check)",
                "+ the show queries", "+ print the record", "(+ print without rich's highlighter)")
 
@@ -162,6 +162,7 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "archiver", "add", "-q", "--db", db,
                         *map(str, sorted(SEEDS.glob("*.txt")))], capture_output=True, check=True, env=env)
         floors = {"import sqlalchemy": [sys.executable, "-c", "import sqlalchemy"],
+                  "import sqlalchemy + tables": [sys.executable, "-c", "import archiver.store.tables"],
                   "import sqlalchemy.orm + models": [sys.executable, "-c", "import archiver.store.models"]}
         runs = {name: (argv, env) for name, argv in {"python -c pass": [sys.executable, "-c", "pass"],
                                                     **commands("", db), **floors}.items()}

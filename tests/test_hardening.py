@@ -593,7 +593,8 @@ sys.exit(code)
 # parsers, the fingerprint and verify libraries, Alembic (the revision is read with plain SQL), the PostgreSQL
 # driver on SQLite, the web view, rich's progress bar, table and tree (`show` and `search` print neither), and
 # SQLAlchemy's ORM with the models (they read the Core tables on a Core connection: ~0.35 s of `show`'s start).
-NOT_ON_READ = ("sqlalchemy.orm", "archiver.store.models", "alembic", "trafilatura", "lxml", "htmldate", "justext", "courlan", "readability",
+NOT_ON_READ = ("sqlalchemy.orm", "archiver.store.models", "alembic", "trafilatura", "lxml", "htmldate", "justext",
+               "courlan", "readability",
                "charset_normalizer", "datasketch", "rapidfuzz", "warcio", "numpy", "scipy", "psycopg", "starlette",
                "jinja2", "uvicorn", "rich.progress", "rich.table", "rich.tree", "archiver.pipeline",
                "archiver.fingerprint", "archiver.clean.html", "archiver.clean.text", "archiver.sources.fetch",
