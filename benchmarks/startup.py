@@ -6,8 +6,9 @@ same load) of:
   - `archive --version` (goal: within 0.15 s of bare Python);
   - `archive show ID` on a small SQLite archive made here (goal: within 0.35 s);
   - `archive search WORD` on the same archive;
-  - the floor of any command that opens an archive, as long as it goes through SQLAlchemy's ORM: `python -c
-    "import sqlalchemy"`, and the same with `sqlalchemy.orm` and the models (`archiver.store.models`).
+  - the floors of a command that opens an archive: `python -c "import sqlalchemy"`, the same with the Core
+    tables (`archiver.store.tables`: what `show` and `search` import of SQLAlchemy), and with `sqlalchemy.orm`
+    and the models (`archiver.store.models`: what a command that opens an ORM session imports).
 
     python benchmarks/startup.py [--rounds 9] [--before REV] [--instructions]
 
@@ -25,29 +26,32 @@ Byte-code: the dev machine sets PYTHONDONTWRITEBYTECODE=1, so archiver's own mod
 on every run (~0.07 s of `show` under cProfile), which an installed wheel (pip compiles it) never does. The
 commands here run without that variable, after one discarded warm-up run that writes the caches.
 
-Measured 2026-12-06 on the shared 2-core dev machine, load average 7-9 (five other sessions running tests),
-`--rounds 15 --before 7be05f8 --instructions`; before = 7be05f8, after = this branch (lazy rich progress/table/
-tree in render.py, models without string annotations):
+Measured 2026-12-06 on the shared 2-core dev machine, `--rounds 15 --before 461b6b0 --instructions` at load
+average 6.9 (instructions; times at that load in the docs), then `--rounds 15 --before 461b6b0` at load 3.1 (the
+times below); before = 461b6b0, after = `show`, `search`, `history` and `diff` on SQLAlchemy Core alone (the
+schema as Core tables in archiver.store.tables, the ORM models mapping them; no `sqlalchemy.orm` imported):
 
                                    wall over bare   CPU over bare   instructions over bare
-    python -c pass                 (0.180 s)        (0.027 s)       (88 M)
-    archive --version     before   +0.260           +0.046          +153 M
-                          after    +0.202           +0.046          +151 M
-    archive show ID       before   +2.993           +0.664          +1734 M
-                          after    +3.288           +0.656          +1672 M   (-62 M, -3.6 %)
-    archive search WORD   before   +3.261           +0.643          +1622 M
-                          after    +2.921           +0.634          +1569 M   (-53 M, -3.3 %)
-    import sqlalchemy                +1.483           +0.283          +855 M
-    import sqlalchemy.orm + models   +2.328           +0.419          +1212 M
+    python -c pass                 (0.023 s)        (0.022 s)       (88 M)
+    archive --version     before   +0.035           +0.033          +153 M
+                          after    +0.036           +0.033          +151 M
+    archive show ID       before   +0.423           +0.402          +1686 M
+                          after    +0.333           +0.303          +1300 M   (-386 M, -23 %)
+    archive search WORD   before   +0.430           +0.391          +1577 M
+                          after    +0.322           +0.292          +1199 M   (-378 M, -24 %)
+    import sqlalchemy                +0.235           +0.195          +856 M
+    import sqlalchemy + tables       +0.216           +0.201          +888 M
+    import sqlalchemy.orm + models   +0.317           +0.292          +1226 M
 
-Wall time at this load says nothing (a command waits for a core most of its life); CPU time moves +-10 %
-between runs; the instruction counts are what a change moved. `--version` meets its goal (+0.05 s CPU). `show`
-does not: SQLAlchemy's ORM and the models alone are 1212 M of its 1672 M instructions over bare Python (72 %;
-+0.42 s CPU at this load, over the 0.35 s goal by themselves), and `import sqlalchemy` alone is 855 M. Of the
-rest (~460 M, from `--stages --instructions` on the same tree, 10:20 UTC): the SQLite dialect and a first
-connection +59 M, click and archiver.cli +69 M, archiver's store and read modules +87 M, rich and render
-+81 M, opening the archive (the revision check, no Alembic) +12 M, the ORM queries +59 M, printing +86 M (of
-which rich's highlighter, compiling its regexes on first use, 51 M); stage 8 is `archive show` itself (1760 M).
+At load 3.1 `show` meets its goal (+0.30 s CPU, +0.33 s wall over bare Python; 0.35 s); at load 6.9 the same
+commands took +0.46 s CPU (`search` +0.43, before +0.65 and +0.62), so the goal holds on a quiet machine only:
+CPU time per instruction grows with the load, the instruction counts do not. `import sqlalchemy` alone is
+856 M of `show`'s 1300 M instructions over bare Python (66 %), the Core tables 32 M more. The rest, from
+`--stages --instructions` on this tree (12:45 UTC, load ~10): the SQLite dialect and a first connection +49 M,
+click and archiver.cli +69 M, archiver's store and read modules +84 M (their Core statements are built at import),
+rich and render +77 M, opening the archive (the revision check, no Alembic) +15 M, the show queries +16 M,
+printing +97 M (of which rich's highlighter, compiling its regexes on first use, 58 M); stage 8 is `archive
+show` itself (1387 M in all).
 """
 
 from __future__ import annotations
@@ -74,7 +78,7 @@ GOALS = {"archive --version": 0.15, "archive show ID": 0.35}  # seconds over bar
 STAGES = """
 import sys
 n, url = int(sys.argv[1]), "sqlite:///" + sys.argv[2]
-import archiver.store.models
+import archiver.store.tables
 if n >= 2:
     from sqlalchemy import create_engine, text
     with create_engine(url).connect() as connection:
@@ -95,7 +99,7 @@ if n >= 7:
 if n >= 8:
     render.show_text(record, Console(file=io.StringIO(), highlight=n == 8))
 """
-STAGE_NAMES = ("import sqlalchemy.orm + models", "+ SQLite dialect, a first connection", "+ click, archiver.cli",
+STAGE_NAMES = ("import sqlalchemy + the Core tables", "+ SQLite dialect, a first connection", "+ click, archiver.cli",
                "+ archiver.read.show (store, read modules)", "+ rich, render", "+ open the archive (revision check)",
                "+ the show queries", "+ print the record", "(+ print without rich's highlighter)")
 
@@ -162,6 +166,7 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "archiver", "add", "-q", "--db", db,
                         *map(str, sorted(SEEDS.glob("*.txt")))], capture_output=True, check=True, env=env)
         floors = {"import sqlalchemy": [sys.executable, "-c", "import sqlalchemy"],
+                  "import sqlalchemy + tables": [sys.executable, "-c", "import archiver.store.tables"],
                   "import sqlalchemy.orm + models": [sys.executable, "-c", "import archiver.store.models"]}
         runs = {name: (argv, env) for name, argv in {"python -c pass": [sys.executable, "-c", "pass"],
                                                     **commands("", db), **floors}.items()}

@@ -11,20 +11,24 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, select
 
 from archiver.lineage.diff import word_diff
-from archiver.store.models import CaptureRow
+from archiver.store import tables
 from archiver.store.pages import capture_versions_set, page_bodies, page_capture_rows, page_version_rows_put
 from archiver.types import utc
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-def page_captures(session: Session, page_id: int) -> list[CaptureRow]:
-    """A page's captures in page order (capture time, published, raw SHA-256)."""
-    rows = list(session.scalars(select(CaptureRow).where(CaptureRow.page_id == page_id)))
+    from archiver.store.tables import Reader
+
+
+def page_captures(session: Reader, page_id: int) -> list[Row[Any]]:
+    """A page's capture rows (every column) in page order (capture time, published, raw SHA-256)."""
+    rows = list(session.execute(select(tables.capture).where(tables.capture.c.page_id == page_id)))
     return sorted(rows, key=lambda r: page_order_key(r.captured_at, r.published, r.blob_sha256))
 
 

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
 
 from archiver.errors import NotFoundError
 from archiver.lineage.diff import word_diff
 from archiver.lineage.versions import page_captures
-from archiver.read.resolve import page_by_url, resolve_capture
+from archiver.read.resolve import capture_by_id, page_by_url, resolve_capture
 from archiver.read.show import capture_brief
+from archiver.store import tables
 from archiver.store.captures import texts_get
-from archiver.store.engine import Archive
-from archiver.store.models import CaptureRow, Page, TextRow
 from archiver.store.pages import page_versions
 from archiver.types import iso
 
+if TYPE_CHECKING:
+    from archiver.store.engine import Archive
 
-def _capture_summary(row: CaptureRow, text: TextRow | None) -> dict[str, Any]:
+# Core reads on the archive's Core connection, as `show`: no sqlalchemy.orm (issue 23)
+
+
+def _capture_summary(row: Any, text: Any) -> dict[str, Any]:
     return {
         **capture_brief(row),
         "captured_at": iso(row.captured_at),
@@ -28,12 +34,12 @@ def _capture_summary(row: CaptureRow, text: TextRow | None) -> dict[str, Any]:
 
 def history(archive: Archive, ref: str) -> dict[str, Any]:
     """Every version of the page of `ref` (a page URL or a capture id): when seen, words and headline changed."""
-    with archive.session() as session:
+    with archive.connect() as session:
         page = None if ref.strip().isdigit() else page_by_url(session, ref)
         if page is None:
             row = resolve_capture(session, ref)
             if row.page_id is None:  # no URL: the capture is the only version we know
-                text = session.get(TextRow, row.text_id)
+                text = texts_get(session, [row.text_id]).get(row.text_id)
                 only = {
                     **_capture_summary(row, text),
                     "version": 1,
@@ -44,14 +50,14 @@ def history(archive: Archive, ref: str) -> dict[str, Any]:
                     "last_captured_at": iso(row.captured_at),
                 }
                 return {"page": None, "versions": [only], "captures": 1}
-            page = session.get(Page, row.page_id)
+            page = session.execute(select(tables.page).where(tables.page.c.id == row.page_id)).first()
             assert page is not None
         rows = page_captures(session, page.id)
         texts = texts_get(session, {r.text_id for r in rows})
         versions: list[dict[str, Any]] = []
         previous_title: str | None = None
         for v in page_versions(session, page.id):
-            head = session.get(CaptureRow, v.capture_id)
+            head = capture_by_id(session, v.capture_id)
             assert head is not None
             members = [r for r in rows if r.version == v.version]
             versions.append(
@@ -79,7 +85,7 @@ def history(archive: Archive, ref: str) -> dict[str, Any]:
 
 def diff(archive: Archive, ref_a: str, ref_b: str | None = None) -> dict[str, Any]:
     """Word-level changes from capture A to capture B (B omitted: A against its page's previous version)."""
-    with archive.session() as session:
+    with archive.connect() as session:
         a = resolve_capture(session, ref_a)
         if ref_b is None:
             b = a
@@ -89,7 +95,7 @@ def diff(archive: Archive, ref_a: str, ref_b: str | None = None) -> dict[str, An
                     hint="Give two captures: archive diff A B",
                 )
             heads = {v.version: v.capture_id for v in page_versions(session, a.page_id)}
-            previous = session.get(CaptureRow, heads[a.version - 1])
+            previous = capture_by_id(session, heads[a.version - 1])
             assert previous is not None
             a = previous
         else:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Row, or_, select
 
 from archiver.errors import NotFoundError
 from archiver.lineage.versions import page_captures
 from archiver.sources.urls import normalise_url
-from archiver.store.models import CaptureRow, Page
+from archiver.store import tables
 from archiver.store.pages import page_versions
+
+if TYPE_CHECKING:
+    from archiver.store.tables import Reader
+
+# Core queries on `archiver.store.tables`: a capture is a row of `capture` (every column), read on the read
+# commands' Core connection or a session alike, so `show` and `search` never import sqlalchemy.orm (issue 23)
+_CAPTURE = tables.capture
 
 
 # the id columns are INTEGER: 32-bit on PostgreSQL, so no capture has a larger id on either backend; a larger
@@ -17,7 +25,7 @@ from archiver.store.pages import page_versions
 MAX_ID = 2**31 - 1
 
 
-def resolve_capture(session: Session, ref: str | int) -> CaptureRow:
+def resolve_capture(session: Reader, ref: str | int) -> Row[Any]:
     """A capture by id, by URL (the page's latest capture), or `URL@N` / `ID@N` (version N of that page)."""
     value = str(ref).strip()
     base, _, number = value.rpartition("@")
@@ -26,7 +34,7 @@ def resolve_capture(session: Session, ref: str | int) -> CaptureRow:
         heads = {v.version: v.capture_id for v in page_versions(session, page_id)}
         if int(number) not in heads:
             raise NotFoundError(f"no version {number} of {base!r} (it has {len(heads)})")
-        row = session.get(CaptureRow, heads[int(number)])
+        row = capture_by_id(session, heads[int(number)])
         assert row is not None
         return row
     if not value.isdigit():
@@ -38,7 +46,7 @@ def resolve_capture(session: Session, ref: str | int) -> CaptureRow:
     return _capture_by_id_or_url(session, value)
 
 
-def resolve_page(session: Session, ref: str) -> int:
+def resolve_page(session: Reader, ref: str) -> int:
     """The page id of a page URL, or of the page a capture (by id or URL) is on."""
     page = None if ref.strip().isdigit() else page_by_url(session, ref)
     if page is not None:
@@ -49,20 +57,26 @@ def resolve_page(session: Session, ref: str) -> int:
     return row.page_id
 
 
-def page_by_url(session: Session, ref: str) -> Page | None:
+def page_by_url(session: Reader, ref: str) -> Row[Any] | None:
+    """The page row (id, url) whose normalised URL this is."""
     url = normalise_url(ref)
-    return session.scalars(select(Page).where(Page.url == url)).first() if url else None
+    return session.execute(select(tables.page).where(tables.page.c.url == url)).first() if url else None
 
 
-def _capture_by_id_or_url(session: Session, value: str) -> CaptureRow:
+def capture_by_id(session: Reader, capture_id: int) -> Row[Any] | None:
+    """The capture row with this id, if any."""
+    return session.execute(select(_CAPTURE).where(_CAPTURE.c.id == capture_id)).first()
+
+
+def _capture_by_id_or_url(session: Reader, value: str) -> Row[Any]:
     """A capture by its id, or by a URL it was added with (the latest capture of that URL)."""
     if value.isdigit():
-        found = session.get(CaptureRow, int(value)) if int(value) <= MAX_ID else None
+        found = capture_by_id(session, int(value)) if int(value) <= MAX_ID else None
     else:
-        found = session.scalars(
-            select(CaptureRow)
-            .where(or_(CaptureRow.url == value, CaptureRow.canonical_url == value))
-            .order_by(CaptureRow.captured_at.desc(), CaptureRow.id.desc())
+        found = session.execute(
+            select(_CAPTURE)
+            .where(or_(_CAPTURE.c.url == value, _CAPTURE.c.canonical_url == value))
+            .order_by(_CAPTURE.c.captured_at.desc(), _CAPTURE.c.id.desc())
         ).first()
     if found is None:
         raise NotFoundError(f"no capture {value!r} in this archive")

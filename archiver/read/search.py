@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text as sql
-from sqlalchemy.orm import Session
 
 from archiver.errors import ArchiveError, UsageError
 from archiver.store.captures import captures_of_texts, texts_get
-from archiver.store.engine import Archive
-from archiver.store.models import CaptureRow
 from archiver.types import utc
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from archiver.store.engine import Archive
 
 SEARCH_LIMIT = 20  # results shown by default: one screen of a terminal
 SNIPPET_WORDS = 32  # words of context in a result's snippet: about two lines of a terminal
@@ -86,8 +88,8 @@ def fts5_expression(query: Query) -> str:
     return positive
 
 
-def _matching_texts(session: Session, query: str, limit: int) -> list[tuple[int, float]]:
-    dialect = session.get_bind().dialect.name
+def _matching_texts(session: Connection, query: str, limit: int) -> list[tuple[int, float]]:
+    dialect = session.dialect.name
     if dialect == "sqlite":
         rows = session.execute(
             sql(
@@ -141,7 +143,7 @@ def snippet(body: str, words: list[str]) -> tuple[str, list[list[int]]]:
 def search(archive: Archive, query: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
     """Texts matching the query, best first, each with its captures and a snippet."""
     words = parse_query(query).words
-    with archive.session() as session:
+    with archive.connect() as session:  # Core only: `search` never imports sqlalchemy.orm (issue 23)
         found = _matching_texts(session, query, limit)
         texts = texts_get(session, [t for t, _ in found])
         results = []
@@ -149,7 +151,7 @@ def search(archive: Archive, query: str, limit: int = SEARCH_LIMIT) -> list[dict
             rows = captures_of_texts(session, [text_id])
             if not rows:
                 continue
-            first: CaptureRow = rows[0]
+            first = rows[0]
             snip, marks = snippet(texts[text_id].body, words)
             results.append(
                 {

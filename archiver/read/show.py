@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, select
 
 from archiver.clean.site_template import TEMPLATE_REASON
 from archiver.read.resolve import resolve_capture
-from archiver.store.captures import chrome_of, credits_of, fingerprints_of
-from archiver.store.engine import Archive
+from archiver.store import tables
+from archiver.store.captures import chrome_of, credits_of, fingerprints_of, texts_get
 from archiver.store.matches import edge_of
-from archiver.store.models import CaptureRow, LineageEdge, Page, TextRow
+from archiver.store.pages import page_url_of
 from archiver.store.sites import site_of_capture
 from archiver.types import Capture, Chrome, iso, utc
 
+if TYPE_CHECKING:
+    from archiver.store.engine import Archive
+    from archiver.store.tables import Reader
 
-def capture_brief(row: CaptureRow) -> dict[str, Any]:
+# Core reads on the archive's Core connection (`Archive.connect`): `show` never imports sqlalchemy.orm (issue 23).
+# A capture is a row of `capture` (every column; `archiver.read.resolve`), read the same on a session.
+
+
+def capture_brief(row: Any) -> dict[str, Any]:
     """The fields that name a capture wherever one is listed (lineage nodes, history, diff)."""
     return {"id": row.id, "title": row.title, "site_name": row.site_name, "url": row.url, "path": row.path}
 
 
-def capture_record(session: Session, row: CaptureRow, *, chrome: bool = True) -> dict[str, Any]:
+def capture_record(session: Reader, row: Any, *, chrome: bool = True) -> dict[str, Any]:
     """Everything stored about one capture, as `archive show --json` prints it."""
-    text = session.get(TextRow, row.text_id)
+    text = texts_get(session, [row.text_id]).get(row.text_id)
     edge = edge_of(session, row.id)
     record: dict[str, Any] = {
         "id": row.id,
@@ -55,7 +61,7 @@ def capture_record(session: Session, row: CaptureRow, *, chrome: bool = True) ->
             {"kind": f.kind, "algorithm": f.algorithm, "version": f.version, "params": f.params}
             for f in fingerprints_of(session, row.text_id)
         ],
-        "page": _page_url(session, row),
+        "page": page_url_of(session, row.page_id) if row.page_id is not None else None,
         "version": row.version,
     }
     if chrome:
@@ -68,12 +74,7 @@ def capture_record(session: Session, row: CaptureRow, *, chrome: bool = True) ->
     return record
 
 
-def _page_url(session: Session, row: CaptureRow) -> str | None:
-    page = session.get(Page, row.page_id) if row.page_id is not None else None
-    return page.url if page else None
-
-
-def _published(session: Session, row: CaptureRow) -> dict[str, Any]:
+def _published(session: Reader, row: Any) -> dict[str, Any]:
     """The page's own date; failing that, the earliest date of a capture with the identical text.
 
     A syndicated copy often drops the dateline (seed 002): the identical text's date is then the best
@@ -81,17 +82,19 @@ def _published(session: Session, row: CaptureRow) -> dict[str, Any]:
     """
     if row.published:
         return {"published": row.published, "published_from": None}
-    dated = session.scalars(
-        select(CaptureRow)
-        .where(CaptureRow.text_id == row.text_id, CaptureRow.id != row.id, CaptureRow.published.is_not(None))
-        .order_by(CaptureRow.published, CaptureRow.id)
+    capture = tables.capture
+    dated = session.execute(
+        select(capture.c.id, capture.c.published)
+        .where(capture.c.text_id == row.text_id, capture.c.id != row.id, capture.c.published.is_not(None))
+        .order_by(capture.c.published, capture.c.id)
     ).first()
     if dated is None:
         return {"published": None, "published_from": None}
     return {"published": dated.published, "published_from": {"id": dated.id, "why": "identical text"}}
 
 
-def edge_summary(edge: LineageEdge | None) -> dict[str, Any] | None:
+def edge_summary(edge: Any) -> dict[str, Any] | None:
+    """A lineage edge (a `lineage_edge` row or model) as a record's `parent`."""
     if edge is None:
         return None
     return {"id": edge.parent_id, "relation": edge.relation, "score": edge.score, "evidence": list(edge.evidence or [])}
@@ -100,15 +103,15 @@ def edge_summary(edge: LineageEdge | None) -> dict[str, Any] | None:
 def show(archive: Archive, ref: str, *, dropped: bool = False) -> dict[str, Any]:
     """The record of the capture with this id or URL; with `dropped`, also every block of the page's visible
     text that is not in the body (`show_dropped`)."""
-    with archive.session() as session:
-        row = resolve_capture(session, ref)
-        record = capture_record(session, row)
+    with archive.connect() as connection:
+        row = resolve_capture(connection, ref)
+        record = capture_record(connection, row)
         if dropped:
-            record["dropped"] = show_dropped(session, row, record)
+            record["dropped"] = show_dropped(connection, row, record)
         return record
 
 
-def show_dropped(session: Session, row: CaptureRow, record: dict[str, Any]) -> list[dict[str, str]]:
+def show_dropped(session: Reader, row: Row[Any], record: dict[str, Any]) -> list[dict[str, str]]:
     """The page's visible text not in the body, block by block in page order, with its category and whether
     the extractor never returned it or a rule removed it (`clean.dropped`); read again from the raw bytes."""
     from archiver.clean.decode import decode_capture

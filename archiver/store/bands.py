@@ -7,9 +7,10 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
-from archiver.store.models import Base, FingerprintBand
+from archiver.store import tables
+from archiver.store.models import FingerprintBand
 
-_BAND = Base.metadata.tables[FingerprintBand.__tablename__]
+_BAND = tables.fingerprint_band
 
 _HOLDERS_SQL: dict[tuple[int, bool], TextClause] = {}
 
@@ -17,7 +18,7 @@ _HOLDERS_SQL: dict[tuple[int, bool], TextClause] = {}
 def _holders_sql(keys: int, below: bool) -> TextClause:
     """The SQLite statement of `band_holders` for this many keys, made once per process."""
     if (keys, below) not in _HOLDERS_SQL:
-        table = FingerprintBand.__tablename__
+        table = _BAND.name
         where = " AND text_id < :before" if below else ""
         _HOLDERS_SQL[(keys, below)] = text(" UNION ALL ".join(
             f"SELECT * FROM (SELECT text_id, {i} AS n FROM {table} WHERE kind = :k{i} AND band_key = :b{i}"
@@ -34,7 +35,7 @@ def _holders_sql_pg() -> TextClause:
     chose a bitmap scan and a sort, reading every holder of a hot key (70 ms for a filler probe at 5k
     texts); with it, an index-only scan that stops at the LIMIT (3.5 ms).
     """
-    table = FingerprintBand.__tablename__
+    table = _BAND.name
     return text(
         f"SELECT h.text_id, k.n - 1 FROM unnest(CAST(:kinds AS text[]), CAST(:keys AS bytea[]))"
         f" WITH ORDINALITY AS k(kind, band_key, n) CROSS JOIN LATERAL (SELECT f.text_id FROM {table} f"

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
 
 try:  # Python 3.14 has Zstandard in the standard library; before it, the backport of that module
     from compression import zstd  # type: ignore[import-not-found]
 except ImportError:
     from backports import zstd  # type: ignore[import-not-found,no-redef]
 from archiver.errors import ArchiveError, ExitCode, NotFoundError
+from archiver.store import tables
 from archiver.store.driversql import DriverStatement, insert_every_column
-from archiver.store.models import Base, Blob
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from archiver.store.tables import Reader
 
 BLOB_COMPRESSION = "zstd"
 
@@ -24,7 +29,7 @@ BLOB_COMPRESSION = "zstd"
 # best at a fifth of its time. Blobs stored with zlib stay readable (`blob_decompress`).
 ZSTD_LEVEL = 3
 
-_BLOB = Base.metadata.tables[Blob.__tablename__]
+_BLOB = tables.blob
 
 # inserts naming every column they write (a driver statement applies no default), values given at execution
 _BLOB_INSERT = insert_every_column(_BLOB)
@@ -82,9 +87,9 @@ class BlobDamaged(ArchiveError):
     hint = "`archive check` lists the damage; restore the archive from a backup, or add the page again."
 
 
-def blob_get(session: Session, digest: str) -> bytes:
+def blob_get(session: Reader, digest: str) -> bytes:
     """The raw bytes stored under `digest`; BlobDamaged when they cannot be read back."""
-    blob = session.get(Blob, digest)
+    blob = session.execute(select(_BLOB.c.compression, _BLOB.c.data).where(_BLOB.c.sha256 == digest)).first()
     if blob is None:
         raise NotFoundError(f"no raw bytes stored for {digest}")
     try:

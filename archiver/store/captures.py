@@ -4,35 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, delete, func, insert, select
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy import Row, bindparam, delete, func, insert, select
 
+from archiver.store import tables
 from archiver.store.blobs import sha256_hex
 from archiver.store.driversql import DriverStatement, insert_every_column
-from archiver.store.models import (
-    Base,
-    Blob,
-    CaptureRow,
-    ChromeRow,
-    CreditRow,
-    FingerprintBand,
-    FingerprintRow,
-    LineageEdge,
-    TextMatch,
-    TextPassage,
-    TextRow,
-)
 from archiver.types import Article, Fingerprint
 
-_CAPTURE = Base.metadata.tables[CaptureRow.__tablename__]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-_CHROME = Base.metadata.tables[ChromeRow.__tablename__]
+    from archiver.store.models import CaptureRow, TextRow
+    from archiver.store.tables import Reader
 
-_CREDIT = Base.metadata.tables[CreditRow.__tablename__]
+# The reads `show` and `search` make (texts_get, captures_of_texts, credits_of, chrome_of, fingerprints_of) are
+# Core queries on `tables`, run on a Core connection or a session alike; the writes that need ORM objects import
+# the models when they run, so a read command never imports sqlalchemy.orm (issue 23).
 
-_TEXT = Base.metadata.tables[TextRow.__tablename__]
+_CAPTURE = tables.capture
+
+_CHROME = tables.chrome
+
+_CREDIT = tables.credit
+
+_TEXT = tables.text
 
 _CREDIT_NAMES = DriverStatement(
     select(_CREDIT.c.capture_id, _CREDIT.c.name, _CREDIT.c.kind)
@@ -41,7 +38,7 @@ _CREDIT_NAMES = DriverStatement(
     lists=("captures",),
 )
 
-_BAND = Base.metadata.tables[FingerprintBand.__tablename__]
+_BAND = tables.fingerprint_band
 
 _CHROME_TEXTS_OF = DriverStatement(
     select(_CHROME.c.capture_id, _CHROME.c.text)
@@ -66,7 +63,7 @@ _TEXT_ID_BY_SHA = DriverStatement(select(_TEXT.c.id).where(_TEXT.c.sha256 == bin
 
 _CAPTURE_TITLE = DriverStatement(select(_CAPTURE.c.title).where(_CAPTURE.c.id == bindparam("capture")))
 
-_FINGERPRINT = Base.metadata.tables[FingerprintRow.__tablename__]
+_FINGERPRINT = tables.fingerprint
 
 _TEXT_INSERT = insert_every_column(_TEXT, returning=_TEXT.c.id)
 
@@ -105,6 +102,8 @@ def captures_known(session: Session, digests: Iterable[str]) -> dict[str, tuple[
 
 def text_get_or_create(session: Session, body: str) -> tuple[TextRow, bool]:
     """The text row for a clean body, created if new. Returns (row, created)."""
+    from archiver.store.models import TextRow
+
     digest = sha256_hex(body.encode("utf-8"))
     row = session.scalars(select(TextRow).where(TextRow.sha256 == digest)).first()
     if row is not None:
@@ -128,7 +127,7 @@ def text_id_get_or_create(session: Session, body: str) -> tuple[int, bool]:
 
 def text_sha256_of(session: Session, text_id: int) -> str | None:
     """A stored text's SHA-256 (None when there is no such text)."""
-    digest: str | None = session.scalar(select(TextRow.sha256).where(TextRow.id == text_id))
+    digest: str | None = session.scalar(select(_TEXT.c.sha256).where(_TEXT.c.id == text_id))
     return digest
 
 
@@ -143,6 +142,8 @@ def fingerprints_put(
     *, fresh: bool = False,
 ) -> None:
     """Store a text's fingerprints and their LSH band keys, replacing any older ones (none when `fresh`)."""
+    from archiver.store.models import FingerprintBand, FingerprintRow
+
     if not fresh:
         session.execute(delete(FingerprintRow).where(FingerprintRow.text_id == text_id))
         session.execute(delete(FingerprintBand).where(FingerprintBand.text_id == text_id))
@@ -179,6 +180,10 @@ def capture_put(
     Inserted through Core and then handed to the session as the persistent object of that row (every
     column set, so reading one loads nothing): the ORM's flush machinery costs more than the INSERT.
     """
+    from sqlalchemy.orm import make_transient_to_detached
+
+    from archiver.store.models import CaptureRow
+
     values: dict[str, Any] = dict(
         blob_sha256=blob_sha256,
         path=path,
@@ -209,6 +214,8 @@ def capture_put(
 
 def article_parts_put(session: Session, capture_id: int, article: Article, *, fresh: bool = False) -> None:
     """Replace a capture's removed-chrome and credit rows with the article's (none to replace when `fresh`)."""
+    from archiver.store.models import ChromeRow, CreditRow
+
     if not fresh:
         session.execute(delete(ChromeRow).where(ChromeRow.capture_id == capture_id))
         session.execute(delete(CreditRow).where(CreditRow.capture_id == capture_id))
@@ -225,18 +232,20 @@ def article_parts_put(session: Session, capture_id: int, article: Article, *, fr
         ])
 
 
-def texts_get(session: Session, ids: Iterable[int]) -> dict[int, TextRow]:
+def texts_get(session: Reader, ids: Iterable[int]) -> dict[int, Row[Any]]:
+    """Text rows by id (every column of `text`)."""
     ids = list(ids)
     if not ids:
         return {}
-    return {t.id: t for t in session.scalars(select(TextRow).where(TextRow.id.in_(ids)))}
+    return {t.id: t for t in session.execute(select(_TEXT).where(_TEXT.c.id.in_(ids)))}
 
 
-def captures_of_texts(session: Session, text_ids: Iterable[int]) -> list[CaptureRow]:
+def captures_of_texts(session: Reader, text_ids: Iterable[int]) -> list[Row[Any]]:
+    """The capture rows (every column) holding these texts, by id."""
     ids = sorted(set(text_ids))
-    out: list[CaptureRow] = []
+    out: list[Row[Any]] = []
     for start in range(0, len(ids), 500):
-        out.extend(session.scalars(select(CaptureRow).where(CaptureRow.text_id.in_(ids[start : start + 500]))))
+        out.extend(session.execute(select(_CAPTURE).where(_CAPTURE.c.text_id.in_(ids[start : start + 500]))))
     return sorted(out, key=lambda c: c.id)
 
 
@@ -250,14 +259,15 @@ def credit_names_of(session: Session, capture_ids: Iterable[int]) -> dict[int, l
     return out
 
 
-def credits_of(session: Session, capture_ids: Iterable[int]) -> dict[int, list[CreditRow]]:
+def credits_of(session: Reader, capture_ids: Iterable[int]) -> dict[int, list[Row[Any]]]:
+    """Per capture: its credit rows (every column), in order."""
     ids = sorted(set(capture_ids))
-    out: dict[int, list[CreditRow]] = {i: [] for i in ids}
+    out: dict[int, list[Row[Any]]] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
-        rows = session.scalars(
-            select(CreditRow)
-            .where(CreditRow.capture_id.in_(ids[start : start + 500]))
-            .order_by(CreditRow.capture_id, CreditRow.position)
+        rows = session.execute(
+            select(_CREDIT)
+            .where(_CREDIT.c.capture_id.in_(ids[start : start + 500]))
+            .order_by(_CREDIT.c.capture_id, _CREDIT.c.position)
         )
         for r in rows:
             out[r.capture_id].append(r)
@@ -317,6 +327,8 @@ def capture_sync(
 
 def texts_remove_orphans(session: Session, candidates: Iterable[int] | None = None) -> int:
     """Delete texts no capture points at (all texts, or only `candidates`), with their fingerprints, bands, matches."""
+    from archiver.store.models import CaptureRow, FingerprintBand, FingerprintRow, TextMatch, TextPassage, TextRow
+
     session.flush()
     pool = set(session.scalars(select(TextRow.id))) if candidates is None else set(candidates)
     used: set[int] = set()
@@ -335,24 +347,22 @@ def texts_remove_orphans(session: Session, candidates: Iterable[int] | None = No
     return len(orphans)
 
 
-def chrome_of(session: Session, capture_id: int) -> list[ChromeRow]:
+def chrome_of(session: Reader, capture_id: int) -> list[Row[Any]]:
+    """A capture's chrome rows (every column), in order of removal."""
+    return list(session.execute(select(_CHROME).where(_CHROME.c.capture_id == capture_id).order_by(_CHROME.c.position)))
+
+
+def fingerprints_of(session: Reader, text_id: int) -> list[Row[Any]]:
+    """A text's fingerprint rows (every column), by kind."""
     return list(
-        session.scalars(select(ChromeRow).where(ChromeRow.capture_id == capture_id).order_by(ChromeRow.position))
+        session.execute(
+            select(_FINGERPRINT).where(_FINGERPRINT.c.text_id == text_id).order_by(_FINGERPRINT.c.kind)
+        )
     )
 
 
-def fingerprints_of(session: Session, text_id: int) -> list[FingerprintRow]:
-    return list(
-        session.scalars(select(FingerprintRow).where(FingerprintRow.text_id == text_id).order_by(FingerprintRow.kind))
-    )
-
-
-def counts(session: Session) -> dict[str, int]:
+def counts(session: Reader) -> dict[str, int]:
     """Row counts of the main tables, for `archive db status`."""
-    return {
-        "captures": session.scalar(select(func.count()).select_from(CaptureRow)) or 0,
-        "texts": session.scalar(select(func.count()).select_from(TextRow)) or 0,
-        "blobs": session.scalar(select(func.count()).select_from(Blob)) or 0,
-        "lineage_edges": session.scalar(select(func.count()).select_from(LineageEdge)) or 0,
-        "text_matches": session.scalar(select(func.count()).select_from(TextMatch)) or 0,
-    }
+    counted = {"captures": _CAPTURE, "texts": _TEXT, "blobs": tables.blob, "lineage_edges": tables.lineage_edge,
+               "text_matches": tables.text_match}
+    return {name: session.scalar(select(func.count()).select_from(table)) or 0 for name, table in counted.items()}

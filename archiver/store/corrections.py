@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
+from archiver.store import tables
 from archiver.store.driversql import DriverStatement
-from archiver.store.models import Base, Correction, LineageEdge
+from archiver.store.models import Correction
 
 CORRECTION_KINDS = ("link", "unlink", "origin")
 
-_CORRECTION = Base.metadata.tables[Correction.__tablename__]
-_EDGE = Base.metadata.tables[LineageEdge.__tablename__]
+_CORRECTION = tables.correction
+_EDGE = tables.lineage_edge
 
 # run at every re-derivation of a family (every add that matches): on the driver's cursor, as the other
 # statements of the writer (archiver.store.driversql)

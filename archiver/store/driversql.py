@@ -23,12 +23,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, bindparam, insert
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session
 from sqlalchemy.sql import Insert, Select, Update, visitors
 from sqlalchemy.sql.base import Executable
+
+if TYPE_CHECKING:
+    from archiver.store.tables import Reader
 
 _REQUIRED = object()  # the default of a bind the caller must give
 
@@ -112,8 +116,13 @@ class DriverStatement:
             names += [f"{name}_{i}" for name, n in zip(self.lists, sizes, strict=True) for i in range(1, n + 1)]
         return _Compiled(compiled.string, [(n, bind_of(n)) for n in names], positional)
 
-    def _prepare(self, session: Session, params: Mapping[str, Any]) -> tuple[Any, Dialect, _Compiled, Any]:
-        connection = session.connection()
+    def _prepare(self, session: Reader, params: Mapping[str, Any]) -> tuple[Any, Dialect, _Compiled, Any]:
+        if isinstance(session, Connection):  # a read command's Core connection: in a transaction, as a session is
+            connection = session
+            if not connection.in_transaction():
+                connection.begin()
+        else:
+            connection = session.connection()
         dialect = connection.dialect
         sizes = tuple(_bucket(len(params[name])) for name in self.lists)
         key = (dialect.name, dialect.driver, sizes)  # SQLite or PostgreSQL (psycopg): the archive's engines
@@ -135,7 +144,7 @@ class DriverStatement:
             return values
         return {rendered: value for (rendered, _), value in zip(compiled.binds, values, strict=True)}
 
-    def rows(self, session: Session, params: Mapping[str, Any] | None = None) -> list[Any]:
+    def rows(self, session: Reader, params: Mapping[str, Any] | None = None) -> list[Any]:
         """Every row, as `session.execute(statement, params).all()` gives them (tuples or named tuples)."""
         params = params or {}
         driver, dialect, compiled, values = self._prepare(session, params)
@@ -150,18 +159,18 @@ class DriverStatement:
             rows = [tuple(v if p is None else p(v) for p, v in zip(processors, row, strict=True)) for row in rows]
         return [self.row_type(*row) for row in rows] if self.row_type is not None else rows
 
-    def scalar(self, session: Session, params: Mapping[str, Any] | None = None) -> Any:
+    def scalar(self, session: Reader, params: Mapping[str, Any] | None = None) -> Any:
         """The first column of the first row, None without a row."""
         rows = self.rows(session, params)
         return rows[0][0] if rows else None
 
-    def run(self, session: Session, params: Mapping[str, Any] | None = None) -> None:
+    def run(self, session: Reader, params: Mapping[str, Any] | None = None) -> None:
         """Execute a statement that returns no rows (insert, update, delete)."""
         params = params or {}
         driver, dialect, compiled, values = self._prepare(session, params)
         _on_cursor(driver, dialect, compiled.sql, values)
 
-    def run_many(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    def run_many(self, session: Reader, rows: Sequence[Mapping[str, Any]]) -> None:
         """Execute a statement without IN lists once for each set of values (the DBAPI's executemany)."""
         if not rows:
             return

@@ -18,9 +18,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.orm import Session, sessionmaker
 
 from archiver.config import sqlite_path
 from archiver.errors import DatabaseError
@@ -28,9 +27,13 @@ from archiver.store.locks import LOCKS_INFO, LockState
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.orm import Session, sessionmaker
 
 # Alembic is imported only when a schema changes (or is reported): importing it took ~0.1 s of every command's
 # start-up. Opening an archive already at head reads its stamp with plain SQL (`_stamped_revision`).
+# SQLAlchemy's ORM is imported only by a session (`Archive.session`, `write_session`): the read commands
+# that need no ORM read through `Archive.connect` (issue 23: the ORM and the models were ~1,200 M of
+# `archive show`'s ~1,700 M instructions over bare Python; benchmarks/startup.py).
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000  # several writers wait for each other rather than fail (issue 8 stress test)
 POSTGRES_MIGRATION_LOCK = 0x61726368  # pg_advisory_lock key ("arch"): one migrator at a time
@@ -293,7 +296,7 @@ class NoArchive(DatabaseError):
 
 
 class Archive:
-    """An open archive: its engine and a session factory. Use as a context manager.
+    """An open archive: its engine, Core connections for reads and ORM sessions. Use as a context manager.
 
     `create=False` (the read commands): an SQLite file that does not exist is NoArchive, and nothing is
     created (neither the file nor its `.lock`), rather than an empty archive that answers "no matches".
@@ -314,10 +317,18 @@ class Archive:
             self.engine.dispose()
             raise database_error(url, e) from e
         self.conflicts = 0  # write transactions retried (deadlocks, lock timeouts, unique conflicts): benchmarks
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.write_sessions = sessionmaker(
-            self.engine.execution_options(archive_write=True), expire_on_commit=False
-        )
+
+    @functools.cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    @functools.cached_property
+    def write_sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine.execution_options(archive_write=True), expire_on_commit=False)
 
     @property
     def path(self) -> Path | None:
@@ -325,6 +336,10 @@ class Archive:
 
     def session(self) -> Session:
         return self.sessions()
+
+    def connect(self) -> Connection:
+        """A Core connection for reading (`with archive.connect() as conn`): no ORM is imported."""
+        return self.engine.connect()
 
     @contextlib.contextmanager
     def write_session(self, per_family: bool = False) -> Iterator[Session]:

@@ -17,8 +17,12 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import text
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 LOCKS_INFO = "archive_locks"  # Session.info key of the transaction's LockState (absent: nothing to lock)
 

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BindParameter, Row, bindparam, delete, insert, or_, select, update
-from sqlalchemy.orm import Session
 
+from archiver.store import tables
 from archiver.store.driversql import DriverStatement, insert_every_column
-from archiver.store.models import Base, CaptureRow, LineageEdge, TextMatch, TextRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from archiver.store.models import LineageEdge
+    from archiver.store.tables import Reader
 
 FAMILY_LIMIT = 5000  # texts walked when re-deriving one family; far above any syndication family seen
 
 # Core statements built once for what the writer runs for every capture: the ORM layer (statement
 # building, coercion, cache keys, autoflush, row loading) costs more than SQLite's work for these
-_CAPTURE = Base.metadata.tables[CaptureRow.__tablename__]
-_EDGE = Base.metadata.tables[LineageEdge.__tablename__]
-_TEXT = Base.metadata.tables[TextRow.__tablename__]
+_CAPTURE = tables.capture
+_EDGE = tables.lineage_edge
+_TEXT = tables.text
 
 _LINEAGE_MEMBER_COLUMNS = (
     "id", "text_id", "published", "captured_at", "blob_sha256", "source_publisher", "site_name",
@@ -57,7 +62,7 @@ _EDGE_UPDATE = DriverStatement(
 
 _EDGE_INSERT = insert_every_column(_EDGE)
 
-_MATCH = Base.metadata.tables[TextMatch.__tablename__]
+_MATCH = tables.text_match
 
 _MATCH_DELETE = delete(_MATCH).where(_MATCH.c.text_a == bindparam("a"), _MATCH.c.text_b == bindparam("b"))
 
@@ -137,11 +142,14 @@ def edges_replace(session: Session, capture_ids: Iterable[int], edges: dict[int,
         _EDGE_INSERT.run_many(session, fresh)
 
 
-def edge_of(session: Session, capture_id: int) -> LineageEdge | None:
-    return session.get(LineageEdge, capture_id)
+def edge_of(session: Reader, capture_id: int) -> Row[Any] | None:
+    """A capture's lineage edge as its child (every column of `lineage_edge`), if it has a parent."""
+    return session.execute(select(_EDGE).where(_EDGE.c.child_id == capture_id)).first()
 
 
 def children_of(session: Session, capture_id: int) -> list[LineageEdge]:
+    from archiver.store.models import LineageEdge
+
     return list(
         session.scalars(
             select(LineageEdge).where(LineageEdge.parent_id == capture_id).order_by(LineageEdge.child_id)
@@ -204,6 +212,8 @@ def text_neighbours(session: Session, text_id: int) -> set[int]:
     Re-deriving the families of these after the text loses a capture reaches every capture whose
     lineage could have gone through it (`family_walk` walks on from each).
     """
+    from archiver.store.models import CaptureRow, TextMatch
+
     out = {text_id}
     query = select(TextMatch).where(or_(TextMatch.text_a == text_id, TextMatch.text_b == text_id))
     for m in session.scalars(query):

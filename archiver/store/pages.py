@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import Row, bindparam, delete, insert, select, update
 
 from archiver.sources.urls import normalise_url, page_url
+from archiver.store import tables
 from archiver.store.driversql import DriverStatement, insert_every_column
-from archiver.store.models import Base, CaptureRow, Page, PageVersion, TextRow
 from archiver.types import utc
 
-_PAGE = Base.metadata.tables[Page.__tablename__]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-_CAPTURE = Base.metadata.tables[CaptureRow.__tablename__]
+    from archiver.store.models import CaptureRow, Page
+    from archiver.store.tables import Reader
 
-_PAGE_VERSION = Base.metadata.tables[PageVersion.__tablename__]
+_PAGE = tables.page
 
-_TEXT = Base.metadata.tables[TextRow.__tablename__]
+_CAPTURE = tables.capture
+
+_PAGE_VERSION = tables.page_version
+
+_TEXT = tables.text
 
 # Core statements built once: the writer runs them for every capture, and SQLAlchemy's ORM layer
 # (statement building, coercion, cache keys, autoflush, row loading) costs more than SQLite's work here;
@@ -75,6 +78,8 @@ _PAGE_VERSION_UPDATE = DriverStatement(
 
 def page_get_or_create(session: Session, url: str) -> Page:
     """The page with this normalised URL, created if new."""
+    from archiver.store.models import Page
+
     page = session.scalars(select(Page).where(Page.url == url)).first()
     if page is None:
         page = Page(url=url)
@@ -108,7 +113,7 @@ def page_id_for(session: Session, canonical_url: str | None, url: str | None) ->
     return page_id
 
 
-def page_url_of(session: Session, page_id: int) -> str | None:
+def page_url_of(session: Reader, page_id: int) -> str | None:
     """A page's normalised URL."""
     url: str | None = _PAGE_URL.scalar(session, {"page": page_id})
     return url
@@ -120,10 +125,10 @@ def page_heads(session: Session, page_id: int) -> dict[int, tuple[int, int]]:
     return {version: (capture_id, captures) for version, capture_id, captures in rows}
 
 
-def page_versions(session: Session, page_id: int) -> list[PageVersion]:
-    query = select(PageVersion).where(PageVersion.page_id == page_id).order_by(PageVersion.version)
-    # page_refresh writes these rows through Core: an object this session loaded before is refreshed
-    return list(session.scalars(query.execution_options(populate_existing=True)))
+def page_versions(session: Reader, page_id: int) -> list[Row[Any]]:
+    """A page's page_version rows (every column), by version."""
+    query = select(_PAGE_VERSION).where(_PAGE_VERSION.c.page_id == page_id).order_by(_PAGE_VERSION.c.version)
+    return list(session.execute(query))
 
 
 def page_capture_rows(session: Session, page_id: int) -> list[Any]:
@@ -141,6 +146,11 @@ def capture_versions_set(session: Session, moved: list[tuple[int, int]]) -> None
     """Set captures' version numbers: (capture, version) pairs; a capture object the session holds follows."""
     if not moved:
         return
+    from sqlalchemy.orm.attributes import set_committed_value
+    from sqlalchemy.orm.util import identity_key
+
+    from archiver.store.models import CaptureRow
+
     _CAPTURE_VERSION_SET.run_many(session, [{"cid": c, "new_version": v} for c, v in moved])
     for capture_id, version in moved:
         held = session.identity_map.get(identity_key(CaptureRow, capture_id))

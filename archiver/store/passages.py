@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import delete, insert, select, union_all
 from sqlalchemy.orm import Session
 
-from archiver.store.models import Base, TextMatch, TextPassage, TextRow
+from archiver.store import tables
+from archiver.store.models import TextMatch, TextRow
 
-_PASSAGE = Base.metadata.tables[TextPassage.__tablename__]
+_PASSAGE = tables.text_passage
 _CHUNK = 500  # ids per IN list, well under SQLite's bound-parameter limit
 # keys a `passage_holders` statement (a sub-select each): under SQLite's 500 terms of a compound SELECT
 _KEYS_A_STATEMENT = 100

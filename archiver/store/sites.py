@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
-from sqlalchemy.orm import Session
 
+from archiver.store import tables
 from archiver.store.driversql import DriverStatement, insert_every_column
-from archiver.store.models import Base, SiteParagraph
 
-_SITE = Base.metadata.tables[SiteParagraph.__tablename__]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from archiver.store.tables import Reader
+
+_SITE = tables.site_paragraph
 
 # The order a paragraph's holders are read in by both holder queries (a first page, then further pages)
 _HOLDER_ORDER = (_SITE.c.other_stories.desc(), _SITE.c.capture_id.desc())
@@ -198,6 +204,7 @@ def site_counts_of(session: Session, capture_id: int, site: str) -> dict[str, in
     return {key: n for key, n in _SITE_COUNTS_AT.rows(session, {"capture": capture_id, "site": site})}
 
 
-def site_of_capture(session: Session, capture_id: int) -> str | None:
+def site_of_capture(session: Reader, capture_id: int) -> str | None:
     """The site key a capture's paragraphs were recorded under, if any."""
-    return session.scalars(select(SiteParagraph.site).where(SiteParagraph.capture_id == capture_id).limit(1)).first()
+    site: str | None = session.scalars(select(_SITE.c.site).where(_SITE.c.capture_id == capture_id).limit(1)).first()
+    return site
