@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from archiver.config import database_url
 from archiver.fingerprint import band_keys, fingerprint_text
@@ -85,3 +85,21 @@ def test_bulk_loading_remakes_every_index_and_constraint_and_still_refuses_dupli
         if postgres:
             assert _schema_objects(session) == before
         assert len(session.scalars(select(TextRow)).all()) == len(BODIES)
+
+
+def test_analyze_after_a_bulk_load_samples_the_key_columns_not_the_bodies(new_db: str, backend: str) -> None:
+    """PostgreSQL: the statistics a bulk load refreshes are those of the columns rows are looked up by; the
+    bodies (and the full-text index's expression over them, the costly part) are left to autovacuum."""
+    with Archive(database_url(new_db)) as archive, archive.session() as session:
+        bulk_insert_returning_ids(session, TextRow.__table__, [
+            {"sha256": f"{i:064x}", "body": b, "chars": len(b), "words": len(b.split())} for i, b in enumerate(BODIES)])
+        analyze(session, [TextRow.__table__])
+        session.commit()
+        if backend != "postgresql":
+            return
+        sampled = set(session.scalars(text(
+            "SELECT attname FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'text'")))
+        assert sampled == {"id", "sha256"}
+        expression = session.scalar(text(
+            "SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'ix_text_body_fts'"))
+        assert expression == 0

@@ -83,11 +83,32 @@ def bulk_insert_returning_ids(session: Session, table: Table, rows: Sequence[Map
 
 
 def analyze(session: Session, tables: Iterable[Table]) -> None:
-    """Refresh the planner's statistics of these tables (after a bulk load changed their size)."""
+    """Refresh the planner's statistics of these tables (after a bulk load changed their size).
+
+    Only the columns the archive's queries look rows up by are sampled (`keyed_columns`): a plain ANALYZE
+    of `text` also computes the statistics of the full-text index's expression, `to_tsvector` of every
+    sampled body, which was 1.9 s of an 8.5 s load of 10,000 texts (benchmarks/bulk_load.py, 2026-12-06, a
+    quiet machine), and only `search`'s row estimates read them; autovacuum's own ANALYZE, which the load's
+    row count triggers within minutes, makes them as usual.
+    """
     session.flush()
-    quote = session.get_bind().dialect.identifier_preparer.format_table
+    dialect = session.get_bind().dialect
+    quote = dialect.identifier_preparer
     for table in tables:
-        session.execute(text("ANALYZE " + quote(table)))
+        columns = keyed_columns(table) if dialect.name == "postgresql" else []  # SQLite: whole tables
+        listed = " (" + ", ".join(quote.quote(c) for c in columns) + ")" if columns else ""
+        session.execute(text("ANALYZE " + quote.format_table(table) + listed))
+
+
+def keyed_columns(table: Table) -> list[str]:
+    """The columns of a table's keys and indexes (not index expressions): what queries look rows up by."""
+    names = {c.name for c in table.primary_key.columns}
+    names.update(fk.parent.name for fk in table.foreign_keys)
+    for index in table.indexes:
+        names.update(c.name for c in index.columns)
+    for constraint in table.constraints:
+        names.update(c.name for c in getattr(constraint, "columns", ()))
+    return [c.name for c in table.columns if c.name in names]
 
 
 # Memory for rebuilding the indexes after a bulk load (a session setting): the band table's primary key at
