@@ -289,3 +289,57 @@ def test_postgres_writer_waits_only_for_a_capture_of_the_same_story(pg_server, t
         finally:
             for archive in (holder, other, waiter):
                 archive.close()
+
+
+def test_postgres_writer_falls_back_to_the_archive_lock_when_the_lock_table_is_full(pg_server, tmp_path: Path) -> None:
+    """With the server's shared lock table nearly full (another session holding advisory locks until
+    PostgreSQL refuses more), an `add` whose key locks no longer fit ("out of shared memory") stores its
+    capture under the archive-wide lock instead of failing (`Archive.write`)."""
+    from conftest import pg_schema
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
+
+    from archiver.config import database_url as url_of
+
+    pages = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
+    with pg_schema() as db:
+        done = run_process(["add", "--db", db, str(pages[0])])
+        assert done.returncode == 0, done.stderr.decode()
+        hog = create_engine(url_of(db), isolation_level="AUTOCOMMIT")
+        probe = create_engine(url_of(db))
+        try:
+            with hog.connect() as conn:
+                base = 7_000_000_000
+                for start in range(base, base + 10_000_000, 1000):  # session locks until the table is full
+                    try:
+                        conn.execute(text("SELECT count(pg_advisory_lock(k)) FROM generate_series(:a, :b) k"),
+                                     {"a": start, "b": start + 999})
+                    except OperationalError as e:
+                        assert getattr(e.orig, "sqlstate", None) == "53200", e
+                        break
+                else:
+                    raise AssertionError("the lock table never filled")
+                held = conn.execute(text(
+                    "SELECT objid::bigint + (classid::bigint << 32) FROM pg_locks WHERE pid = pg_backend_pid()"
+                    " AND locktype = 'advisory' ORDER BY 1 DESC LIMIT 100")).scalars().all()
+                for key in held:  # room for what a transaction needs besides key locks, not for a capture's keys
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                with probe.connect() as other, other.begin():
+                    try:  # a capture's band keys alone are ~128 locks: they no longer fit
+                        other.execute(text("SELECT count(pg_advisory_xact_lock(k)) FROM generate_series(1, 200) k"))
+                        raise AssertionError("the lock table still had room for 200 locks")
+                    except OperationalError as e:
+                        assert getattr(e.orig, "sqlstate", None) == "53200", e
+                done = run_process(["add", "--db", db, str(pages[2])])
+                conn.execute(text("SELECT pg_advisory_unlock_all()"))
+            assert done.returncode == 0, done.stderr.decode()
+            assert b"new" in done.stdout
+        finally:
+            hog.dispose()
+            probe.dispose()
+        check = create_engine(url_of(db))
+        try:
+            with check.connect() as conn:
+                assert conn.execute(text("SELECT count(*) FROM capture")).scalar() == 2
+        finally:
+            check.dispose()
