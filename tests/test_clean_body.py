@@ -4,26 +4,14 @@ story's, in the place its script puts them."""
 from __future__ import annotations
 
 import gzip
-import json
-import re
-from collections import Counter
 from pathlib import Path
 
 from conftest import Run
+from wcxb_pages import TRUTH, WCXB, word_f1
 
 from archiver.clean.html import html_parse
 from archiver.clean.html_rules import Block
 from archiver.clean.html_structure import html_restore_structure
-
-WCXB = Path(__file__).resolve().parent / "pages" / "wcxb"
-TRUTH = json.loads((WCXB / "ground-truth.json").read_text(encoding="utf-8"))
-
-
-def word_f1(true: str, pred: str) -> float:
-    """The WCXB page score: F1 of the two bags of lowercase words."""
-    t, p = Counter(re.findall(r"\w+", true.lower())), Counter(re.findall(r"\w+", pred.lower()))
-    shared = sum((t & p).values())
-    return 2 * shared / (sum(t.values()) + sum(p.values())) if shared else 0.0
 
 
 def test_react_streamed_sections_are_kept(run: Run, tmp_path: Path) -> None:

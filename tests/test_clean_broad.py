@@ -5,10 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
+from wcxb_pages import TRUTH, WCXB, word_f1
 
 from archiver.clean.html import clean_html
 from archiver.clean.html_date import date_published, date_shown
@@ -16,16 +16,6 @@ from archiver.clean.html_jsonld import JsonLd, jsonld_read
 from archiver.clean.html_meta import meta_byline_names, meta_cut_labels, meta_site_name, meta_strip_site, meta_title
 from archiver.clean.language import language_of
 from archiver.clean.text import clean_text
-
-WCXB = Path(__file__).resolve().parent / "pages" / "wcxb"
-TRUTH = json.loads((WCXB / "ground-truth.json").read_text(encoding="utf-8"))
-
-
-def word_f1(true: str, pred: str) -> float:
-    """The WCXB page score: F1 of the two bags of lowercase words."""
-    t, p = Counter(re.findall(r"\w+", true.lower())), Counter(re.findall(r"\w+", pred.lower()))
-    shared = sum((t & p).values())
-    return 2 * shared / (sum(t.values()) + sum(p.values())) if shared else 0.0
 
 
 def title_key(title: str | None) -> str:
