@@ -18,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from ftfy import fix_encoding
+
 from archiver.clean.credits import byline_outlets, load_publishers
 from archiver.clean.html_author import html_author
 from archiver.clean.html_date import HEADER_AFTER, date_published
@@ -636,22 +638,11 @@ def meta_page(tree: Any, doc: Any, url: str | None) -> PageMeta:
     )
 
 
-# UTF-8 bytes read as Latin-1 or Windows-1252: C1 control characters (never in a written title) or the
-# "â€" that a curly quote or dash becomes ("Investorâ€™s")
-_MOJIBAKE = re.compile("[\x80-\x9f]|â€")
-
-
 def meta_unmojibake(text: str) -> str:
     """The text as written where a page's title was encoded in UTF-8 twice ("Investorâ\x80\x99s" ->
-    "Investor’s"); unchanged when it does not read back as UTF-8."""
-    if not _MOJIBAKE.search(text):
-        return text
-    for codec in ("latin-1", "cp1252"):
-        try:
-            return text.encode(codec).decode("utf-8")
-        except UnicodeError:
-            continue
-    return text
+    "Investor’s"): ftfy's `fix_encoding`, which reads such text back only when the result is far more likely
+    than the input, and leaves every other text as it is."""
+    return str(fix_encoding(text))
 
 
 def meta_site_name(head: dict[str, str], ld: JsonLd, found: str | None, host: str | None) -> str | None:
