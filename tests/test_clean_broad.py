@@ -13,7 +13,14 @@ from wcxb_pages import TRUTH, WCXB, word_f1
 from archiver.clean.html import clean_html
 from archiver.clean.html_date import date_published, date_shown
 from archiver.clean.html_jsonld import JsonLd, jsonld_read
-from archiver.clean.html_meta import meta_byline_names, meta_cut_labels, meta_site_name, meta_strip_site, meta_title
+from archiver.clean.html_meta import (
+    meta_author_box,
+    meta_byline_names,
+    meta_cut_labels,
+    meta_site_name,
+    meta_strip_site,
+    meta_title,
+)
 from archiver.clean.language import language_of
 from archiver.clean.text import clean_text
 
@@ -272,12 +279,82 @@ def test_language_from_the_text_not_the_declared_one() -> None:
         ("Center for Drug Evaluation and Research", ["Center for Drug Evaluation and Research"]),
         ("Linny and Peter", ["Linny", "Peter"]),
         ("Tom Krisher, AP Auto Writer", ["Tom Krisher", "AP Auto Writer"]),  # the agency: a credit at add
-        ("Daily Item Staff Writer", ["Daily Item"]),  # the site, not a person
+        ("Daily Item Staff Writer", ["Daily Item Staff Writer"]),  # the site's own credit, stated alone: kept
+        ("Jane Roe; Daily Item Staff", ["Jane Roe"]),  # beside a person: the publisher, dropped
+        ("DAILY ITEM STAFF NOVEMBER", ["DAILY ITEM STAFF"]),
+        ("Paul Frew, Home and Digital Security Expert", ["Paul Frew"]),  # his title, not two more people
+        ("Niko Matsakis on behalf of Vision Doc group", ["Niko Matsakis"]),
+        ("NOC Admin", []),  # an account
+        ("Name *", []),  # a comment form's field
         ("Member Login", []),
     ],
 )
 def test_byline_names(byline: str, names: list[str]) -> None:
     assert meta_byline_names(byline, "Daily Item", "dailyitem.com") == names
+
+
+@pytest.mark.parametrize(
+    ("page", "why"),
+    [
+        ("0219", "'Podium Staff' stated alone is the page's author, not cut to the site's name 'Podium'"),
+        ("0379", "trafilatura's author element reads 'Dec. 19, 2025 · Niko Matsakis on behalf of ...': its"
+                 " normalisation keeps 'Dec'"),
+        ("4295", "trafilatura's normalisation drops the parenthesis the page writes in the name"),
+        ("4665", "the head names the site; the bio under the story names the author"),
+        ("4682", "trafilatura's page selectors take a commenter's name (WordPress 'wp-block-comment-author-name')"),
+    ],
+)
+def test_wcxb_page_byline(page: str, why: str) -> None:
+    html = gzip.decompress((WCXB / f"{page}.html.gz").read_bytes()).decode("utf-8")
+    assert clean_html(html, url=TRUTH[page]["url"]).byline == TRUTH[page]["author"], why
+
+
+def test_byline_from_a_this_post_was_written_by_line() -> None:
+    story = "<p>" + "The storm reached the coast on Tuesday night. " * 10 + "</p>"
+    page = (
+        "<html><head><title>Storm hits coast</title></head><body><h1>Storm hits coast</h1>"
+        f"<article><p><em>This post was written by <a href='/p/jr'>Jane Roe, MD</a>, cardiologist.</em></p>"
+        f"{story * 3}</article></body></html>"
+    )
+    assert clean_html(page).byline == "Jane Roe, MD"
+
+
+def test_byline_from_a_papers_citation_tags() -> None:
+    """`citation_author` tags ("Last, First", one per author) give every author, first name first."""
+    story = "<p>" + "The model was trained on three public data sets and evaluated twice. " * 10 + "</p>"
+    tags = "".join(f"<meta name='citation_author' content='{n}'>" for n in ("Roy, Aniruddha", "Patel, Jyoti"))
+    page = f"<html><head><title>A study</title>{tags}</head><body><h1>A study</h1>{story}</body></html>"
+    assert clean_html(page).byline == "Aniruddha Roy; Jyoti Patel"
+
+
+def test_byline_from_the_authors_bio_when_the_head_names_the_site() -> None:
+    """A bio under the story ("Jane Roe is the editor of ...") under an element naming her gives the byline
+    where the head names only the site; a section about a product ("Python is ...") does not."""
+    story = "<p>" + "The storm reached the coast on Tuesday night. " * 10 + "</p>"
+    head = ("<html><head><title>Storm hits coast</title><meta name='author' content='Daily Item'>"
+            "<meta property='og:site_name' content='Daily Item'></head><body><h1>Storm hits coast</h1>")
+    bio = ("<div><h3>Jane Roe</h3><p>Jane Roe is the editor of the Daily Item and has covered storms"
+           " since 2004.</p></div>")
+    assert clean_html(f"{head}{story}{bio}</body></html>").byline == "Jane Roe"
+    product = ("<div><h3>Python</h3><p>Python is a programming language that developers of all kinds use"
+               " every day.</p></div>")
+    assert clean_html(f"{head}{story}{product}</body></html>").byline == "Daily Item"
+
+
+def test_byline_is_not_a_tag_link_in_the_byline_element() -> None:
+    """trafilatura's page selectors read a "byline" element holding only a tag link and a date: no author."""
+    story = "<p>" + "The storm reached the coast on Tuesday night. " * 10 + "</p>"
+    page = (
+        "<html><head><title>Storm hits coast</title></head><body><h1>Storm hits coast</h1>"
+        "<div class='post__byline'><a href='/blog/tag/weather'>Weather</a> <span>January 27, 2025</span></div>"
+        f"<article>{story * 3}</article></body></html>"
+    )
+    assert clean_html(page).byline is None
+
+
+def test_author_box_photo_alt_text_is_the_name() -> None:
+    tree = _tree("<div class='author-box'><img alt='Jane Roe Headshot' src='/j.jpg'></div>")
+    assert meta_author_box(tree) == "Jane Roe"
 
 
 def test_byline_from_a_by_line_when_the_head_has_none() -> None:

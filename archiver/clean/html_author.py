@@ -65,10 +65,20 @@ def html_author(tree: Any) -> str | None:
     """The page's author as trafilatura's `extract_author(tree)` finds it (None when it finds none)."""
     if not XPATHS_UNCHANGED:
         return trafilatura_metadata.extract_author(tree)
+    found = html_author_element(tree)
+    return trafilatura_metadata.normalize_authors(None, found[1]) if found else None
+
+
+def html_author_element(tree: Any) -> tuple[Any, str] | None:
+    """The element `html_author` reads its author from and its text before trafilatura's `normalize_authors`
+    (which cuts "Dec. 19, 2025 · Niko Matsakis" to "Dec" at the first digit and drops parentheses); None
+    when there is none or the trafilatura release's XPaths are not the ones read here."""
+    if not XPATHS_UNCHANGED:
+        return None
     found, discarded = _author_candidates(tree)
     if not any(found):
         return None
-    return _first_plausible_author(found, set(discarded))
+    return _first_plausible(found, set(discarded))
 
 
 def _author_candidates(tree: Any) -> tuple[tuple[list[Any], list[Any], list[Any]], list[Any]]:
@@ -107,8 +117,9 @@ def _passes_first_xpath(el: Any, by_class_or_id: bool, prop: str, rel_children: 
     )
 
 
-def _first_plausible_author(found: tuple[list[Any], ...], pruned: set[Any]) -> str | None:
-    """The first match, in XPath order, outside the pruned parts whose text has an author's length."""
+def _first_plausible(found: tuple[list[Any], ...], pruned: set[Any]) -> tuple[Any, str] | None:
+    """The first match, in XPath order, outside the pruned parts whose text has an author's length, and
+    that text."""
     for elements in found:
         for el in elements:
             if el in pruned or any(a in pruned for a in el.iterancestors()):
@@ -116,7 +127,7 @@ def _first_plausible_author(found: tuple[list[Any], ...], pruned: set[Any]) -> s
             content = trim(" ".join(_text_without(el, pruned)))
             # 2 and 120 characters: trafilatura's bounds for an author (extract_metainfo, len_limit=120)
             if content and 2 < len(content) < 120:
-                return trafilatura_metadata.normalize_authors(None, content)
+                return el, str(content)
     return None
 
 

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ftfy import fix_encoding
+from trafilatura.metadata import normalize_authors
 
 from archiver.clean.credits import byline_outlets, load_publishers
-from archiver.clean.html_author import html_author
+from archiver.clean.html_author import html_author_element
 from archiver.clean.html_date import HEADER_AFTER, date_published
 from archiver.clean.html_jsonld import JsonLd, jsonld_read
 
@@ -239,8 +240,9 @@ _MONTH_NOT_NAME = (
 )
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
 _BYLINE_END = re.compile(
-    r"\s*(?:\b(?:last\s+)?(?:updated|published|posted|modified|reviewed)\b|\b(?:on|at)\s+(?:" + _MONTH + "|"
-    + _WEEKDAY + r"|\d)\b|\b(?-i:on|at)$|(?<=\w)[\s,]+" + _MONTH_NOT_NAME + r"\b\.?(?:\s+\d.*)?$|\b" + _MONTH
+    r"\s*(?:\b(?:last\s+)?(?:updated|published|posted|modified|reviewed)\b|\bon\s+behalf\s+of\b"
+    r"|\b(?:on|at)\s+(?:" + _MONTH + "|" + _WEEKDAY + r"|\d)\b|\b(?-i:on|at)$|(?<=\w)[\s,]+" + _MONTH_NOT_NAME
+    + r"\b\.?(?:\s+\d.*)?$|\b" + _MONTH
     + r"\.?\s+\d|\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\b\d+\s+(?:min|minutes?|hours?|days?)\b|\|| · | — | – ).*$",
     re.I,
 )
@@ -258,16 +260,20 @@ _ROLE = re.compile(
 _ONLY_DATE = re.compile(
     r"^(?:on\s+)?(?:" + _MONTH + r"\.?(?:\s+\d{1,2})?(?:,?\s+\d{4})?|" + _WEEKDAY + r"\.?|\d[\d\s,./-]*)$", re.I
 )
+# a placeholder ("Author", "Your Name") or an account ("NOC Admin", "siteadmin", "Webmaster"), not a name
 _NOT_A_NAME = re.compile(
     r"^(?:the\s+)?(?:author|admin|administrator|editor|staff|guest|anonymous|unknown|name|your\s+name|full\s+name"
-    r"|e-?mail)s?$",
+    r"|e-?mail|\S+\s+(?:admin|administrator|webmaster)|webmaster|(?-i:[a-z]+admin))s?$",
     re.I,
 )
 _NAME_TOKEN = r"(?-i:[A-ZÀ-ÞĀ-Ž][\w.'’-]*|(?:de|da|del|der|den|van|von|la|le|di|du|bin|al|dos|das|y)\b)"
 _NAME = _NAME_TOKEN + r"(?:\s+" + _NAME_TOKEN + r"){0,4}"
+# "This post was written by Jane Roe"
+_THIS_POST = r"this\s+(?:post|article|story|piece|guide|blog\s+post)\s+(?:was|is|has\s+been)\s+(?=written|posted)"
 # a visible byline line: "By Jane Roe", "Written by: Jane Roe and John Doe", "Article by Jane Roe"
 _BYLINE_LINE = re.compile(
-    r"^\s*(?:(?:written|posted|article|story|words|text|reported)\s+)?by(?:\s*:\s*|\s+)(" + _NAME
+    r"^\s*(?:" + _THIS_POST + r")?(?:(?:written|posted|article|story|words|text|reported)\s+)?by(?:\s*:\s*|\s+)("
+    + _NAME
     + r"(?:\s*(?:,|&|\band\b)\s*" + _NAME + r")*)",
     re.I,
 )
@@ -279,8 +285,8 @@ _BYLINE_LABELLED = re.compile(
 )
 # how a byline's own text begins (the words _BYLINE_LINE, _BYLINE_LABELLED and _BYLINE_LABEL start with)
 _BYLINE_START = re.compile(
-    r"^\s*(?:by\b|written|posted|article|story|words|text|reported|authors?\b|author\(s\)|contributors?"
-    r"|writers?|reporters?)",
+    r"^\s*(?:" + _THIS_POST + r"|by\b|written|posted|article|story|words|text|reported|authors?\b|author\(s\)"
+    r"|contributors?|writers?|reporters?)",
     re.I,
 )
 # a label on its own, with the names in the next element ("<h3>Author</h3><p>Jane Roe</p>")
@@ -344,7 +350,7 @@ def meta_byline(
     if not stated or line is None:
         return stated
     shown = meta_byline_names(line[0], site, host)
-    if not shown or all(_is_site(n, site, host) for n in shown) or not _heads_story(tree, line[1]):
+    if not shown or all(_is_site_credit(n, site, host) for n in shown) or not _heads_story(tree, line[1]):
         return stated
     stated_words, shown_words = set(_words(stated)), set(_words("; ".join(shown)))
     if stated_words & shown_words:
@@ -359,7 +365,15 @@ def _byline_stated(
     tree: Any, found: str | None, site: str | None, host: str | None, ld: JsonLd | None = None
 ) -> str | None:
     """The byline from the page's stated authors, in order of trust (see `meta_byline`)."""
+    page = html_author_element(tree) if found else None
+    page_read = bool(found and page and found == _fold(normalize_authors(None, page[1]) or ""))
+    if page_read:
+        found = _byline_page_read(found, page, site, host)
     names = meta_byline_names(found, site, host) if found else []
+    # a paper's citation tags name every author, "Last, First" (trafilatura splits each at its comma)
+    cited = meta_citation_authors(tree)
+    if cited and set(_words("; ".join(names))) <= set(_words("; ".join(cited))):
+        names = meta_byline_names("; ".join(cited), site, host)
     ld_names = meta_byline_names("; ".join(ld.authors), site, host) if ld is not None and ld.authors else []
     # trafilatura splits an organisation's name at "and" ("Center; Research"): the JSON-LD's name whole
     if len(names) > 1 and len(ld_names) == 1 and all(n in ld_names[0] for n in names):
@@ -380,24 +394,80 @@ def _byline_stated(
     publisher = _words(ld.publisher) if ld is not None and ld.publisher else None
     if publisher and len(names) > 1:
         names = [n for n in names if _words(n) != publisher] or names
-    if names and not all(_is_site(n, site, host) for n in names):
+    if names and not all(_is_site_credit(n, site, host) for n in names):
         return "; ".join(names)
     witnesses = [
         lambda: "; ".join(ld.authors) if ld is not None and ld.authors else None,
         # trafilatura reads the page only when the head names no author: here also when the head's was junk
-        lambda: html_author(tree) if found and not names else None,
+        lambda: meta_page_author(page) if found and not names and not page_read else None,
         lambda: meta_head_author(tree),
         lambda: meta_byline_line(tree),
         lambda: meta_author_link(tree),
         lambda: meta_author_box(tree) if not names else None,  # the weakest: never over an organisation
+        lambda: meta_author_bio(tree),
     ]
     for witness in witnesses:
         text = witness()
         more = meta_byline_names(text, site, host) if text else []
-        if more and not all(_is_site(n, site, host) for n in more):
+        if more and not all(_is_site_credit(n, site, host) for n in more):
             return "; ".join(more)
         names = names or more
     return "; ".join(names) or None
+
+
+def meta_citation_authors(tree: Any) -> list[str]:
+    """The authors the head's scholarly citation tags name (`citation_author`, one tag per author, the
+    Highwire Press tags Google Scholar reads), in order, "Roy, Aniruddha" turned to "Aniruddha Roy"."""
+    out: list[str] = []
+    for el in tree.iter("meta"):
+        if (el.get("name") or "").lower() not in ("citation_author", "citation_authors"):
+            continue
+        for name in _fold(el.get("content") or "").split(";"):
+            last, comma, first = name.partition(",")
+            name = f"{first.strip()} {last.strip()}" if comma and first.strip() and "," not in first else name
+            if name.strip() and name.strip() not in out:
+                out.append(name.strip())
+    return out
+
+
+# a link to a listing of stories by tag, category or topic: its text is a subject, not a name
+_TAXONOMY_HREF = re.compile(r"/(?:tags?|categor(?:y|ies)|topics?)/|[?&](?:tags?|category|topics?|content_topic)=", re.I)
+# a class or id token naming a comment section ("wp-block-comments", "comment-author-name"; not the
+# article's "has-comments")
+_COMMENT_PART = re.compile(r"(?:^|\s)(?!has-|no-)[\w-]*comment[\w-]*(?=\s|$)", re.I)
+
+
+def meta_page_author(found: tuple[Any, str] | None) -> str | None:
+    """The text of the element trafilatura's page selectors take the author from (`html_author_element`),
+    less the texts of links to tag or topic pages in it ("Personal finance January 27, 2025"); None where
+    the element is in a comment section (a commenter's name: WordPress's "wp-block-comment-author-name")."""
+    if found is None:
+        return None
+    el, text = found
+    if any(_COMMENT_PART.search(f"{a.get('class') or ''} {a.get('id') or ''}") for a in (el, *el.iterancestors())):
+        return None
+    links = [_fold(" ".join(a.itertext())) for a in (*el.iter("a"), *el.iterancestors("a"))
+             if _TAXONOMY_HREF.search(a.get("href") or "")]
+    if not links:
+        return text
+    for link in links:
+        text = text.replace(link, " ")
+    return _fold(text) if meta_byline_names(text, None, None) else None  # only tags and a date
+
+
+def _byline_page_read(found: str | None, page: Any, site: str | None, host: str | None) -> str | None:
+    """trafilatura's author where it read it from the page (`page`: that element and its text): none where
+    the element is a commenter's name or holds only tag links; the element's own text where trafilatura's
+    normalisation made no name of it ("Dec. 19, 2025 · Niko Matsakis" -> "Dec"), more names than it holds
+    ("Paul Frew; Home; Digital Security" of "Paul Frew, Home and Digital Security Expert") or dropped a
+    parenthesis the page writes in the name ("Paramita (Guha) Ghosh")."""
+    text = meta_page_author(page)
+    if text is None:
+        return None
+    told, own = meta_byline_names(found or "", site, host), meta_byline_names(text, site, host)
+    if not told or own and set(_words("; ".join(own))) < set(_words("; ".join(told))):
+        return text
+    return text if _fold(re.sub(r"\([^()]*\)", " ", text)) == found else found
 
 
 def meta_head_author(tree: Any) -> str | None:
@@ -472,13 +542,15 @@ def meta_byline_names(byline: str, site: str | None, host: str | None) -> list[s
             continue
         # "A and B" are two people; "Center for Drug Evaluation and Research" is one organisation
         parts = [chunk] if _CONNECTOR.search(chunk) else re.split(r"\s*(?:\band\b|&)\s*", chunk)
+        if out and len(parts) > 1 and _ROLE.search(parts[-1]) and len(parts[0].split()) < 2:
+            continue  # "Paul Frew, Home and Digital Security Expert": the person's title, not two people
         for part in parts:
-            part = _LEAD_BY.sub("", part).strip(" ,.:-")
+            part = _LEAD_BY.sub("", part).strip(" ,.:-*")  # "Name *": a form's required field
             role = _ROLE.search(part)
-            if role and len(part[: role.start()].split()) >= 2:
+            if role and role.start() > 0 and _is_site(part[: role.start()], site, host):
+                pass  # "Podium Staff", "AAA Travel Editor": the site's own credit, kept whole (dropped below)
+            elif role and len(part[: role.start()].split()) >= 2:
                 part = part[: role.start()].strip(" ,.:-")  # "Liz Kenny Former McKinsey Consultant"
-            elif role and role.start() > 0 and _is_site(part[: role.start()], site, host):
-                part = part[: role.start()].strip(" ,.:-")  # "HomeAdvisor Staff Writer": the site, no person
             elif role and (out or role.start() == 0):
                 continue  # a role on its own ("Trial Attorney", "Shipping Expert", "CEO")
             part = _TRAILING_MONTH.sub(r"\1", part)
@@ -493,8 +565,20 @@ def meta_byline_names(byline: str, site: str | None, host: str | None) -> list[s
     out = [n for n in out if not any(o != n and _same_person(n, o) for o in out)]
     # the site's own name beside a person's is the publisher, not an author (an organisation alone, as on
     # company blogs, is the author the page states: on wcxb-dev 1 byline in 12 is the site)
-    people = [n for n in out if not _is_site(n, site, host)]
+    people = [n for n in out if not _is_site_credit(n, site, host)]
     return people if people else out
+
+
+def _is_site_credit(name: str, site: str | None, host: str | None) -> bool:
+    """Whether a byline name is the site's own: its name, or its name with a role ("Podium Staff", "SFist
+    Contributor", "AAA Travel Editor"), which names no person. An agency's role ("CNN Editor-at-large") is
+    kept for `credits.byline_outlets` as before."""
+    if _is_site(name, site, host):
+        return True
+    role = _ROLE.search(name)
+    if not role or role.start() == 0 or not _is_site(name[: role.start()], site, host):
+        return False
+    return not byline_outlets(name)[1]
 
 
 def _same_person(short: str, full: str) -> bool:
@@ -571,6 +655,14 @@ def _outside_story(el: Any) -> bool:
 _AUTHOR_BOX = re.compile(r"(?:^|[\s_-])(?:author|byline)(?:$|[\s_-])", re.I)
 
 
+# what an author's photo's alt text says beside the name ("David Gracey Headshot", "Photo of Jane Roe")
+_PHOTO_ALT = re.compile(
+    r"^(?:(?:a\s+)?(?:photo|picture|image|headshot|portrait)\s+of\s+)|(?:['’]s)?\s+(?:head\s?shot|avatar|photo"
+    r"|picture|image|portrait|profile(?:\s+(?:photo|picture|image))?)$",
+    re.I,
+)
+
+
 def meta_author_box(tree: Any) -> str | None:
     """The first name in an author box: inside an element whose class or id names the author, the first
     short text (2 to 5 capitalised words), or an image's alt text, that reads as a name (a bio or an
@@ -586,7 +678,7 @@ def meta_author_box(tree: Any) -> str | None:
         for el in box.iter():
             if not isinstance(el.tag, str) or el.tag in ("script", "style"):
                 continue
-            texts = [el.get("alt") or ""] if el.tag == "img" else [el.text or ""]
+            texts = [_PHOTO_ALT.sub("", el.get("alt") or "")] if el.tag == "img" else [el.text or ""]
             if el is not box:
                 texts.append(el.tail or "")
             for text in texts:
@@ -600,6 +692,61 @@ def meta_author_box(tree: Any) -> str | None:
                 ):
                     return text
     return None
+
+
+# a bio's first words: the person's name, then what they are or do ("Alban Brooke is the Head of Marketing")
+_BIO = re.compile(r"^(\S+(?:\s+\S+){0,4}?)\s+(?:is|was|has|holds|serves|works|writes|joined|leads|brings|covers)\b")
+# an occupation at or of an organisation in the bio's first sentence ("the founder of Automateed", "Head of
+# Marketing at Buzzsprout"): a person, not a product or an event ("a password manager that ...", "for
+# cybersecurity executives")
+_BIO_OCCUPATION = re.compile(
+    _ROLE.pattern.removesuffix(r")\b.*$")
+    + r"|author|blogger|creator|executive|owner|editor-in-chief)\s+(?:at|of|for|with|in|on)\b",
+    re.I,
+)
+
+
+def meta_author_bio(tree: Any) -> str | None:
+    """The name above an author's bio: a paragraph that begins with a person's name (or first name) and says
+    what they do ("Alban Brooke is the Head of Marketing at ..."), under an element whose whole text is that
+    name (a short role line between them is passed over)."""
+    body = tree.find("body")
+    if body is None:
+        return None
+    for p in body.iter("p"):
+        text = _fold(" ".join(p.itertext()))
+        m = _BIO.match(text)
+        if not m or len(text.split()) < BIO_MIN_WORDS or _outside_story(p):
+            continue
+        if not _BIO_OCCUPATION.search(re.split(r"(?<=[.!?])\s", text[m.end():])[0]):
+            continue  # the first sentence names no occupation: a product, a place or a topic
+        for prev in _elements_before(p):
+            name = _fold(" ".join(prev.itertext()))
+            bare = name.split(",")[0].strip()  # "Shelby Loos, DVM": the bio says "Shelby Loos"
+            if bare and m[1] in (bare, bare.split()[0]) and len(name.split()) <= 5 and re.fullmatch(_NAME, bare):
+                return name
+            if len(name.split()) > BIO_ROLE_LINE_WORDS:
+                break
+    return None
+
+
+# a bio is a sentence or more; a role line between the name and the bio is short ("Enterprise Sales
+# Executive"). Sized, not tuned: the bios found on wcxb-dev and aeb-dev are 8-131 words, the role lines
+# passed over 3-4 words
+BIO_MIN_WORDS = 8
+BIO_ROLE_LINE_WORDS = 6
+
+
+def _elements_before(el: Any, levels: int = 4, count: int = 2) -> list[Any]:
+    """The `count` elements just before `el`: its previous siblings, else its parent's (up to `levels` up)."""
+    for _ in range(levels):
+        before = [s for s in el.itersiblings(preceding=True) if isinstance(s.tag, str)][:count]
+        if before:
+            return before
+        el = el.getparent()
+        if el is None:
+            break
+    return []
 
 
 # --- the page's metadata, assembled ---------------------------------------------------------------------
