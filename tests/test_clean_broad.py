@@ -52,6 +52,33 @@ def test_wcxb_page_metadata(page: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("page", "field", "why"),
+    [
+        ("0141", "title", "the <h1> and og:title are a sentence ending in '.'; <title> states the headline"),
+        ("0118", "title", "the <h1> is an all-caps kicker ('SUPPORTING GAAP COMPLIANCE') over the head's headline"),
+        ("0048", "title", "the <h1> lost characters to '?' ('Beginner? Guide'); the head keeps 'Beginner's Guide'"),
+        ("0396", "title", "an aggregator's source and comment count after the headline: '(latimes.com) 87'"),
+        ("4628", "title", "a teaser <h1> after the story ('Next in Your Guide ...') is not the headline"),
+        ("0018", "date", "a microdata datePublished of 2012 under the header's shown date"),
+        ("0343", "date", "<time pubdate> at the story's end, an earlier og published time in the head"),
+        ("4460", "date", "Medium shows 'Dec 30, 2013' under a 2024 og published time (a re-publication)"),
+        ("4565", "date", "'This article was originally published on 26 Sep 2019 ...' below a 2022 date"),
+        ("4690", "date", "the URL's path names the month: /2023/october/03/"),
+        ("0366", "date", "'09.10.2024' read month first, as the JSON-LD's datePublished reads it"),
+        ("0370", "date", "a 'Latest news' list of dates just before the <h1> is not the story's date"),
+    ],
+)
+def test_wcxb_page_title_or_date(page: str, field: str, why: str) -> None:
+    """Issue 21's title and date classes, each on the real page it was found on."""
+    html = gzip.decompress((WCXB / f"{page}.html.gz").read_bytes()).decode("utf-8")
+    article = clean_html(html, url=TRUTH[page]["url"])
+    if field == "title":
+        assert title_key(article.title) == title_key(TRUTH[page]["title"]), why
+    else:
+        assert article.published == TRUTH[page]["publish_date"], why
+
+
+@pytest.mark.parametrize(
     ("page", "why"),
     [
         ("0389", "the <h1> is the blog's banner: the headline is the head's <title>; no og:site_name"),
@@ -142,6 +169,26 @@ def test_title_encoded_twice_is_read_back() -> None:
     from archiver.clean.html_meta import meta_unmojibake
 
     assert meta_unmojibake("São Paulo: naïve café") == "São Paulo: naïve café"
+
+
+def test_title_not_a_sentence_label_or_teaser_h1() -> None:
+    """An <h1> ending in a full stop (a lede, a tagline) or set in capitals with other words than the head's
+    title is not the headline; an abbreviation's stop and a headline set in capitals are."""
+    heads = ["The Best Hotel Life Hacks and Travel Tips"]
+    tree = _tree("<h1>Make the most of your stay with these 10 travel hacks.</h1>")
+    assert meta_title(tree, None, heads, None, None) == "The Best Hotel Life Hacks and Travel Tips"
+    tree = _tree("<h1>The Hottest Real Estate Markets in the U.S.</h1>")
+    assert meta_title(tree, None, ["Hottest Real Estate Markets"], None, None) == (
+        "The Hottest Real Estate Markets in the U.S."
+    )
+    tree = _tree("<h1>SUPPORTING GAAP COMPLIANCE</h1>")
+    heads = ["GAAP Compliance: Applying Accounting Best Practices"]
+    assert meta_title(tree, None, heads, None, None) == "GAAP Compliance: Applying Accounting Best Practices"
+    tree = _tree("<h1>TIPS FOR ONLINE SUCCESS</h1>")
+    assert meta_title(tree, None, ["Tips for Online Success"], None, None) == "TIPS FOR ONLINE SUCCESS"
+    # no <h1>: the head's title that is not a sentence
+    heads = ["Here are the six types of HR outsourcing.", "6 Types of HR Outsourcing You Need to Know About"]
+    assert meta_title(_tree(""), heads[0], heads, None, None) == "6 Types of HR Outsourcing You Need to Know About"
 
 
 def test_title_cut_at_the_first_bar() -> None:
@@ -241,6 +288,36 @@ def test_date_printed_as_loose_text_after_an_element() -> None:
     )
     assert [d.day for d in date_shown(tree)][:1] == ["2025-12-20"]
     assert date_published(tree, "2014-01-01", JsonLd(), {}, None) == "2025-12-20"
+
+
+def test_date_not_from_tables_data_sentences_or_a_bare_year() -> None:
+    """A table's dates and a data sentence's ("As of July 31, 2025") are not the story's date; htmldate's
+    January 1 with no other witness is a year (a copyright line), not a day."""
+    from archiver.clean.html import html_parse
+
+    story = "".join(f"<p>Paragraph {i} of the story.</p>" for i in range(30))
+    tree = html_parse(
+        "<html><body><h1>Hottest markets</h1><p>As of July 31, 2025, the agency has received:</p><table><tr>"
+        f"<td>1/1/2013</td><td>+13.1%</td></tr></table>{story}</body></html>"
+    )
+    assert date_shown(tree) == []
+    head = {"article:published_time": "2025-02-12T23:21:00+00:00"}
+    assert date_published(tree, "2025-02-12", JsonLd(), head, None) == "2025-02-12"
+    assert date_published(tree, "2026-01-01", JsonLd(), {}, None) is None
+    assert date_published(tree, "2026-01-08", JsonLd(), {}, None) == "2026-01-08"
+
+
+def test_date_shown_one_day_before_the_head_is_a_time_zone() -> None:
+    """The header's local day one day before the head's UTC time is the same moment: the head's day stands;
+    two days or more before, the shown date is the story's first publication."""
+    from archiver.clean.html import html_parse
+
+    story = "".join(f"<p>Paragraph {i} of the story.</p>" for i in range(30))
+    head = {"article:published_time": "2021-12-10T02:17:00+00:00"}
+    tree = html_parse(f"<html><body><h1>Storm hits coast</h1><p>December 9, 2021</p>{story}</body></html>")
+    assert date_published(tree, None, JsonLd(), head, None) == "2021-12-10"
+    tree = html_parse(f"<html><body><h1>Storm hits coast</h1><p>December 1, 2021</p>{story}</body></html>")
+    assert date_published(tree, None, JsonLd(), head, None) == "2021-12-01"
 
 
 # --- language -------------------------------------------------------------------------------------------

@@ -84,34 +84,83 @@ def meta_title(
     best, best_score = None, 0.0
     rejected: list[str] = []
     candidates = 0
+    best_lead = False
     leading = _h1s_before_story(tree)
     for h1 in meta_h1s(tree):
-        if _is_site(h1, site, host):
-            rejected.append(h1)
-            continue  # the site's banner set as <h1>
-        if head_titles and len(_words(h1)) < 2 and not any(
-            re.match(re.escape(h1) + r"\s*(?:\||-|–|—|:|·)", t) for t in head_titles
-        ):
-            continue  # a one-word section label ("Webcams", "Blog") under a longer head title
-        if _is_title_affix(h1, head_titles):
-            rejected.append(h1)
-            continue  # the site's name set as <h1>: "<h1> | Headline" in one head title, "Headline" in another
+        verdict = _h1_not_headline(h1, head_titles, site, host)
+        if verdict:
+            if verdict == "reject":
+                rejected.append(h1)
+            continue
         score = _agreement(h1, head_titles) if head_titles else 1.0
         if score == 0.0:
             rejected.append(h1)  # shares no word with any head title: a banner, not this page's headline
         elif candidates == 0 and score >= H1_FIRST_MIN_AGREEMENT and h1 in leading:
             score = max(score, H1_MIN_AGREEMENT)  # the page's first headline-like <h1>: an SEO title differs
         candidates += 1
+        if best_lead and h1 not in leading:
+            continue  # after the headline that heads the story: a section heading or a teaser
         if score > best_score:
+            best_lead = h1 in leading and score >= H1_MIN_AGREEMENT
             best, best_score = h1, score
     if best is not None and best_score >= H1_MIN_AGREEMENT:
+        best = _title_restored(best, head_titles)
         return meta_cut_labels(_title_within(meta_strip_site(best, site, host), head_titles, site, host))
     # trafilatura's title is often the page's first <h1>: where that is the banner just passed over, the
     # head's title is the witness left
     if found and head_titles and (_fold(found) in rejected or _is_site(found, site, host)):
         found = None
     fallback = found or (head_titles[0] if head_titles else best)
+    if fallback and _is_sentence(fallback):
+        fallback = next((t for t in head_titles if not _is_sentence(t)), fallback)
     return meta_cut_labels(meta_strip_site(_fold(fallback), site, host)) if fallback else None
+
+
+def _h1_not_headline(h1: str, head_titles: list[str], site: str | None, host: str | None) -> str:
+    """Why an <h1> is not the headline: "reject" (a banner, kicker or lede: the head's title is taken over
+    trafilatura's when that is this <h1>), "skip" (a one-word section label), else ""."""
+    if _is_site(h1, site, host):
+        return "reject"  # the site's banner set as <h1>
+    if head_titles and len(_words(h1)) < 2 and not any(
+        re.match(re.escape(h1) + r"\s*(?:\||-|–|—|:|·)", t) for t in head_titles
+    ):
+        return "skip"  # a one-word section label ("Webcams", "Blog") under a longer head title
+    if _is_shouted(h1) and head_titles and _agreement(h1, head_titles) < 1.0:
+        return "reject"  # an all-caps kicker or section label ("SUPPORTING GAAP COMPLIANCE") over the headline
+    if _is_sentence(h1) and any(not _is_sentence(t) for t in head_titles):
+        return "reject"  # a sentence set as <h1> (a lede, a tagline) where the head states a headline
+    if _is_title_affix(h1, head_titles):
+        return "reject"  # the site's name as <h1>: "<h1> | Headline" in one head title, "Headline" in another
+    return ""
+
+
+# a sentence's full stop after a word of two or more lower-case letters ("... travel hacks ."), not an
+# abbreviation's ("... in the U.S.")
+_SENTENCE_END = re.compile(r"(?:\b[a-z]{2,}|\s)\.$")
+
+
+def _title_restored(h1: str, head_titles: list[str]) -> str:
+    """The head's title where the <h1> is that title with characters lost to "?" (a page stored in a
+    narrower character set: "Beginner? Guide" for "Beginner's Guide"); else the <h1>."""
+    if "?" not in h1:
+        return h1
+    lost = re.compile(".{1,2}".join(re.escape(part) for part in h1.split("?")) + "$", re.I)
+    for t in head_titles:
+        if lost.match(t) and _words(t) != _words(h1):
+            return t
+    return h1
+
+
+def _is_shouted(text: str) -> bool:
+    """Whether a text is written in capitals only (a label, or a headline set in capitals)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 3 and all(c.isupper() for c in letters)
+
+
+def _is_sentence(text: str) -> bool:
+    """Whether a title ends as a sentence does: a headline has no full stop (wcxb-dev: 2 of 711 true titles
+    end with one, one of them an abbreviation's)."""
+    return bool(_SENTENCE_END.search(text.strip()))
 
 
 # a headline before " | " has at least this many words; a shorter first part is a section or brand label
@@ -159,7 +208,9 @@ def _title_within(h1: str, head_titles: list[str], site: str | None, host: str |
         before, after = " ".join(words[:at]), " ".join(words[at + len(tw):])
         label = at <= 3 and re.match(r"^[^:]{1,30}:", h1) is not None and not after
         dated = bool(before and _TITLE_DATE_BEFORE.match(before) or after and _TITLE_DATE_AFTER.match(after))
-        if label or dated:
+        # an aggregator's source and comment count after the headline ("... Jobs (latimes.com) 87")
+        counted = h1.lower().startswith(t.lower()) and _TITLE_TRAILER.match(h1[len(t):]) is not None
+        if label or dated or counted:
             return t
     return h1
 
@@ -231,6 +282,8 @@ _MONTH = (
 _TITLE_DATE_BEFORE = re.compile(
     r"^(?:" + _MONTH + r" \d{1,2} \d{4}|\d{1,2} " + _MONTH + r" \d{4}|\d{4} \d{1,2} \d{1,2})$"
 )
+# what an aggregator prints after a headline: the source's host and the comment count ("(latimes.com) 87")
+_TITLE_TRAILER = re.compile(r"^\s*\((?:[\w-]+\.)+[a-z]{2,}\)\s*\d*\s*$", re.I)
 _TITLE_DATE_AFTER = re.compile(r"^(?:posted|published|updated|by)\b.*(?:\d|\b" + _MONTH + r"\b)")
 # where a byline stops being a name: a date, "Updated ...", "Published ...", a job title or "|"
 # months that are not also first or last names ("Tom May", "April Smith"), for a month ending a byline
