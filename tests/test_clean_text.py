@@ -301,3 +301,17 @@ def test_label_repeated_only_inside_the_story_is_kept() -> None:
     art = clean_text("\n\n".join(lines))
     assert [p for p in art.paragraphs if p == label] == [label] * 3
     assert "Home" not in art.paragraphs
+
+
+def test_glued_story_cards_with_punctuated_headlines_are_teasers() -> None:
+    """Real inscriptis dump of aeb-dev c467d507 (CBS Detroit): related-story cards render as a title-case
+    headline glued to its summary; headlines with "?" or ";" ("Auto Union Opens Talks With Fiat Chrysler;
+    Strike PossibleThe United...") and summaries opening with "A" ("SteakhouseA party of six") were kept as
+    the story's prose, and the story then started at the cards."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-c467d507.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    text = "\n".join(art.paragraphs)
+    for card in ("Heading To An NFL Game?", "Auto Union Opens Talks", "Ford Recalls F-150s", "Say Cheese?"):
+        assert card not in text
+    assert "Berrien County Health Department officials said Monday" in text
+    assert art.title == "Michigan Officials: 6th Fatality Linked To Eastern Equine Encephalitis Reported"
