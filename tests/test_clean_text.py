@@ -315,3 +315,17 @@ def test_glued_story_cards_with_punctuated_headlines_are_teasers() -> None:
         assert card not in text
     assert "Berrien County Health Department officials said Monday" in text
     assert art.title == "Michigan Officials: 6th Fatality Linked To Eastern Equine Encephalitis Reported"
+
+
+def test_sentence_case_list_items_do_not_split_the_story() -> None:
+    """Real inscriptis dump of wcxb-dev 0486: two paragraphs, a list of reasons in sentence case ("High
+    quality documentation (both from Microsoft and 3rd party)"), then the story goes on; the list cost as
+    much as menu lines, the story was the part after it and the title the first list item."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0486.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    text = "\n".join(art.paragraphs)
+    assert text.startswith("It’s been a big year for server side web frameworks.")
+    for item in ("High quality documentation (both from Microsoft and 3rd party)",
+                 "Minimal APIs are ergonomic and refreshingly boiler plate free"):
+        assert item in art.paragraphs
+    assert art.title == "Choosing a Web framework"
