@@ -329,3 +329,14 @@ def test_sentence_case_list_items_do_not_split_the_story() -> None:
                  "Minimal APIs are ergonomic and refreshingly boiler plate free"):
         assert item in art.paragraphs
     assert art.title == "Choosing a Web framework"
+
+
+def test_a_closing_run_of_two_paragraphs_joins_the_story() -> None:
+    """Real inscriptis dump of wcxb-dev 4185 (a maintenance schedule): the story's closing two paragraphs (92
+    words) come after a list of services; a further run of prose joins the story from 80 words and a
+    quarter of the main run's score (before: 100 and 0.3, and they were dropped)."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4185.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    text = "\n".join(art.paragraphs)
+    assert "You can save time and hassle of trying to check these components yourself" in text
+    assert "NOTE: Not all services are offered at all" in text
