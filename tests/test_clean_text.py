@@ -301,3 +301,42 @@ def test_label_repeated_only_inside_the_story_is_kept() -> None:
     art = clean_text("\n\n".join(lines))
     assert [p for p in art.paragraphs if p == label] == [label] * 3
     assert "Home" not in art.paragraphs
+
+
+def test_glued_story_cards_with_punctuated_headlines_are_teasers() -> None:
+    """Real inscriptis dump of aeb-dev c467d507 (CBS Detroit): related-story cards render as a title-case
+    headline glued to its summary; headlines with "?" or ";" ("Auto Union Opens Talks With Fiat Chrysler;
+    Strike PossibleThe United...") and summaries opening with "A" ("SteakhouseA party of six") were kept as
+    the story's prose, and the story then started at the cards."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-c467d507.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    text = "\n".join(art.paragraphs)
+    for card in ("Heading To An NFL Game?", "Auto Union Opens Talks", "Ford Recalls F-150s", "Say Cheese?"):
+        assert card not in text
+    assert "Berrien County Health Department officials said Monday" in text
+    assert art.title == "Michigan Officials: 6th Fatality Linked To Eastern Equine Encephalitis Reported"
+
+
+def test_sentence_case_list_items_do_not_split_the_story() -> None:
+    """Real inscriptis dump of wcxb-dev 0486: two paragraphs, a list of reasons in sentence case ("High
+    quality documentation (both from Microsoft and 3rd party)"), then the story goes on; the list cost as
+    much as menu lines, the story was the part after it and the title the first list item."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0486.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    text = "\n".join(art.paragraphs)
+    assert text.startswith("It’s been a big year for server side web frameworks.")
+    for item in ("High quality documentation (both from Microsoft and 3rd party)",
+                 "Minimal APIs are ergonomic and refreshingly boiler plate free"):
+        assert item in art.paragraphs
+    assert art.title == "Choosing a Web framework"
+
+
+def test_a_closing_run_of_two_paragraphs_joins_the_story() -> None:
+    """Real inscriptis dump of wcxb-dev 4185 (a maintenance schedule): the story's closing two paragraphs (92
+    words) come after a list of services; a further run of prose joins the story from 80 words and a
+    quarter of the main run's score (before: 100 and 0.3, and they were dropped)."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4185.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    text = "\n".join(art.paragraphs)
+    assert "You can save time and hassle of trying to check these components yourself" in text
+    assert "NOTE: Not all services are offered at all" in text
