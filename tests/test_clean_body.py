@@ -86,3 +86,14 @@ def test_restore_leaves_out_furniture_links_and_headings_over_them() -> None:
         "</article></body></html>"
     )
     assert [kind for kind, _ in blocks] == ["p", "p"]
+
+
+def test_restore_puts_back_the_list_that_opens_the_story() -> None:
+    # a "TL;DR" heading and list in the first paragraph's own element, right before it (wcxb-dev 0455, where
+    # trafilatura dropped it); a list cut off from the story by a unit left out (a short byline) stays out
+    blocks = _restore(
+        "<html><body><article><ul><li>Share</li><li>Print</li></ul><p>By A. Writer</p><h3>TL;DR</h3>"
+        "<ul><li>First finding</li><li>Second finding</li></ul><p>{P1}</p><p>{P2}</p></article></body></html>"
+    )
+    assert blocks[:3] == [("head", "TL;DR"), ("item", "First finding"), ("item", "Second finding")]
+    assert [kind for kind, _ in blocks[3:]] == ["p", "p"]
