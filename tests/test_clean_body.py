@@ -10,7 +10,7 @@ from conftest import Run
 from wcxb_pages import TRUTH, WCXB, word_f1
 
 from archiver.clean.html import html_parse
-from archiver.clean.html_rules import Block
+from archiver.clean.html_rules import Block, html_apply_rules
 from archiver.clean.html_structure import html_restore_structure
 
 
@@ -97,3 +97,15 @@ def test_restore_puts_back_the_list_that_opens_the_story() -> None:
     )
     assert blocks[:3] == [("head", "TL;DR"), ("item", "First finding"), ("item", "Second finding")]
     assert [kind for kind, _ in blocks[3:]] == ["p", "p"]
+
+
+def test_a_run_of_blocks_rendered_twice_keeps_one_copy() -> None:
+    # a card printed twice in a row (a mobile and a desktop copy: wcxb-dev 0781, 0397); short labels repeated
+    # on purpose stay
+    card = [Block("Our pick for most homes is the quiet model with the steel tub", "head"),
+            Block("It cleans well and costs less than the others we tested", "p")]
+    labels = [Block("Price", "p"), Block("Price", "p")]
+    story = Block("The story goes on with a long paragraph that says what the tests found in the end.", "p")
+    paragraphs, chrome = html_apply_rules([story, *card, *card, *labels, story], title=None, byline=None)
+    assert paragraphs == [story.text, card[0].text, card[1].text, "Price", "Price", story.text]
+    assert [(c.text, c.reason) for c in chrome] == [(card[0].text, "duplicate"), (card[1].text, "duplicate")]
