@@ -109,3 +109,19 @@ def test_a_run_of_blocks_rendered_twice_keeps_one_copy() -> None:
     paragraphs, chrome = html_apply_rules([story, *card, *card, *labels, story], title=None, byline=None)
     assert paragraphs == [story.text, card[0].text, card[1].text, "Price", "Price", story.text]
     assert [(c.text, c.reason) for c in chrome] == [(card[0].text, "duplicate"), (card[1].text, "duplicate")]
+
+
+def test_restore_counts_only_the_sites_own_links_as_link_text() -> None:
+    # a list of links to other sites between story paragraphs is the story's sources (wcxb-dev 0068, 0215);
+    # a list of the site's own pages (relative or same host) is navigation and stays out
+    paragraph = "This is a story paragraph with enough words to be matched to its page element {}."
+    tree = html_parse(
+        f"<html><body><article><p>{paragraph.format(1)}</p><ul><li><a href='https://other.org/r'>Ranking one</a></li>"
+        "<li><a href='https://www.third.net/'>Ranking two</a></li></ul><ul><li><a href='/more'>More news</a></li>"
+        f"<li><a href='https://www.example.com/x'>Our podcast</a></li></ul><p>{paragraph.format(2)}</p>"
+        "</article></body></html>"
+    )
+    blocks = [Block(paragraph.format(1), "p"), Block(paragraph.format(2), "p")]
+    restored = [b.text for b in html_restore_structure(tree, blocks, "https://example.com/story")]
+    assert restored[1:3] == ["Ranking one", "Ranking two"]
+    assert "More news" not in restored and "Our podcast" not in restored

@@ -21,7 +21,7 @@ from trafilatura.settings import DEFAULT_CONFIG, Document, Extractor, set_date_p
 
 from archiver.clean.html_author import html_author
 from archiver.clean.html_meta import meta_page
-from archiver.clean.html_rules import Block, html_apply_rules, html_fold
+from archiver.clean.html_rules import Block, html_apply_rules, html_fold, html_host
 from archiver.clean.html_structure import html_restore_structure
 from archiver.clean.language import language_of
 from archiver.errors import InputError
@@ -90,7 +90,7 @@ def clean_html(html: str, url: str | None = None) -> Article:
     )
     if suspect or (html_may_miss_text(blocks, prose, paras) and html_container_holds_more(prose_paras, blocks)):
         blocks = html_second_opinion(html, tree, url, blocks, anchors, paras, readability=suspect)
-    blocks = html_restore_structure(tree, blocks)
+    blocks = html_restore_structure(tree, blocks, url)
     meta = meta_page(tree, doc, url)
     paragraphs, chrome = html_apply_rules(blocks, title=meta.title, byline=meta.byline)
     # 8 words: less than one sentence of body is a navigation or error page, not an article
@@ -315,22 +315,12 @@ def html_anchors(tree: Any, url: str | None = None) -> list[str]:
     With the page's URL, only links within its site count: a list of links to other sites is the story's
     sources or its subject (release notes, a ranking), a list of the site's own pages is its navigation.
     """
-    host = _host(url)
+    host = html_host(url)
     texts = {
         html_fold(a.text_content()) for a in tree.iter("a")
-        if not host or _host(a.get("href") or "", host) == host
+        if not host or html_host(a.get("href") or "", host) == host
     }
     return sorted((t for t in texts if " " in t), key=lambda t: (-len(t), t))
-
-
-def _host(url: str | None, default: str | None = None) -> str | None:
-    """The host of a URL without "www."; `default` for a relative link."""
-    if not url:
-        return None
-    m = re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/?#:]+)", url.strip(), re.I)
-    if not m:
-        return default if not re.match(r"^[a-z][a-z0-9+.-]*:", url.strip(), re.I) else None
-    return m[1].lower().removeprefix("www.")
 
 
 def html_link_ratio(text: str, anchors: list[str]) -> float:

@@ -31,6 +31,16 @@ def html_fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def html_host(url: str | None, default: str | None = None) -> str | None:
+    """The host of a URL without "www."; `default` for a relative link."""
+    if not url:
+        return None
+    m = re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/?#:]+)", url.strip(), re.I)
+    if not m:
+        return default if not re.match(r"^[a-z][a-z0-9+.-]*:", url.strip(), re.I) else None
+    return m[1].lower().removeprefix("www.")
+
+
 def _words(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
