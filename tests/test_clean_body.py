@@ -10,7 +10,7 @@ from conftest import Run
 from wcxb_pages import TRUTH, WCXB, word_f1
 
 from archiver.clean.html import html_parse
-from archiver.clean.html_rules import Block
+from archiver.clean.html_rules import Block, html_apply_rules
 from archiver.clean.html_structure import html_restore_structure
 
 
@@ -86,3 +86,42 @@ def test_restore_leaves_out_furniture_links_and_headings_over_them() -> None:
         "</article></body></html>"
     )
     assert [kind for kind, _ in blocks] == ["p", "p"]
+
+
+def test_restore_puts_back_the_list_that_opens_the_story() -> None:
+    # a "TL;DR" heading and list in the first paragraph's own element, right before it (wcxb-dev 0455, where
+    # trafilatura dropped it); a list cut off from the story by a unit left out (a short byline) stays out
+    blocks = _restore(
+        "<html><body><article><ul><li>Share</li><li>Print</li></ul><p>By A. Writer</p><h3>TL;DR</h3>"
+        "<ul><li>First finding</li><li>Second finding</li></ul><p>{P1}</p><p>{P2}</p></article></body></html>"
+    )
+    assert blocks[:3] == [("head", "TL;DR"), ("item", "First finding"), ("item", "Second finding")]
+    assert [kind for kind, _ in blocks[3:]] == ["p", "p"]
+
+
+def test_a_run_of_blocks_rendered_twice_keeps_one_copy() -> None:
+    # a card printed twice in a row (a mobile and a desktop copy: wcxb-dev 0781, 0397); short labels repeated
+    # on purpose stay
+    card = [Block("Our pick for most homes is the quiet model with the steel tub", "head"),
+            Block("It cleans well and costs less than the others we tested", "p")]
+    labels = [Block("Price", "p"), Block("Price", "p")]
+    story = Block("The story goes on with a long paragraph that says what the tests found in the end.", "p")
+    paragraphs, chrome = html_apply_rules([story, *card, *card, *labels, story], title=None, byline=None)
+    assert paragraphs == [story.text, card[0].text, card[1].text, "Price", "Price", story.text]
+    assert [(c.text, c.reason) for c in chrome] == [(card[0].text, "duplicate"), (card[1].text, "duplicate")]
+
+
+def test_restore_counts_only_the_sites_own_links_as_link_text() -> None:
+    # a list of links to other sites between story paragraphs is the story's sources (wcxb-dev 0068, 0215);
+    # a list of the site's own pages (relative or same host) is navigation and stays out
+    paragraph = "This is a story paragraph with enough words to be matched to its page element {}."
+    tree = html_parse(
+        f"<html><body><article><p>{paragraph.format(1)}</p><ul><li><a href='https://other.org/r'>Ranking one</a></li>"
+        "<li><a href='https://www.third.net/'>Ranking two</a></li></ul><ul><li><a href='/more'>More news</a></li>"
+        f"<li><a href='https://www.example.com/x'>Our podcast</a></li></ul><p>{paragraph.format(2)}</p>"
+        "</article></body></html>"
+    )
+    blocks = [Block(paragraph.format(1), "p"), Block(paragraph.format(2), "p")]
+    restored = [b.text for b in html_restore_structure(tree, blocks, "https://example.com/story")]
+    assert restored[1:3] == ["Ranking one", "Ranking two"]
+    assert "More news" not in restored and "Our podcast" not in restored

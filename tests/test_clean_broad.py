@@ -31,8 +31,9 @@ def title_key(title: str | None) -> str:
 
 # --- real pages (byte-exact copies, tests/pages/wcxb) ---------------------------------------------------
 
-# Floors: ours scores 0.95-1.00 on these pages (4416: 0.02 before React segments were shown)
-FLOORS = {"4416": 0.95, "0040": 0.97, "0332": 0.92, "0395": 0.97}
+# Floors: ours scores 0.95-1.00 on these pages (4416: 0.02 before React segments were shown; 0310: 0.04 while
+# the article after a stray </body></html> was dropped by the parser)
+FLOORS = {"4416": 0.95, "0040": 0.97, "0332": 0.92, "0395": 0.97, "0310": 0.95}
 
 
 @pytest.mark.parametrize("page", sorted(FLOORS))

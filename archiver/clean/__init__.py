@@ -10,7 +10,7 @@ from archiver.types import Article, Capture
 
 # Bump when a change to the cleaners changes what they output; `archive reprocess` re-cleans
 # captures whose stored cleaner_version is older.
-CLEANER_VERSION = 5  # 2: glued-block splitting in the plain-text cleaner; site templates
+CLEANER_VERSION = 6  # 2: glued-block splitting in the plain-text cleaner; site templates
 # 3: two trafilatura runs reconciled per page; headline from <h1>; bylines cut to names
 # 4: plain-text dumps: comment threads by evidence, duplicate blocks, jusText stoplists, recurring names unsplit
 #    HTML metadata reconciled (JSON-LD, head tags, shown date, site name never a URL); language by CLD2
@@ -21,6 +21,10 @@ CLEANER_VERSION = 5  # 2: glued-block splitting in the plain-text cleaner; site 
 #    no longer kept for sharing "for" with the title; published date: the header's shown date before the
 #    JSON-LD's; bylines: the header's "By" line over an uploader's account, co-authors kept, organisations
 #    whole; titles encoded twice read back
+# 6: HTML: markup after a stray </html> kept, lists opening the story put back, a card rendered twice kept
+#    once, a rejected <h1> stays in the body; titles: sentence and all-caps <h1>s passed over; dates:
+#    <time pubdate>, re-publications, data dates; bylines: site credits whole, author element re-read, bios;
+#    plain-text dumps: sentence-case list items, glued story cards, further runs of prose from 80 words
 
 
 def clean(capture: Capture) -> Article:
