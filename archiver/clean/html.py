@@ -111,7 +111,8 @@ def clean_html(html: str, url: str | None = None) -> Article:
 
 def html_parse(html: str) -> Any:
     """Parse with lxml's default limits (huge_tree off: depth and text-node caps), drop hidden elements; markup
-    after a premature </body> or </html> stays in the body, as a browser shows it."""
+    after a premature </body> or </html> stays in the body, as a browser shows it; React segments, tweets and
+    embed blocks holding prose made readable to trafilatura."""
     html = html[:MAX_HTML_CHARS]
     if html.lstrip().startswith("<?xml"):
         html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses str input with an encoding declaration
