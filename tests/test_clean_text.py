@@ -355,3 +355,14 @@ def test_lines_between_the_story_runs_join_the_story() -> None:
                  "Final Thoughts"):
         assert line in text
     assert "Home Builders in Atherton" not in text
+
+
+def test_related_headlines_inside_the_story_are_chrome() -> None:
+    """Real inscriptis dump of aeb-dev 921019755f (Sky News): a "More from UK" box of six headlines sits
+    between two of the story's paragraphs and was kept as its short lines."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-92101975.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    text = "\n".join(art.paragraphs)
+    assert "Tottenham said in a statement" in text and "His first match in charge will be away" in text
+    for headline in ("More from UK", "Prince Andrew: BT and three universities", "EuroMillions: UK ticket holder"):
+        assert headline not in text
