@@ -366,3 +366,12 @@ def test_related_headlines_inside_the_story_are_chrome() -> None:
     assert "Tottenham said in a statement" in text and "His first match in charge will be away" in text
     for headline in ("More from UK", "Prince Andrew: BT and three universities", "EuroMillions: UK ticket holder"):
         assert headline not in text
+
+
+def test_price_lines_inside_the_story_are_kept() -> None:
+    """The same dump: each room's price lines ("Minor remodels: $15,000 – $50,000") are under 0.6 letters
+    and were dropped as short fragments, though the story holds them."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4070.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    for line in ("Minor remodels: $15,000 – $50,000", "Full Bathroom: $30,000 – $60,000"):
+        assert line in art.paragraphs
