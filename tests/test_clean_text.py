@@ -375,3 +375,22 @@ def test_price_lines_inside_the_story_are_kept() -> None:
     art = clean_text(dump.read_text(encoding="utf-8"))
     for line in ("Minor remodels: $15,000 – $50,000", "Full Bathroom: $30,000 – $60,000"):
         assert line in art.paragraphs
+
+
+def test_author_box_at_the_story_end_is_chrome() -> None:
+    """Real inscriptis dump of aeb-dev 23aaecd1 (a Portuguese blog): "Sobre Carlos Nadalim" and the author's
+    bio follow the post; only a box that is the last paragraph alone was swept."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-23aaecd1.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert "Sobre Carlos Nadalim" not in art.paragraphs
+    assert not any(p.startswith("Pai de Francesco e Teresa") for p in art.paragraphs)
+    assert ("Sobre Carlos Nadalim", "bio") in [(c.text, c.reason) for c in art.chrome]
+
+
+def test_newsletter_notice_is_a_promo() -> None:
+    """Real inscriptis dump of aeb-dev c50845a7 (Space.com): the newsletter form's "No spam, we promise. You can
+    unsubscribe at any time" was kept as the story's last paragraph."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-c50845a7.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any("unsubscribe" in p for p in art.paragraphs)
+    assert any(p.startswith("Editor's note: This story was updated") for p in art.paragraphs)
