@@ -394,3 +394,13 @@ def test_newsletter_notice_is_a_promo() -> None:
     art = clean_text(dump.read_text(encoding="utf-8"))
     assert not any("unsubscribe" in p for p in art.paragraphs)
     assert any(p.startswith("Editor's note: This story was updated") for p in art.paragraphs)
+
+
+def test_caption_above_an_agency_credit_is_chrome() -> None:
+    """Real inscriptis dump of aeb-dev 374ac9a5 (CNBC): a 50-word photo caption reads as prose and was kept
+    as the story's second paragraph; the line under it is the photo's credit ("Natalie Naccache | Bloomberg |
+    Getty Images")."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-374ac9a5.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any(p.startswith("Sheikh Mohammed bin Rashid Al Maktoum") for p in art.paragraphs)
+    assert art.paragraphs[0].startswith("DUBAI, United Arab Emirates — Dubai's flagship carrier")

@@ -262,6 +262,14 @@ def text_is_copyright(text: str) -> bool:
     return bool(_COPYRIGHT_RE.search(text)) and len(text_words(text)) <= 40
 
 
+_AGENCY_RE = re.compile(rf"(?<!\w){_AGENCIES}(?!\w)")
+
+
+def text_is_agency_credit(text: str) -> bool:
+    """Names a photo agency or wire ("Hau Dinh, AP", "Bloomberg | Getty Images")."""
+    return bool(_AGENCY_RE.search(text))
+
+
 def text_has_photo_credit(text: str) -> bool:
     """Contains a photo credit ("(AP Photo/...)", "/ AFP", "– Getty Images", "Photo: ...")."""
     return bool(_CAPTION_RE.search(text))
