@@ -404,3 +404,11 @@ def test_caption_above_an_agency_credit_is_chrome() -> None:
     art = clean_text(dump.read_text(encoding="utf-8"))
     assert not any(p.startswith("Sheikh Mohammed bin Rashid Al Maktoum") for p in art.paragraphs)
     assert art.paragraphs[0].startswith("DUBAI, United Arab Emirates — Dubai's flagship carrier")
+
+
+def test_two_word_lines_inside_the_story_are_kept() -> None:
+    """The same dump: "Cost drivers:" opens a room's list after a price line, not a paragraph; a two-word line
+    was kept only as a subhead over a paragraph, between two paragraphs or in a list introduced by ":"."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4070.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert "Cost drivers:" in art.paragraphs
