@@ -340,3 +340,75 @@ def test_a_closing_run_of_two_paragraphs_joins_the_story() -> None:
     text = "\n".join(art.paragraphs)
     assert "You can save time and hassle of trying to check these components yourself" in text
     assert "NOTE: Not all services are offered at all" in text
+
+
+def test_lines_between_the_story_runs_join_the_story() -> None:
+    """Real inscriptis dump of wcxb-dev 4070 (renovation costs, room by room): the lede and the closing
+    paragraphs are two runs of prose, the rooms' headings, price lists and short paragraphs between them
+    cost more than either run, and were dropped (word F1 0.60; 0.93 with the lines between joined)."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4070.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    text = "\n".join(art.paragraphs)
+    assert text.startswith("Renovating or remodeling your Bay Area home can be a fun and rewarding experience")
+    for line in ("Kitchen Renovation Costs", "A kitchen tends to be the most expensive room to remodel",
+                 "Bedrooms tend to be more affordable but still add significant comfort and value.",
+                 "Final Thoughts"):
+        assert line in text
+    assert "Home Builders in Atherton" not in text
+
+
+def test_related_headlines_inside_the_story_are_chrome() -> None:
+    """Real inscriptis dump of aeb-dev 921019755f (Sky News): a "More from UK" box of six headlines sits
+    between two of the story's paragraphs and was kept as its short lines."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-92101975.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    text = "\n".join(art.paragraphs)
+    assert "Tottenham said in a statement" in text and "His first match in charge will be away" in text
+    for headline in ("More from UK", "Prince Andrew: BT and three universities", "EuroMillions: UK ticket holder"):
+        assert headline not in text
+
+
+def test_price_lines_inside_the_story_are_kept() -> None:
+    """The same dump: each room's price lines ("Minor remodels: $15,000 – $50,000") are under 0.6 letters
+    and were dropped as short fragments, though the story holds them."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4070.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    for line in ("Minor remodels: $15,000 – $50,000", "Full Bathroom: $30,000 – $60,000"):
+        assert line in art.paragraphs
+
+
+def test_author_box_at_the_story_end_is_chrome() -> None:
+    """Real inscriptis dump of aeb-dev 23aaecd1 (a Portuguese blog): "Sobre Carlos Nadalim" and the author's
+    bio follow the post; only a box that is the last paragraph alone was swept."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-23aaecd1.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert "Sobre Carlos Nadalim" not in art.paragraphs
+    assert not any(p.startswith("Pai de Francesco e Teresa") for p in art.paragraphs)
+    assert ("Sobre Carlos Nadalim", "bio") in [(c.text, c.reason) for c in art.chrome]
+
+
+def test_newsletter_notice_is_a_promo() -> None:
+    """Real inscriptis dump of aeb-dev c50845a7 (Space.com): the newsletter form's "No spam, we promise. You can
+    unsubscribe at any time" was kept as the story's last paragraph."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-c50845a7.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any("unsubscribe" in p for p in art.paragraphs)
+    assert any(p.startswith("Editor's note: This story was updated") for p in art.paragraphs)
+
+
+def test_caption_above_an_agency_credit_is_chrome() -> None:
+    """Real inscriptis dump of aeb-dev 374ac9a5 (CNBC): a 50-word photo caption reads as prose and was kept
+    as the story's second paragraph; the line under it is the photo's credit ("Natalie Naccache | Bloomberg |
+    Getty Images")."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-374ac9a5.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any(p.startswith("Sheikh Mohammed bin Rashid Al Maktoum") for p in art.paragraphs)
+    assert art.paragraphs[0].startswith("DUBAI, United Arab Emirates — Dubai's flagship carrier")
+
+
+def test_two_word_lines_inside_the_story_are_kept() -> None:
+    """The same dump: "Cost drivers:" opens a room's list after a price line, not a paragraph; a two-word line
+    was kept only as a subhead over a paragraph, between two paragraphs or in a list introduced by ":"."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4070.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert "Cost drivers:" in art.paragraphs

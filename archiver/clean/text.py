@@ -23,6 +23,7 @@ from archiver.clean.textfeatures import (
     text_ends_abbrev,
     text_ends_sentence,
     text_has_photo_credit,
+    text_is_agency_credit,
     text_is_comment_mark,
     text_is_comments_start,
     text_is_copyright,
@@ -178,10 +179,12 @@ def clean_text(text: str) -> Article:
             reasons[i] = _text_chrome_reason(u, meta)
         if reasons[i] is None and repeated[i]:
             reasons[i] = "repeat"  # menus, related links and share bars recur; story lines do not
+    _text_mark_related_blocks(units, reasons)
+    _text_mark_credited_captions(units, reasons)
     cut = _text_comments_cut(units, reasons)
     start, end, topic = _text_story_span(units[:cut], reasons, lang)
     _text_keep_inner_repeats(units, reasons, start, end, topic)
-    spans = _text_more_spans(units[:cut], reasons, start, end, topic)
+    spans = _text_join_spans(units, reasons, _text_more_spans(units[:cut], reasons, start, end, topic))
     _text_keep_story_legal(units, reasons, spans)
 
     kept: list[int] = []
@@ -412,6 +415,29 @@ def _text_date_header(
             units[i] = rest_unit
         return units
     return units
+
+
+# a line of at least this many words right above a short photo credit naming an agency ("Photo: Hau Dinh, AP",
+# "Natalie Naccache | Bloomberg | Getty Images": at most CREDIT_MAX_WORDS) is that photo's caption, though it
+# reads as prose (aeb-dev db6b0816, 374ac9a5: 36-50-word captions kept as the story's first paragraphs). A
+# credit without an agency ("Source: statista.com", "Credit: Reviewed / X") follows the story's paragraphs on
+# guides (wcxb-dev 0261, 4430), and a plant's name over its photo is a heading (wcxb-dev 4708: 3-6 words).
+# Both sets' inscriptis dumps: wcxb-dev word F1 0.92271 -> 0.92271 (even / odd 0.92917 / 0.91623 -> 0.92914 /
+# 0.91627), aeb-dev 0.9284 -> 0.9311 (0.9011 / 0.9563 -> 0.9013 / 0.9615); any credit: wcxb-dev 0.9223, aeb-dev
+# 0.9312; agency credits of up to 10 words: aeb-dev 0.9306; captions of any length: wcxb-dev 0.92269
+CAPTION_MIN_WORDS = 8
+CREDIT_MAX_WORDS = 6
+
+
+def _text_mark_credited_captions(units: list[Unit], reasons: list[str | None]) -> None:
+    """A line right above a short agency photo credit is the photo's caption."""
+    for i in range(len(units) - 1):
+        credit = units[i + 1]
+        if (
+            reasons[i] is None and reasons[i + 1] == "caption" and credit.words <= CREDIT_MAX_WORDS
+            and text_is_agency_credit(credit.text) and CAPTION_MIN_WORDS <= units[i].words <= CAPTION_MAX_WORDS
+        ):
+            reasons[i] = "caption"
 
 
 # a run of up to this many lines followed at once by the same lines is one block rendered twice (carousel
@@ -685,6 +711,36 @@ def _text_more_spans(
     return spans
 
 
+# the story's runs of prose are one story with the lines between them (a guide's lists, tables and headings
+# between its runs of prose: 0.9 of the words of those lines are in the truth on wcxb-dev dumps), unless the
+# lines between are a menu or a staff list (at least this share of their unclassified lines of 1-2 words;
+# aeb-dev 8380689f: a list of editors' names between the story and a donation appeal) or a list of other
+# posts (this many date lines; wcxb-dev 0331, 0397). Both sets' inscriptis dumps, joining every gap: wcxb-dev
+# word F1 0.9146 -> 0.9213, aeb-dev 0.9247 -> 0.9245; with the two guards 0.9215 and 0.9247 (grid: share
+# 0.6/0.8/0.9/any -> wcxb-dev 0.9215/0.9215/0.9215/0.9215, aeb-dev 0.9247/0.9247/0.9245/0.9245; dates
+# 1/2/3/any -> wcxb-dev 0.9215/0.9215/0.9215/0.9213)
+SPAN_GAP_MAX_TINY_SHARE = 0.8
+SPAN_GAP_MAX_DATES = 2
+
+
+def _text_join_spans(
+    units: list[Unit], reasons: list[str | None], spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The story's runs joined with the lines between them, unless those lines are a menu or a list of posts."""
+    ordered = sorted(spans)
+    out = [ordered[0]]
+    for a, b in ordered[1:]:
+        gap = range(out[-1][1] + 1, a)
+        free = [i for i in gap if reasons[i] is None]
+        tiny = sum(units[i].words <= 2 for i in free) / len(free) if free else 0.0
+        dates = sum(reasons[i] == "date-header" for i in gap)
+        if tiny < SPAN_GAP_MAX_TINY_SHARE and dates < SPAN_GAP_MAX_DATES:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 # the header of a block of other stories or posts: at most this many words (wcxb-dev and aeb-dev dumps:
 # "Related Articles", "More From the Los Angeles Times", "More Great WIRED Stories", "You Might Also Like")
 RELATED_HEADER_MAX_WORDS = 8
@@ -706,6 +762,40 @@ def _text_story_bounds(units: list[Unit], start: int, end: int) -> tuple[int, in
     hi = next((i for i in range(end + 1, len(units)) if stop(i)), len(units))
     lo = next((i + 1 for i in range(start - 1, -1, -1) if _text_is_related_header(units[i].text)), 0)
     return lo, hi
+
+
+# a bare label over a list of links ("More:", "Related", "See also:", "Read more:")
+_MORE_LABEL_RE = re.compile(r"^(?:more|related|see also|read (?:more|also|next)|also read)\s*:?$", re.IGNORECASE)
+# a block of other stories inside or after the story: a related header or a bare label, then at least this many
+# headline lines in a row (lines of 4+ words that are not prose and do not end in ":"), up to the next paragraph.
+# Calibrated on both sets' inscriptis dumps ("More from UK" then six headlines in the middle of aeb-dev
+# 921019755f's story, "More:" then three in 7916ecca): at least 2 / 3 lines -> wcxb-dev word F1 0.9215 ->
+# 0.9217 / 0.9215, aeb-dev 0.9247 -> 0.9260 / 0.9256. A header of 2+ words is title case (half its long
+# words capitalised at least): "Popular interactive concepts include:" opens a list of the story's (wcxb-dev
+# 0058); with it, 2 lines: wcxb-dev 0.9217 (halves 0.9280 / 0.9150 -> 0.9284 / 0.9151), aeb-dev 0.9259
+# (0.8980 / 0.9519 -> 0.8987 / 0.9536)
+RELATED_BLOCK_MIN_LINES = 2
+RELATED_HEADLINE_MIN_WORDS = 4
+RELATED_HEADER_MIN_TITLECASE = 0.5
+
+
+def _text_mark_related_blocks(units: list[Unit], reasons: list[str | None]) -> None:
+    """A related header or a bare "More:" label followed by a run of headlines: the header and the headlines
+    are chrome ("related"), wherever they are (inline link boxes split a story's paragraphs)."""
+    for i, u in enumerate(units):
+        if not (_text_is_related_header(u.text) or _MORE_LABEL_RE.match(u.text.strip())):
+            continue
+        if u.words > 1 and u.titlecase < RELATED_HEADER_MIN_TITLECASE:
+            continue
+        run = []
+        j = i + 1
+        while j < len(units) and reasons[j] in (None, "repeat") and not _text_is_good(units[j]) \
+                and units[j].words >= RELATED_HEADLINE_MIN_WORDS and not units[j].text.rstrip().endswith(":"):
+            run.append(j)
+            j += 1
+        if len(run) >= RELATED_BLOCK_MIN_LINES:
+            for k in [i, *run]:
+                reasons[k] = reasons[k] if k == i and reasons[k] is not None else "related"
 
 
 def _text_is_related_header(text: str) -> bool:
@@ -732,6 +822,18 @@ def _text_span_score(scores: list[float], lo: int, hi: int) -> tuple[tuple[int, 
 # 37"): on wcxb-dev dumps 0.67 of the words of such lines were article text, on aeb-dev 0.52; word F1
 # wcxb-dev +0.0075, aeb-dev shingle F1 +0.0008 (grid 3/5: 3 best on both)
 INSIDE_SHORT_MIN = 3
+# a line of 2 words inside the story is kept too, wherever it stands ("Key takeaways", "Hybrid cloud", "Use
+# cases": a guide's headings and list items; before, only a subhead over a paragraph, between two
+# paragraphs or in a list introduced by ":"): both sets' inscriptis dumps, word F1 wcxb-dev 0.92271 ->
+# 0.92311 (even / odd 0.92914 / 0.91627 -> 0.92953 / 0.91667), aeb-dev 0.93113 -> 0.93116; one-word lines too:
+# wcxb-dev 0.92337, aeb-dev 0.93108 (not kept)
+# a line of 3+ words inside the story with fewer letters (short or long) is kept when letters are at least
+# this share of its characters and it holds no date: a guide's price and spec lines ("Minor remodels:
+# $15,000 – $50,000", "$1,599.00 from Lowe's"), which the story's runs now hold whole (`_text_join_spans`);
+# "Published 10:02 AM EST Nov 19, 2019" is a date line. Both sets' inscriptis dumps (wcxb-dev 0.9217, aeb-dev
+# 0.9259 before): 0.5 / 0.4 / 0.3 / 0.1 -> wcxb-dev 0.9224 / 0.9226 / 0.9227 / 0.9228, aeb-dev 0.9259 each
+# (without the date test, 0.4: aeb-dev 0.9256)
+INSIDE_MIN_ALPHA = 0.3
 # lines of 16+ words inside the story that are not prose by shape: on wcxb-dev dumps 0.87 of the truth
 # words lost inside spans were in such lines (table rows, long list items); letters at least this share
 # of the characters (0.6 as for short lines; number tables stay out)
@@ -739,51 +841,18 @@ LONG_INSIDE_MIN_ALPHA = 0.6
 
 
 def _text_keep_short(units: list[Unit], reasons: list[str | None], i: int) -> bool:
-    """Keep a short unit inside the story: a short sentence, or a subhead between prose units."""
+    """Keep a short unit inside the story: a short sentence, a list item, a fact or a subhead."""
     u = units[i]
     if u.sentence and u.words >= 2 and (u.stop is None or u.stop > 0 or u.words <= 4):
         return True
+    if u.words >= INSIDE_SHORT_MIN and INSIDE_MIN_ALPHA <= u.alpha < 0.6 and not text_date(u.text):
+        return True  # a price or spec line, a table row with figures (INSIDE_MIN_ALPHA)
     if u.words > 15:
         # a long line that is not prose by shape (a list item or table row without a full stop, a
         # paragraph light on function words) inside the story is the story's (LONG_INSIDE_MIN_ALPHA)
         return u.alpha >= LONG_INSIDE_MIN_ALPHA
-    if u.words < 2 or u.alpha < 0.6:
-        return False
-    if u.words >= INSIDE_SHORT_MIN:
-        return True
-    prev = next((units[j] for j in range(i - 1, -1, -1) if reasons[j] is None), None)
-    nxt = next((units[j] for j in range(i + 1, len(units)) if reasons[j] is None), None)
-    if nxt is not None and _text_is_good(nxt) and not u.text.endswith((".", ",", ":")):
-        # a subhead over a paragraph, after prose or another short line (wcxb-dev, aeb-dev: +0.0005)
-        return prev is not None and (_text_is_good(prev) or prev.words <= 15)
-    if prev is not None and nxt is not None and _text_is_good(prev) and _text_is_good(nxt):
-        return True
-    return _text_in_list(units, reasons, i)
-
-
-# a list inside the story: at most this many short lines in a row, introduced by a line ending in ":" and
-# followed by prose (wcxb-dev dumps: bulleted lists of a guide are dropped as short fragments)
-LIST_MAX_ITEMS = 20
-
-
-def _text_in_list(units: list[Unit], reasons: list[str | None], i: int) -> bool:
-    """Whether a short line is an item of a list the story introduces ("...the following:") and resumes after."""
-    def short(j: int) -> bool:
-        return reasons[j] is None and not _text_is_good(units[j]) and 2 <= units[j].words <= 25
-
-    a = i
-    while a > 0 and short(a - 1) and i - a < LIST_MAX_ITEMS:
-        a -= 1
-    b = i
-    while b + 1 < len(units) and short(b + 1) and b - i < LIST_MAX_ITEMS:
-        b += 1
-    if b - a + 1 > LIST_MAX_ITEMS or a == 0 or b + 1 >= len(units):
-        return False
-    before, after = units[a - 1], units[b + 1]
-    return (
-        reasons[a - 1] is None and before.text.rstrip().endswith(":") and reasons[b + 1] is None
-        and _text_is_good(after)
-    )
+    # 2+ words with letters: a list item, a fact, a subhead (see INSIDE_SHORT_MIN)
+    return u.words >= 2 and u.alpha >= 0.6
 
 
 def _text_header_meta(
@@ -865,8 +934,22 @@ def _text_pick_title(units: list[Unit], cands: list[int], body_start: int) -> in
     return max(cands, key=lambda i: (units[i].titlecase >= 0.5, i))
 
 
+# an author box at the story's end: an "About <Name>" header within this many paragraphs of the end, and the
+# bio after it (aeb-dev 23aaecd1 and 3252222e: "Sobre Carlos Nadalim" and an 85-word bio; wcxb-dev 4659: "About
+# Melissa Norris" and three paragraphs). An organisation's "About" paragraph is a press release's own (wcxb-dev
+# 4557: "About Georgetown University Medical Center", which the truth keeps). Both sets' inscriptis dumps:
+# wcxb-dev word F1 0.9227 unchanged (even / odd 0.9292 / 0.9162; 4659 +0.02), aeb-dev 0.9263 -> 0.9284 (0.8994
+# / 0.9537 -> 0.9011 / 0.9563); without the organisation test wcxb-dev 0.9226 (odd half 0.9160)
+AUTHOR_BOX_MAX_TAIL = 4
+_ORGANISATION_RE = re.compile(
+    r"\b(?:University|College|School|Center|Centre|Media|Inc|Corp|Corporation|Company|Group|Foundation|"
+    r"Institute|Association|Society|Agency|Network|Labs?|LLC|Ltd|Press|News)\b"
+)
+
+
 def _text_sweep_footer(paragraphs: list[str], meta: dict[str, str | None]) -> list[Chrome]:
     """Remove trailing bios, reporter credit lines, bylines, copyright and a glued site tagline."""
+    box = _text_sweep_author_box(paragraphs)
     out: list[Chrome] = []
     while paragraphs:
         last = paragraphs[-1]
@@ -902,7 +985,17 @@ def _text_sweep_footer(paragraphs: list[str], meta: dict[str, str | None]) -> li
             if site and not meta["site_name"]:
                 meta["site_name"] = site[1].strip(" .")
     out.reverse()
-    return out
+    return out + box
+
+
+def _text_sweep_author_box(paragraphs: list[str]) -> list[Chrome]:
+    """Remove an author box at the story's end: an "About <Name>" header near the end and all after it."""
+    for k in range(max(0, len(paragraphs) - AUTHOR_BOX_MAX_TAIL), len(paragraphs)):
+        if _ABOUT_AUTHOR_RE.match(paragraphs[k]) and not _ORGANISATION_RE.search(paragraphs[k]):
+            box = [Chrome(p, "bio") for p in paragraphs[k:]]
+            del paragraphs[k:]
+            return box
+    return []
 
 
 def _text_is_tagline(sentence: str) -> bool:
