@@ -412,3 +412,14 @@ def test_two_word_lines_inside_the_story_are_kept() -> None:
     dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4070.txt"
     art = clean_text(dump.read_text(encoding="utf-8"))
     assert "Cost drivers:" in art.paragraphs
+
+
+def test_story_rendered_twice_is_kept_once() -> None:
+    """Real inscriptis dump of wcxb-dev 0219 (plumbing trends): the page holds the article twice (a second
+    full copy further down), both copies were kept and the word F1 was 0.67 (0.99 with the second dropped)."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0219.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    tankless = [p for p in art.paragraphs if p.startswith("Another innovation of modern plumbing is tankless")]
+    assert len(tankless) == 1
+    assert ("duplicate", tankless[0]) in [(c.reason, c.text) for c in art.chrome]
+    assert any(p.startswith("We’ll always need plumbers, right?") for p in art.paragraphs)
