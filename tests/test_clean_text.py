@@ -423,3 +423,12 @@ def test_story_rendered_twice_is_kept_once() -> None:
     assert len(tankless) == 1
     assert ("duplicate", tankless[0]) in [(c.reason, c.text) for c in art.chrome]
     assert any(p.startswith("We’ll always need plumbers, right?") for p in art.paragraphs)
+
+
+def test_byline_line_with_a_date_inside_the_story_is_chrome() -> None:
+    """Real inscriptis dump of wcxb-dev 0329: "by Emily Baron Cadloff · October 10, 2021" sits under the
+    headline inside the story's first run and was kept as a short line, and the dump had no byline."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0329.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any(p.startswith("by Emily Baron Cadloff") for p in art.paragraphs)
+    assert art.byline == "Emily Baron Cadloff"

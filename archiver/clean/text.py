@@ -148,7 +148,7 @@ _ABOUT_AUTHOR_RE = re.compile(
 )
 _TAGLINE_FUNC = {"from", "of", "the", "and", "by", "on", "at", "in", "for", "to", "with", "&", "a"}
 _BYLINE_STOP = re.compile(
-    r"\s+(?:Published|Updated|Posted|On|In|For|Staff|Reporter|Correspondent|Editor|Contributor|"
+    r"\s+(?:Published|Updated|Last|Posted|On|In|For|Staff|Reporter|Correspondent|Editor|Contributor|"
     r"Jan\w*|Feb\w*|Mar\w*|Apr\w*|May|June?|July?|Aug\w*|Sep\w*|Oct\w*|Nov\w*|Dec\w*)\b.*$"
 )
 
@@ -341,10 +341,33 @@ def _text_chrome_reason(u: Unit, meta: dict[str, str | None]) -> str | None:
         return "teaser"
     if u.words <= 12 and not u.sentence and _text_date_only(t):
         return "date-header"
-    if u.words <= 8 and _RELATIVE_TIME_RE.search(t):
-        return "timestamp"
+    if reason := _text_time_or_byline(u):
+        return reason
     if title and u.words <= 60 and _fold(title) in _fold(t) and not u.sentence:
         return "title-repeat"
+    return None
+
+
+# a line opening with "By <Name>" and carrying a date, a reading time or a "·" / "|" separator is a byline
+# wherever it stands (a byline line under the headline inside the story's first run was kept as a short
+# line); both sets' inscriptis dumps: wcxb-dev 0.92455 -> 0.92456 (halves 0.93000 / 0.91908 -> 0.93001 /
+# 0.91909; 9 pages up, 4677 down 0.004), aeb-dev 0.93116 -> 0.93132 (3f65af7b, b6906ca0). A bare "By
+# <Name>" line too is not kept as a rule: on wcxb-dev its truths keep "By Functionality", "By Audience"
+# (subheads) and some authors' names. Reading-time lines ("11 min read") alone as chrome: wcxb-dev 0.92450,
+# the even half down (0.93000 -> 0.92989), not kept
+BYLINE_LINE_MAX_WORDS = 20
+_READ_TIME_RE = re.compile(r"\b\d+\s*(?:min(?:ute)?s?)\.?\s+read\b", re.IGNORECASE)
+_META_SEP_RE = re.compile(r"[·⋅|—]")
+
+
+def _text_time_or_byline(u: Unit) -> str | None:
+    """A relative time line ("3 hours ago") or a byline line with a date, reading time or separator."""
+    if u.words <= 8 and _RELATIVE_TIME_RE.search(u.text):
+        return "timestamp"
+    if u.words <= BYLINE_LINE_MAX_WORDS and BYLINE_RE.match(u.text) and (
+        text_date(u.text) or _READ_TIME_RE.search(u.text) or _META_SEP_RE.search(u.text)
+    ):
+        return "byline"  # "By Kyle Howells 15 min read", "by Emily Baron Cadloff · October 10, 2021"
     return None
 
 
