@@ -432,3 +432,12 @@ def test_byline_line_with_a_date_inside_the_story_is_chrome() -> None:
     art = clean_text(dump.read_text(encoding="utf-8"))
     assert not any(p.startswith("by Emily Baron Cadloff") for p in art.paragraphs)
     assert art.byline == "Emily Baron Cadloff"
+
+
+def test_table_rows_of_figures_inside_the_story_are_kept() -> None:
+    """Real inscriptis dump of wcxb-dev 0243: a table of monthly changes ("1/1/2013 +13.1%") inside the story;
+    each row is under 0.6 letters and holds a date, and the rows were dropped as short fragments."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0243.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    for row in ("1/1/2013 +13.1%", "11/1/2013 +9.9%"):
+        assert row in art.paragraphs
