@@ -412,3 +412,32 @@ def test_two_word_lines_inside_the_story_are_kept() -> None:
     dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4070.txt"
     art = clean_text(dump.read_text(encoding="utf-8"))
     assert "Cost drivers:" in art.paragraphs
+
+
+def test_story_rendered_twice_is_kept_once() -> None:
+    """Real inscriptis dump of wcxb-dev 0219 (plumbing trends): the page holds the article twice (a second
+    full copy further down), both copies were kept and the word F1 was 0.67 (0.99 with the second dropped)."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0219.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    tankless = [p for p in art.paragraphs if p.startswith("Another innovation of modern plumbing is tankless")]
+    assert len(tankless) == 1
+    assert ("duplicate", tankless[0]) in [(c.reason, c.text) for c in art.chrome]
+    assert any(p.startswith("We’ll always need plumbers, right?") for p in art.paragraphs)
+
+
+def test_byline_line_with_a_date_inside_the_story_is_chrome() -> None:
+    """Real inscriptis dump of wcxb-dev 0329: "by Emily Baron Cadloff · October 10, 2021" sits under the
+    headline inside the story's first run and was kept as a short line, and the dump had no byline."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0329.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any(p.startswith("by Emily Baron Cadloff") for p in art.paragraphs)
+    assert art.byline == "Emily Baron Cadloff"
+
+
+def test_table_rows_of_figures_inside_the_story_are_kept() -> None:
+    """Real inscriptis dump of wcxb-dev 0243: a table of monthly changes ("1/1/2013 +13.1%") inside the story;
+    each row is under 0.6 letters and holds a date, and the rows were dropped as short fragments."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0243.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    for row in ("1/1/2013 +13.1%", "11/1/2013 +9.9%"):
+        assert row in art.paragraphs
