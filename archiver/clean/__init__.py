@@ -22,9 +22,11 @@ CLEANER_VERSION = 6  # 2: glued-block splitting in the plain-text cleaner; site 
 #    JSON-LD's; bylines: the header's "By" line over an uploader's account, co-authors kept, organisations
 #    whole; titles encoded twice read back
 # 6: HTML: markup after a stray </html> kept, lists opening the story put back, a card rendered twice kept
-#    once, a rejected <h1> stays in the body; titles: sentence and all-caps <h1>s passed over; dates:
-#    <time pubdate>, re-publications, data dates; bylines: site credits whole, author element re-read, bios;
-#    plain-text dumps: sentence-case list items, glued story cards, further runs of prose from 80 words
+#    once, CMS embed blocks with prose kept, a rejected <h1> stays in the body; titles: sentence and
+#    all-caps <h1>s passed over; dates: <time pubdate>, re-publications, data dates; bylines: site credits
+#    whole, author element re-read, bios; plain-text dumps: sentence-case list items, glued story cards,
+#    further runs of prose from 80 words, runs joined, related boxes, captions, author boxes, a story
+#    rendered twice, bylines and table rows inside the story
 
 
 def clean(capture: Capture) -> Article:
