@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archiver.clean.text import DUPLICATE_MAX_RUN
+from archiver.clean.text import text_second_copies
 from archiver.types import Chrome
 
 
@@ -252,18 +252,8 @@ def _mark_copies(blocks: list[Block], reasons: list[str | None]) -> None:
     """The second copy of a run of body blocks repeated straight after itself (a block rendered twice: a mobile
     and a desktop copy, a carousel's clone), as `clean.text` marks a dump's lines."""
     body = [i for i, r in enumerate(reasons) if r is None]
-    keys = [_norm(blocks[i].text) for i in body]
-    i = 0
-    while i < len(body):
-        run = next(
-            (k for k in range(1, DUPLICATE_MAX_RUN + 1)
-             if i + 2 * k <= len(body) and keys[i : i + k] == keys[i + k : i + 2 * k]
-             and sum(len(x.split()) for x in keys[i : i + k]) >= COPY_MIN_WORDS),
-            0,
-        )
-        for j in body[i + run : i + 2 * run]:
-            reasons[j] = "duplicate"  # the first copy stays
-        i += 2 * run or 1
+    for j in text_second_copies([_norm(blocks[i].text) for i in body], COPY_MIN_WORDS):
+        reasons[body[j]] = "duplicate"  # the first copy stays
 
 
 def _mark_tail_bios(blocks: list[Block], reasons: list[str | None], byline: str | None) -> None:

@@ -471,16 +471,27 @@ DUPLICATE_MAX_RUN = 12
 
 def _text_mark_duplicates(units: list[Unit], reasons: list[str | None]) -> None:
     """The second copy of a run of lines that is repeated straight after itself is a rendering duplicate."""
-    keys = [_fold(u.text) for u in units]
+    for j in text_second_copies([_fold(u.text) for u in units]):
+        reasons[j] = reasons[j] or "duplicate"
+
+
+def text_second_copies(keys: list[str], min_words: int = 0) -> list[int]:
+    """Indexes of the second copy of each run of up to DUPLICATE_MAX_RUN keys repeated straight after itself
+    (the first copy stays to be judged), the run holding at least `min_words` words; shared by the plain-text
+    cleaner's lines and the HTML cleaner's body blocks (`html_rules`)."""
+    out: list[int] = []
     i = 0
-    while i < len(units):
+    while i < len(keys):
         for k in range(1, DUPLICATE_MAX_RUN + 1):
-            if i + 2 * k <= len(units) and keys[i : i + k] == keys[i + k : i + 2 * k]:
-                for j in range(i + k, i + 2 * k):
-                    reasons[j] = reasons[j] or "duplicate"
-                i += k  # the first copy stays to be judged; go on from the second
+            if (
+                i + 2 * k <= len(keys) and keys[i : i + k] == keys[i + k : i + 2 * k]
+                and sum(len(x.split()) for x in keys[i : i + k]) >= min_words
+            ):
+                out.extend(range(i + k, i + 2 * k))
+                i += k  # go on from the second copy
                 break
         i += 1
+    return out
 
 
 # a run of at least this many consecutive kept lines, each the text of an earlier kept line, with at least one
