@@ -19,7 +19,7 @@ from trafilatura import bare_extraction
 from trafilatura import metadata as trafilatura_metadata
 from trafilatura.settings import DEFAULT_CONFIG, Document, Extractor, set_date_params
 
-from archiver.clean.html_author import html_author
+from archiver.clean.html_author import PageAuthor, html_author
 from archiver.clean.html_meta import meta_page
 from archiver.clean.html_rules import Block, html_apply_rules, html_fold, html_host
 from archiver.clean.html_structure import html_restore_structure
@@ -75,7 +75,8 @@ def clean_html(html: str, url: str | None = None) -> Article:
         raise InputError("no article text found")
     # the page's metadata first (it does not depend on the extraction: trafilatura reads it before
     # extracting, from a tree it leaves as it is); every run then sees the URL it gives
-    doc = html_metadata(tree, url)
+    author = PageAuthor(tree)
+    doc = html_metadata(tree, url, author)
     url = url or _meta(doc, "url")
     anchors = html_anchors(tree, url)
     prose = html_prose_len(tree)
@@ -91,7 +92,7 @@ def clean_html(html: str, url: str | None = None) -> Article:
     if suspect or (html_may_miss_text(blocks, prose, paras) and html_container_holds_more(prose_paras, blocks)):
         blocks = html_second_opinion(html, tree, url, blocks, anchors, paras, readability=suspect)
     blocks = html_restore_structure(tree, blocks, url)
-    meta = meta_page(tree, doc, url)
+    meta = meta_page(tree, doc, url, author)
     paragraphs, chrome = html_apply_rules(blocks, title=meta.title, byline=meta.byline)
     # 8 words: less than one sentence of body is a navigation or error page, not an article
     if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
@@ -543,7 +544,7 @@ def html_second_opinion(
     return blocks
 
 
-def html_metadata(tree: Any, url: str | None) -> Any:
+def html_metadata(tree: Any, url: str | None, author: PageAuthor | None = None) -> Any:
     """trafilatura's metadata of the page (title, author, URL, date, site name), without categories, tags
     and licence.
 
@@ -561,7 +562,7 @@ def html_metadata(tree: Any, url: str | None) -> Any:
             meta.author = None
         with contextlib.suppress(Exception):  # as trafilatura: its JSON-LD reader has bugs of its own
             meta = m.extract_meta_json(tree, meta)
-        _metadata_fill_from_page(tree, url, meta)
+        _metadata_fill_from_page(tree, url, meta, author)
         date_config = dict(_DATE_PARAMS, url=meta.url)
         meta.date = m.find_date(tree, **date_config)
         _metadata_sitename(tree, meta)
@@ -572,13 +573,13 @@ def html_metadata(tree: Any, url: str | None) -> Any:
     return meta
 
 
-def _metadata_fill_from_page(tree: Any, url: str | None, meta: Any) -> None:
+def _metadata_fill_from_page(tree: Any, url: str | None, meta: Any, author: PageAuthor | None) -> None:
     """Fill the title, author and URL the head lacks from the page itself, and the hostname from the URL."""
     m = trafilatura_metadata
     if not meta.title:
         meta.title = m.extract_title(tree)
     if not meta.author:
-        meta.author = html_author(tree)
+        meta.author = html_author(tree, author)
     if not meta.url:
         meta.url = m.extract_url(tree, url)
     if meta.url:

@@ -22,7 +22,7 @@ from ftfy import fix_encoding
 from trafilatura.metadata import normalize_authors
 
 from archiver.clean.credits import byline_outlets, load_publishers
-from archiver.clean.html_author import html_author_element
+from archiver.clean.html_author import PageAuthor
 from archiver.clean.html_date import HEADER_AFTER, date_published
 from archiver.clean.html_jsonld import JsonLd, jsonld_read
 
@@ -386,7 +386,12 @@ BYLINE_LINE_MAX_WORDS = 16
 
 
 def meta_byline(
-    tree: Any, found: str | None, site: str | None, host: str | None, ld: JsonLd | None = None
+    tree: Any,
+    found: str | None,
+    site: str | None,
+    host: str | None,
+    ld: JsonLd | None = None,
+    author: PageAuthor | None = None,
 ) -> str | None:
     """The byline as person names joined by "; ": trafilatura's author less dates, roles and the site's name;
     where it has none (or only the site), the next witness that names a person: the JSON-LD story's author,
@@ -398,7 +403,7 @@ def meta_byline(
     editor. On wcxb-dev this gains 2 bylines and loses none (even / odd halves 0.830 / 0.819 -> 0.834 /
     0.823); without the header test it also took related stories' cards' bylines (2 lost).
     """
-    stated = _byline_stated(tree, found, site, host, ld)
+    stated = _byline_stated(tree, found, site, host, ld, author)
     line = _byline_line(tree) if stated else None
     if not stated or line is None:
         return stated
@@ -415,10 +420,15 @@ def meta_byline(
 
 
 def _byline_stated(
-    tree: Any, found: str | None, site: str | None, host: str | None, ld: JsonLd | None = None
+    tree: Any,
+    found: str | None,
+    site: str | None,
+    host: str | None,
+    ld: JsonLd | None = None,
+    author: PageAuthor | None = None,
 ) -> str | None:
     """The byline from the page's stated authors, in order of trust (see `meta_byline`)."""
-    page = html_author_element(tree) if found else None
+    page = (author or PageAuthor(tree)).element() if found else None
     page_read = bool(found and page and found == _fold(normalize_authors(None, page[1]) or ""))
     if page_read:
         found = _byline_page_read(found, page, site, host)
@@ -816,9 +826,10 @@ class PageMeta:
     declared_language: str | None
 
 
-def meta_page(tree: Any, doc: Any, url: str | None) -> PageMeta:
+def meta_page(tree: Any, doc: Any, url: str | None, author: PageAuthor | None = None) -> PageMeta:
     """Reconcile trafilatura's metadata (`doc`, from `html.html_metadata`) with the page's own evidence:
-    its JSON-LD, head tags, <h1> and visible byline and date lines."""
+    its JSON-LD, head tags, <h1> and visible byline and date lines (`author`: the page's author element, as
+    `html_metadata` looked it up)."""
     ld = jsonld_read(tree)
     host = _host_of(_doc_field(doc, "url") or url) or _doc_field(doc, "hostname")  # the full host: blog.x.org
     head = meta_head_tags(tree)
@@ -828,7 +839,7 @@ def meta_page(tree: Any, doc: Any, url: str | None) -> PageMeta:
     heads += [_fold(t) for t in tree.xpath("//title/text()")[:1]]
     title = meta_title(tree, _doc_field(doc, "title"), [h for h in heads if h], site, host)
     title = meta_unmojibake(title) if title else None
-    byline = meta_byline(tree, _doc_field(doc, "author"), site, host, ld)
+    byline = meta_byline(tree, _doc_field(doc, "author"), site, host, ld, author)
     return PageMeta(
         title=title,
         byline=byline,
