@@ -71,10 +71,10 @@ def main() -> None:
         start = time.perf_counter()
         outs = [fn(html, url) for _, html, url, _ in pages]
         rates[name] = len(pages) / (time.perf_counter() - start)
-        results[name] = [score_page(true, out) for (_, _, _, true), out in zip(pages, outs)]
+        results[name] = [score_page(true, out) for (_, _, _, true), out in zip(pages, outs, strict=True)]
 
     base, ours = results["trafilatura-precision"], results["archive clean_html"]
-    deltas = sorted(((page_f1(o) - page_f1(b), pid) for (pid, *_), b, o in zip(pages, base, ours)))
+    deltas = sorted(((page_f1(o) - page_f1(b), pid) for (pid, *_), b, o in zip(pages, base, ours, strict=True)))
     worse = [(d, pid) for d, pid in deltas if d < -WORSE_BY]
     summary = {
         name: {**vars(score_pages(res)), "pages_per_s": round(rates[name], 1)} for name, res in results.items()

@@ -164,7 +164,8 @@ def run_seeds(seeds: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=(Path(__file__).resolve().parents[2] / "shared" / "data" / "clough-dev"))
+    ap.add_argument("--data", type=Path,
+                    default=(Path(__file__).resolve().parents[2] / "shared" / "data" / "clough-dev"))
     ap.add_argument("--seeds", type=Path, default=ROOT / "examples" / "seeds")
     ap.add_argument("--verbose", action="store_true", help="one line per pair")
     args = ap.parse_args()

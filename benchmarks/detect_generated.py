@@ -47,7 +47,7 @@ SYNONYMS = {
     "many": "numerous", "often": "frequently", "quickly": "rapidly", "about": "regarding", "area": "region",
     "need": "require", "children": "kids", "house": "home", "job": "position", "jobs": "positions",
     "money": "funds", "part": "portion", "problem": "issue", "problems": "issues", "week": "seven days",
-    "year": "twelve months", "years": "decades", "later": "afterwards", 
+    "year": "twelve months", "years": "decades", "later": "afterwards",
     "wanted": "desired", "want": "desire", "think": "believe", "thought": "believed", "report": "account",
     "recent": "latest", "end": "finish", "ended": "finished", "major": "key", "leader": "chief",
 }  # fmt: skip

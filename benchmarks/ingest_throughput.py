@@ -19,6 +19,7 @@ took from this machine during each run (`steal` in /proc/stat), which slows two 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import io
 import os
@@ -74,10 +75,8 @@ def bare_rate(pages: list[bytes]) -> float:
 
     started = time.perf_counter()
     for raw in pages:
-        try:
+        with contextlib.suppress(Exception):
             bare_extraction(raw.decode("utf-8", errors="replace"), options=Extractor(**_SETTINGS))
-        except Exception:
-            pass
     return len(pages) / (time.perf_counter() - started)
 
 

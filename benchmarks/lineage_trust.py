@@ -228,9 +228,9 @@ def confuser_corpus() -> list[dict[str, Any]]:
         docs.append({"name": name, "story": i, "source": None if name == "u-original" else "u-original",
                      "text": "\n\n".join(ps),
                      "raw": _page(title, ps, site, url, None, "Staff"), "url": url})
-    # a disclaimer paragraph (4 sentences, 62 words) mid-text in four unrelated stories on three sites, where only its recurrence
-    # across the archive (document frequency) tells it from story text; added last, so the stories above
-    # keep their bodies
+    # a disclaimer paragraph (4 sentences, 62 words) mid-text in four unrelated stories on three sites, where
+    # only its recurrence across the archive (document frequency) tells it from story text; added last, so the
+    # stories above keep their bodies
     for k in range(4):
         site = ["Valley Gazette", "Market Street Journal", "Sunday Herald"][k % 3]
         story(site, site.lower().replace(" ", "") + ".example", mid=DISCLAIMER, date=f"2024-05-0{k + 1}")

@@ -206,7 +206,9 @@ def filler_capture(size: int, k: int, vocab: list[str]) -> InputCapture:
     return InputCapture(body.encode(), f"filler-probe-{size}-{k}.txt", None, datetime.now(UTC), "text/plain")
 
 
-def measure_filler(archive: Archive, size: int, vocab: list[str], probes: int, first: int = 0) -> dict[str, list[float]]:
+def measure_filler(
+    archive: Archive, size: int, vocab: list[str], probes: int, first: int = 0
+) -> dict[str, list[float]]:
     """Add degenerate probes: add time, candidate lookup time, candidates, texts verified (medians)."""
     add_ms, lookup_ms, candidates, verified = [], [], [], []
     real = candidate_policy.compare_texts

@@ -54,7 +54,8 @@ def pg_server() -> str:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as e:  # noqa: BLE001 - any failure to connect is the same message
-        message = f"PostgreSQL test server {PG_URL} unreachable ({type(e).__name__}); set ARCHIVE_TEST_PG_URL, or ARCHIVE_TEST_BACKENDS=sqlite"
+        message = (f"PostgreSQL test server {PG_URL} unreachable ({type(e).__name__}); "
+                   "set ARCHIVE_TEST_PG_URL, or ARCHIVE_TEST_BACKENDS=sqlite")
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)

@@ -15,11 +15,13 @@ ARTICLE = (
 
 
 def page(body: str, head: str = "") -> str:
-    return f"<html><head>{head}<title>Bridge repair approved</title></head><body><article>{body}</article></body></html>"
+    return (f"<html><head>{head}<title>Bridge repair approved</title></head>"
+            f"<body><article>{body}</article></body></html>")
 
 
 def test_a_20_mb_page_finishes_with_a_result(run: Run, tmp_path: Path) -> None:
-    rows = "".join(f"<p>Item {i}: the committee heard residents on agenda point number {i} today.</p>" for i in range(260_000))
+    rows = "".join(f"<p>Item {i}: the committee heard residents on agenda point number {i} today.</p>"
+                   for i in range(260_000))
     big = tmp_path / "big.html"
     big.write_text(page(ARTICLE + rows))
     assert big.stat().st_size > 20_000_000

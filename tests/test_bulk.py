@@ -78,9 +78,8 @@ def test_bulk_loading_remakes_every_index_and_constraint_and_still_refuses_dupli
         assert sorted(session.scalars(select(FingerprintBand.text_id))) == sorted(ids)
 
         # a duplicate text (unique sha256) fails the load, and the rollback leaves the tables as they were
-        with pytest.raises(exc.IntegrityError):
-            with bulk_loading(session, tables):
-                bulk_insert_returning_ids(session, TextRow.__table__, rows[:1])
+        with pytest.raises(exc.IntegrityError), bulk_loading(session, tables):
+            bulk_insert_returning_ids(session, TextRow.__table__, rows[:1])
         session.rollback()
         if postgres:
             assert _schema_objects(session) == before

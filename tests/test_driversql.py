@@ -100,7 +100,8 @@ def test_reads_equal_sqlalchemys_for_every_list_length(seeded: Run) -> None:
             (_HOLDERS[False].page, {"site": site, "key": key, "offset": 0, "limit": 2}),
         ]:
             expected = through_sqlalchemy(session, statement, params)
-            assert expected and [tuple(r) for r in statement.rows(session, params)] == expected, str(statement.statement)
+            got = [tuple(r) for r in statement.rows(session, params)]
+            assert expected and got == expected, str(statement.statement)
 
 
 def test_writes_read_back_as_sqlalchemy_wrote_them(seeded: Run) -> None:

@@ -29,7 +29,8 @@ def test_every_json_output_is_json_lines(run: Run) -> None:
                  ("history", first), ("diff", first, str(added[1]["id"])), ("search", "Kunduz"),
                  ("db", "status"), ("reprocess",)):
         documents(run, *args)
-    assert documents(run, "check", empty=True) == [{"verdict": "ok", "errors": 0, "notes": 0}]  # no problem: the verdict
+    # no problem: the verdict
+    assert documents(run, "check", empty=True) == [{"verdict": "ok", "errors": 0, "notes": 0}]
     # one document per line: the lineage document, once printed indented over many lines, is one line
     assert len(documents(run, "lineage", first)) == 1
 

@@ -77,7 +77,8 @@ def test_a_forest_that_does_not_depend_on_input_order() -> None:
 def test_evidence_says_how_much_later_and_who_is_credited() -> None:
     a = member(1, 10, "2024-03-01T09:00:00+00:00", source="NPR", site="NPR", credits=(("NPR", "publisher"),))
     b = member(2, 20, "2024-03-01T12:10:00+00:00", source="NPR", credits=(("NPR", "publisher"),))
-    (edge,) = derive_edges([b, a], [Match(10, 20, "copy", 0.97, None, {"summary": "97% of this text appears verbatim"})])
+    match = Match(10, 20, "copy", 0.97, None, {"summary": "97% of this text appears verbatim"})
+    (edge,) = derive_edges([b, a], [match])
     assert edge.evidence == [
         "97% of this text appears verbatim (#1)",
         "published 3 h after #1",
@@ -87,7 +88,9 @@ def test_evidence_says_how_much_later_and_who_is_credited() -> None:
 
 
 
-def _strongest_earlier(members: list[Member], matches: list[Match]) -> tuple[dict[int, tuple[int, str, float]], set[int]]:
+def _strongest_earlier(
+    members: list[Member], matches: list[Match]
+) -> tuple[dict[int, tuple[int, str, float]], set[int]]:
     """The definition, weighed pair by pair: a capture's parent is an identical text, else the earliest member
     in a verbatim relation to it (copy, excerpt: `PARENT_GROUP`), else the earliest in any relation, among
     every member before it in the family order. Also: the page re-captures, whose edge stays inside their

@@ -134,7 +134,8 @@ def test_an_installed_wheel_migrates_without_the_checkout(tmp_path: Path) -> Non
     for argv in (["add", str(page)], ["db", "status"]):
         probe = subprocess.run(
             [sys.executable, "-c", "import archiver, sys; from archiver.cli import main; "
-             "assert 'site' in archiver.__file__, archiver.__file__; sys.argv=['archive', *sys.argv[2:], '--db', sys.argv[1]]; main()",
+             "assert 'site' in archiver.__file__, archiver.__file__; "
+             "sys.argv=['archive', *sys.argv[2:], '--db', sys.argv[1]]; main()",
              str(db), *argv],
             capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
         )

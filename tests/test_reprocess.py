@@ -59,7 +59,7 @@ def test_reprocess_removes_a_site_template_that_add_did_not_learn(
     assert all(SITE_FOOTER not in text for text, *_ in after.values())
     assert after["copy0.txt"][2] == ("story0.txt", "identical", 1.0)
     assert all(after[f"story{n}.txt"][2] is None for n in range(5))
-    for text, chrome, *_ in after.values():
+    for _, chrome, *_ in after.values():
         assert ("site-template", SITE_FOOTER) in chrome
     assert state(learned, ids_l) == after  # what add makes, in the other order, with the template learned
     counts = "SELECT c.path, p.paragraph_hash, p.position, p.other_stories FROM site_paragraph p " \

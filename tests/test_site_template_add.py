@@ -72,7 +72,7 @@ def test_a_site_template_is_removed_at_add_from_every_capture_in_any_order(
         run = Run(new_db_factory(f"order{k}.db"))
         ids = add_all(run, [site_pages[i] for i in order], jobs=2 if k == 3 else 1)
         got = state(run, ids)
-        for name, (text, chrome, parent, _) in got.items():
+        for name, (text, chrome, _, _) in got.items():
             assert SITE_FOOTER not in text, (order, name)  # the earliest captures included
             assert chrome[-1] == ("site-template", SITE_FOOTER), (order, name)
         for n in range(5):
@@ -146,8 +146,10 @@ def test_paragraphs_a_syndicated_story_repeats_on_its_site_stay(new_db_factory, 
 
 def test_a_paragraph_in_four_stories_is_template_and_in_three_is_not(new_db_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # prose no generic rule removes: a teaser the site runs under four stories, a note under three
-    teaser4 = "The county fair returns to the river grounds this summer with a new livestock barn, a longer midway and later hours."
-    teaser3 = "Reporters from the Hill Times spent two weeks at the township offices reading budget records for this series."
+    teaser4 = ("The county fair returns to the river grounds this summer with a new livestock barn, a longer midway "
+               "and later hours.")
+    teaser3 = ("Reporters from the Hill Times spent two weeks at the township offices reading budget records for "
+               "this series.")
     pages = []
     for n in range(6):
         title, paragraphs = STORIES[n]
@@ -182,7 +184,8 @@ def test_page_versions_follow_the_texts_without_templates(new_db_factory, tmp_pa
     }
     paths = {name: write(folder, name, text, mtime) for name, (text, _, mtime) in files.items()}
     histories = []
-    for k, order in enumerate([list(files), list(files)[::-1], ["s1.txt", "late.txt", "s3.txt", "early.txt", "s2.txt", "s4.txt"]]):
+    shuffled = ["s1.txt", "late.txt", "s3.txt", "early.txt", "s2.txt", "s4.txt"]
+    for k, order in enumerate([list(files), list(files)[::-1], shuffled]):
         run = Run(new_db_factory(f"order{k}.db"))
         for n, name in enumerate(order):
             result = run("add", "--json", "--url", files[name][1], str(paths[name]))
@@ -208,7 +211,8 @@ def test_an_add_to_a_big_site_compares_a_bounded_number_of_captures(
     pages = []
     for n, body in enumerate(bodies):
         title = " ".join(body.split()[:8]).rstrip(".") + " | Valley Courier"
-        pages.append(write(tmp_path / "pages", f"b{n:02d}.txt", "\n\n".join([title, *body.split("\n"), SITE_FOOTER]) + "\n"))
+        text = "\n\n".join([title, *body.split("\n"), SITE_FOOTER]) + "\n"
+        pages.append(write(tmp_path / "pages", f"b{n:02d}.txt", text))
     add_all(run, pages[:40])
 
     calls = []
@@ -244,7 +248,8 @@ def test_the_count_reads_past_a_first_page_of_copies_of_the_same_story(
 
 def mixed_site(folder: Path) -> list[Path]:
     """Stories, copies, an excerpt, a teaser on four stories and a capture of another site, all with the footer."""
-    teaser = "The county fair returns to the river grounds this summer with a new livestock barn, a longer midway and later hours."
+    teaser = ("The county fair returns to the river grounds this summer with a new livestock barn, a longer midway "
+              "and later hours.")
     pages: list[tuple[str, str]] = []
     for n in range(6):
         title, paragraphs = STORIES[n]
@@ -395,9 +400,12 @@ def test_a_recapture_takes_the_counts_of_its_twin_and_stores_what_single_adds_st
     monkeypatch.setattr(site_templates, "_counts_of_twin", counts_of_twin)
     asked: list[list[str]] = []  # the keys each spread read rows of
     real_below = site_templates.site_rows_below
-    monkeypatch.setattr(
-        site_templates, "site_rows_below", lambda s, site, keys, *a, **k: asked.append(sorted(keys)) or real_below(s, site, keys, *a, **k)
-    )
+
+    def rows_below(s, site, keys, *a, **k):  # type: ignore[no-untyped-def]
+        asked.append(sorted(keys))
+        return real_below(s, site, keys, *a, **k)
+
+    monkeypatch.setattr(site_templates, "site_rows_below", rows_below)
     ids = add_all(batch, recaptures)
     assert (len(counted), len(twins)) == (1, len(recaptures) - 1)
     from archiver.clean.site_template import template_key

@@ -173,7 +173,8 @@ def test_stored_markup_and_script_urls_stay_inert(run: Run, seeded: dict[str, in
     capture = seeded[SEED_FILES[1]]
     engine = create_engine(database_url(str(run.db)))
     with engine.begin() as conn:
-        conn.execute(text("UPDATE capture SET title = '<script>alert(1)</script>', canonical_url = 'javascript:alert(2)',"
+        conn.execute(text("UPDATE capture SET title = '<script>alert(1)</script>',"
+                          " canonical_url = 'javascript:alert(2)',"
                           " url = 'https://example.org/kunduz' WHERE id = :id"), {"id": capture})
     engine.dispose()
     with Archive(database_url(str(run.db))) as archive:
