@@ -93,7 +93,7 @@ def clean_html(html: str, url: str | None = None) -> Article:
         blocks = html_second_opinion(html, tree, url, blocks, anchors, paras, readability=suspect)
     blocks = html_restore_structure(tree, blocks, url)
     meta = meta_page(tree, doc, url, author)
-    paragraphs, chrome = html_apply_rules(blocks, title=meta.title, byline=meta.byline)
+    paragraphs, chrome = html_apply_rules(blocks, title=meta.headline, byline=meta.byline)
     # 8 words: less than one sentence of body is a navigation or error page, not an article
     if sum(len(p.split()) for p in paragraphs) < MIN_ARTICLE_WORDS:
         raise InputError("no article text found")
