@@ -866,11 +866,12 @@ def meta_page(tree: Any, doc: Any, url: str | None, author: PageAuthor | None = 
     headline = meta_title(tree, _doc_field(doc, "title"), [h for h in heads if h], site, host)
     # the head's title twice and a heading of the page against the <h1> (wcxb-dev: 3 pages, all odd, the
     # head's title the truth on all 3, no other title changes; aeb-dev: none)
+    headline = meta_unmojibake(headline) if headline else None
     title = meta_title_stated(tree, headline, [h for h in heads if h], site, host) if headline else None
-    title = meta_unmojibake(title or headline) if headline else None
+    title = meta_unmojibake(title) if title else headline
     byline = meta_byline(tree, _doc_field(doc, "author"), site, host, ld, author)
     return PageMeta(
-        headline=meta_unmojibake(headline) if headline else None,
+        headline=headline,
         title=title,
         byline=byline,
         site_name=site,
