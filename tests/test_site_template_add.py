@@ -339,6 +339,18 @@ def execute(run: Run, statement: str) -> None:
         conn.execute(text(statement))
 
 
+def record_rows_below(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """From now on, the keys (sorted) of each `site_rows_below` call: which paragraphs' rows an add read."""
+    asked: list[list[str]] = []
+    real = site_templates.site_rows_below
+
+    def rows_below(session, site, keys, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(sorted(keys))
+        return real(session, site, keys, *args, **kwargs)
+
+    monkeypatch.setattr(site_templates, "site_rows_below", rows_below)
+    return asked
+
 def test_the_spread_reads_only_keys_the_count_did_not_read_whole(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -354,14 +366,7 @@ def test_the_spread_reads_only_keys_the_count_did_not_read_whole(
         for k in range(2)
     ]
     add_all(run, pages)
-    asked: list[list[str]] = []
-    real = site_templates.site_rows_below
-
-    def rows_below(session, site, keys, *args, **kwargs):  # type: ignore[no-untyped-def]
-        asked.append(sorted(keys))
-        return real(session, site, keys, *args, **kwargs)
-
-    monkeypatch.setattr(site_templates, "site_rows_below", rows_below)
+    asked = record_rows_below(monkeypatch)
     ids = add_all(run, copies)
     from archiver.clean.site_template import template_key
 
@@ -398,14 +403,7 @@ def test_a_recapture_takes_the_counts_of_its_twin_and_stores_what_single_adds_st
         return got
 
     monkeypatch.setattr(site_templates, "_counts_of_twin", counts_of_twin)
-    asked: list[list[str]] = []  # the keys each spread read rows of
-    real_below = site_templates.site_rows_below
-
-    def rows_below(s, site, keys, *a, **k):  # type: ignore[no-untyped-def]
-        asked.append(sorted(keys))
-        return real_below(s, site, keys, *a, **k)
-
-    monkeypatch.setattr(site_templates, "site_rows_below", rows_below)
+    asked = record_rows_below(monkeypatch)  # the keys each spread read rows of
     ids = add_all(batch, recaptures)
     assert (len(counted), len(twins)) == (1, len(recaptures) - 1)
     from archiver.clean.site_template import template_key
