@@ -441,3 +441,14 @@ def test_table_rows_of_figures_inside_the_story_are_kept() -> None:
     art = clean_text(dump.read_text(encoding="utf-8"))
     for row in ("1/1/2013 +13.1%", "11/1/2013 +9.9%"):
         assert row in art.paragraphs
+
+
+def test_catalogue_records_after_the_story_are_kept() -> None:
+    """Real inscriptis dump of wcxb-dev 4367 (tech events of 2026): two paragraphs, then one record per event
+    ("Date: ...", "Location: ...", "Focus: ...", "Pricing: ..." and a paragraph); the story stopped after the
+    first record and the other records were dropped as short lines outside it."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4367.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    for line in ("Location: Barcelona, Spain", "Location: Tobacco Dock, London, UK", "Date: March 23-26, 2026"):
+        assert line in art.paragraphs
+    assert "Company Name" not in art.paragraphs  # the contact form after the last record
