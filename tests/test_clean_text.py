@@ -452,3 +452,14 @@ def test_catalogue_records_after_the_story_are_kept() -> None:
     for line in ("Location: Barcelona, Spain", "Location: Tobacco Dock, London, UK", "Date: March 23-26, 2026"):
         assert line in art.paragraphs
     assert "Company Name" not in art.paragraphs  # the contact form after the last record
+
+
+def test_dont_miss_box_inside_the_story_is_dropped() -> None:
+    """Real inscriptis dump of aeb-dev 624fcd90 (Express: Hong Kong): a "DON'T MISS" header over three other
+    stories' headlines between two paragraphs; the header was not read as a related header, and the headlines
+    were kept as the story's short lines."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-624fcd90.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert "DON'T MISS" not in art.paragraphs
+    assert not any(p.startswith("China furious at Macron") for p in art.paragraphs)
+    assert any(p.startswith("Hong Kong") or "Hong Kong" in p for p in art.paragraphs)
