@@ -463,3 +463,14 @@ def test_dont_miss_box_inside_the_story_is_dropped() -> None:
     assert "DON'T MISS" not in art.paragraphs
     assert not any(p.startswith("China furious at Macron") for p in art.paragraphs)
     assert any(p.startswith("Hong Kong") or "Hong Kong" in p for p in art.paragraphs)
+
+
+def test_cards_of_other_posts_with_cut_excerpts_are_dropped() -> None:
+    """Real inscriptis dump of wcxb-dev 4524 (a desk maker's ergonomics guide): under the article, cards of
+    the blog's other posts, each a headline and an excerpt cut short with "...", were kept as the story's
+    paragraphs."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4524.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any(p.endswith("workst...") for p in art.paragraphs)
+    assert "How to set up a home office in a rented apartment" not in art.paragraphs
+    assert len(" ".join(art.paragraphs).split()) > 800  # the guide itself stays
