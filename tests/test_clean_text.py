@@ -474,3 +474,12 @@ def test_cards_of_other_posts_with_cut_excerpts_are_dropped() -> None:
     assert not any(p.endswith("workst...") for p in art.paragraphs)
     assert "How to set up a home office in a rented apartment" not in art.paragraphs
     assert len(" ".join(art.paragraphs).split()) > 800  # the guide itself stays
+
+
+def test_inline_related_link_line_is_dropped() -> None:
+    """Real inscriptis dump of aeb-dev c50845a7 (Space.com): "Related: SpaceX's Starship and Super Heavy ..."
+    between two paragraphs, a link to another story on its own line, was kept as a short line of the story."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-c50845a7.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any(p.startswith("Related:") for p in art.paragraphs)
+    assert any("Blue Origin" in p for p in art.paragraphs)

@@ -956,10 +956,27 @@ RELATED_HEADLINE_MIN_WORDS = 4
 RELATED_HEADER_MIN_TITLECASE = 0.5
 
 
+# a link to another story on its own line, after a label and a colon or dash ("Related: Students aren't
+# benefiting much from tutoring", "See also: Film vs Digital Cameras", "Read more: ..."), up to this many words.
+# "Also read:" and "More:" are left out: wcxb-dev truths keep some ("Also Read: What Is App Testing?", a
+# review's "More: Warbonnet Blackbird Full Review" under each pick). Both sets' inscriptis dumps, kept lines
+# of this shape: wcxb-dev 25, none in the truth, aeb-dev 1
+INLINE_RELATED_MAX_WORDS = 25
+_INLINE_RELATED_RE = re.compile(
+    r"^(?:related(?: (?:article|story|post|reading|content|link))?s?|read (?:more|also|next|this)|see also|"
+    r"recommended(?: reading)?|suggested(?: reading)?|(?:you )?may also like|further reading|must read)"
+    r"\s*[:：|—–-]\s*\S",
+    re.IGNORECASE,
+)
+
+
 def _text_mark_related_blocks(units: list[Unit], reasons: list[str | None]) -> None:
     """A related header or a bare "More:" label followed by a run of headlines: the header and the headlines
     are chrome ("related"), wherever they are (inline link boxes split a story's paragraphs)."""
     for i, u in enumerate(units):
+        if reasons[i] is None and u.words <= INLINE_RELATED_MAX_WORDS and _INLINE_RELATED_RE.match(u.text):
+            reasons[i] = "related"  # "Related: <headline>", one link on its own line
+            continue
         if not (_text_is_related_header(u.text) or _MORE_LABEL_RE.match(u.text.strip())):
             continue
         if u.words > 1 and u.titlecase < RELATED_HEADER_MIN_TITLECASE:
