@@ -483,3 +483,14 @@ def test_inline_related_link_line_is_dropped() -> None:
     art = clean_text(dump.read_text(encoding="utf-8"))
     assert not any(p.startswith("Related:") for p in art.paragraphs)
     assert any("Blue Origin" in p for p in art.paragraphs)
+
+
+def test_catalogue_records_before_the_story_are_kept() -> None:
+    """Real inscriptis dump of wcxb-dev 1628 (16 consultant certifications): an introduction, then one record
+    per certification ("Price: ...", "Duration: ...", "Accreditation body: ...", pros and cons), then the
+    closing sections; the story was only the closing sections, the best run of prose, and the records before
+    it were dropped."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-1628.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    for line in ("Price: $248-$575", "Duration: 2 to 6 months (depending on your current skill and belt level)"):
+        assert line in art.paragraphs
