@@ -872,10 +872,13 @@ def _text_join_spans(
 # short line as a field too ("Pros", "Cons", a table's column names) -> wcxb-dev 0.9251 (0485 -0.82: menus
 # repeat as regularly as records); up to the last label plus one period -> the footer after the last record
 # joins (wcxb-dev 0.92645). The same records before the story's start, its run being the catalogue's conclusion
-# (`_text_record_head`: the last label within RECORD_MAX_START lines of the start, the records joining from
-# one record's length before the first label): wcxb-dev 0.92761 -> 0.92825 (halves 0.93418 / 0.92102 ->
-# 0.93418 / 0.92229; 1628 0.59 -> 0.97, 0057 0.69 -> 0.76), aeb-dev 0.93937 unchanged; the last label within 100
-# lines: 0046 -0.004; one label: 1396 -0.12; 2 repeats: 1396 -0.27
+# (`_text_record_head`: the last label within RECORD_MAX_START lines of the start; the records join from the first
+# record's lede, the run of prose before the first label within one record's length of it): wcxb-dev 0.92761 ->
+# 0.92965 (halves 0.93418 / 0.92102 -> 0.93503 / 0.92427; 1628 0.59 -> 0.96, 4647 0.14 -> 0.87, 0022 0.63 ->
+# 0.93, 0057 0.69 -> 0.75), aeb-dev 0.93937 unchanged. Bounded by a related header before them as the tail is:
+# 0.92825 (0022's records each carry a "More on HBS:" box); from one record's length before the first label
+# (its menu lines too; 4647's title was a menu line): 0.92964; the last label within 100 lines: 0046 -0.004; one
+# label: 1396 -0.12; 2 repeats: 1396 -0.27
 RECORD_MAX_START = 30
 RECORD_MIN_REPEATS = 3
 RECORD_MIN_FIELDS = 2
@@ -914,14 +917,20 @@ def _text_bare_dates(units: list[Unit], reasons: list[str | None], lo: int, hi: 
 
 def _text_record_head(units: list[Unit], reasons: list[str | None], start: int) -> tuple[int, int]:
     """The lines before the story's start that are records of a catalogue whose conclusion the story's run is
-    (RECORD_MIN_FIELDS labels, the last within RECORD_MAX_START lines of the start), from one record's length
-    before the first label; or an empty range."""
-    first = next((j + 1 for j in range(start - 1, -1, -1) if _text_is_related_header(units[j].text)), 0)
-    fields = [(idx, per) for idx, per in _text_record_fields(units, reasons, first, start)
+    (RECORD_MIN_FIELDS labels, the last within RECORD_MAX_START lines of the start), from the first record's
+    lede (the run of prose before the first label, within one record's length of it) on; or an empty range.
+    Related headers do not bound them: a guide's records carry their own "More on HBS:" link boxes."""
+    fields = [(idx, per) for idx, per in _text_record_fields(units, reasons, 0, start)
               if idx[-1] >= start - RECORD_MAX_START]
     if len(fields) < RECORD_MIN_FIELDS:
         return 0, -1
-    lo = max(first, min(idx[0] for idx, _ in fields) - max(per for _, per in fields) + 1)
+    head = min(idx[0] for idx, _ in fields)
+    lo = max(0, head - max(per for _, per in fields) + 1)
+    prose = [j for j in range(lo, head) if reasons[j] is None and _text_is_good(units[j])]
+    if prose:  # the first record's lede, not the menu or header lines before it
+        lo = prose[-1]
+        while lo > 0 and reasons[lo - 1] is None and _text_is_good(units[lo - 1]):
+            lo -= 1
     return (lo, start - 1) if _text_bare_dates(units, reasons, lo, start - 1) < RECORD_MAX_DATES else (0, -1)
 
 
