@@ -494,3 +494,12 @@ def test_catalogue_records_before_the_story_are_kept() -> None:
     art = clean_text(dump.read_text(encoding="utf-8"))
     for line in ("Price: $248-$575", "Duration: 2 to 6 months (depending on your current skill and belt level)"):
         assert line in art.paragraphs
+
+
+def test_cut_excerpts_with_a_read_more_link_are_dropped() -> None:
+    """Real inscriptis dump of wcxb-dev 4667 (an elevator-pitch guide): cards of other posts whose excerpts
+    end "... Read more" on the same line were kept as the story's paragraphs."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4667.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any(p.endswith("… Read more") for p in art.paragraphs)
+    assert len(" ".join(art.paragraphs).split()) > 500

@@ -531,7 +531,8 @@ def _text_drop_copies(units: list[Unit], reasons: list[str | None], kept: list[i
 
 
 # a card of another post: a headline (EXCERPT_HEADLINE_WORDS words, not ending in "." or ":") and, within 2
-# lines, its excerpt cut short (EXCERPT_MIN_WORDS+ words ending in "...", "…" or "[…]"). At least EXCERPT_MIN_CARDS
+# lines, its excerpt cut short (EXCERPT_MIN_WORDS+ words ending in "...", "…" or "[…]", a "Read more" link after
+# it or not: wcxb-dev 4667 +0.05, no other page changed). At least EXCERPT_MIN_CARDS
 # such cards, each headline within EXCERPT_MAX_GAP lines after the last excerpt, are a list of other posts
 # inside the story (a blog's "recent posts" under its article). Both sets' inscriptis dumps (wcxb-dev 0.92664,
 # aeb-dev 0.93824 before), over the kept lines: (excerpt words, cards, gap) 20/2/2 -> wcxb-dev 0.92748 (halves
@@ -544,7 +545,10 @@ EXCERPT_MIN_WORDS = 20
 EXCERPT_HEADLINE_WORDS = (2, 20)
 EXCERPT_MIN_CARDS = 2
 EXCERPT_MAX_GAP = 2
-_EXCERPT_END_RE = re.compile(r"(?:\w(?:\.\.\.|…)|\[(?:\.\.\.|…)\]|\s(?:\.\.\.|…))\s*$")
+_EXCERPT_END_RE = re.compile(
+    r"(?:\w(?:\.\.\.|…)|\[(?:\.\.\.|…)\]|\s(?:\.\.\.|…))(?:\s*(?:read more|continue reading|keep reading)\W*)?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _text_drop_excerpt_cards(units: list[Unit], reasons: list[str | None], kept: list[int]) -> None:
