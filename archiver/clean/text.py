@@ -882,7 +882,9 @@ def _text_join_spans(
 # 0.93, 0057 0.69 -> 0.75), aeb-dev 0.93937 unchanged. Bounded by a related header before them as the tail is:
 # 0.92825 (0022's records each carry a "More on HBS:" box); from one record's length before the first label
 # (its menu lines too; 4647's title was a menu line): 0.92964; the last label within 100 lines: 0046 -0.004; one
-# label: 1396 -0.12; 2 repeats: 1396 -0.27
+# label: 1396 -0.12; 2 repeats: 1396 -0.27. Both rules together, from wcxb-dev 0.92973 / aeb-dev 0.93937: 2 repeats
+# -> wcxb-dev 0.92951 (0500 0.95 -> 0.81 and its title lost); 3 labels -> 0.92940, aeb-dev 0.93281 (5f03fc17 has 2);
+# gap ratio 5 or 10, labels of up to 5 words: no page changed
 RECORD_MAX_START = 30
 RECORD_MIN_REPEATS = 3
 RECORD_MIN_FIELDS = 2
