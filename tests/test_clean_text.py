@@ -441,3 +441,74 @@ def test_table_rows_of_figures_inside_the_story_are_kept() -> None:
     art = clean_text(dump.read_text(encoding="utf-8"))
     for row in ("1/1/2013 +13.1%", "11/1/2013 +9.9%"):
         assert row in art.paragraphs
+
+
+def test_catalogue_records_after_the_story_are_kept() -> None:
+    """Real inscriptis dump of wcxb-dev 4367 (tech events of 2026): two paragraphs, then one record per event
+    ("Date: ...", "Location: ...", "Focus: ...", "Pricing: ..." and a paragraph); the story stopped after the
+    first record and the other records were dropped as short lines outside it."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4367.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    for line in ("Location: Barcelona, Spain", "Location: Tobacco Dock, London, UK", "Date: March 23-26, 2026"):
+        assert line in art.paragraphs
+    assert "Company Name" not in art.paragraphs  # the contact form after the last record
+
+
+def test_dont_miss_box_inside_the_story_is_dropped() -> None:
+    """Real inscriptis dump of aeb-dev 624fcd90 (Express: Hong Kong): a "DON'T MISS" header over three other
+    stories' headlines between two paragraphs; the header was not read as a related header, and the headlines
+    were kept as the story's short lines."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-624fcd90.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert "DON'T MISS" not in art.paragraphs
+    assert not any(p.startswith("China furious at Macron") for p in art.paragraphs)
+    assert any(p.startswith("Hong Kong") or "Hong Kong" in p for p in art.paragraphs)
+
+
+def test_cards_of_other_posts_with_cut_excerpts_are_dropped() -> None:
+    """Real inscriptis dump of wcxb-dev 4524 (a desk maker's ergonomics guide): under the article, cards of
+    the blog's other posts, each a headline and an excerpt cut short with "...", were kept as the story's
+    paragraphs."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4524.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any(p.endswith("workst...") for p in art.paragraphs)
+    assert "How to set up a home office in a rented apartment" not in art.paragraphs
+    assert len(" ".join(art.paragraphs).split()) > 800  # the guide itself stays
+
+
+def test_inline_related_link_line_is_dropped() -> None:
+    """Real inscriptis dump of aeb-dev c50845a7 (Space.com): "Related: SpaceX's Starship and Super Heavy ..."
+    between two paragraphs, a link to another story on its own line, was kept as a short line of the story."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "aeb-c50845a7.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any(p.startswith("Related:") for p in art.paragraphs)
+    assert any("Blue Origin" in p for p in art.paragraphs)
+
+
+def test_catalogue_records_before_the_story_are_kept() -> None:
+    """Real inscriptis dump of wcxb-dev 1628 (16 consultant certifications): an introduction, then one record
+    per certification ("Price: ...", "Duration: ...", "Accreditation body: ...", pros and cons), then the
+    closing sections; the story was only the closing sections, the best run of prose, and the records before
+    it were dropped."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-1628.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    for line in ("Price: $248-$575", "Duration: 2 to 6 months (depending on your current skill and belt level)"):
+        assert line in art.paragraphs
+
+
+def test_cut_excerpts_with_a_read_more_link_are_dropped() -> None:
+    """Real inscriptis dump of wcxb-dev 4667 (an elevator-pitch guide): cards of other posts whose excerpts
+    end "... Read more" on the same line were kept as the story's paragraphs."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4667.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any(p.endswith("… Read more") for p in art.paragraphs)
+    assert len(" ".join(art.paragraphs).split()) > 500
+
+
+def test_checklist_without_prose_is_the_story() -> None:
+    """Real inscriptis dump of wcxb-dev 4584 (a wedding planning checklist): 58 sentence-case items under
+    month headings and almost no prose; the story was the venue's 68-word appeal after the list."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4584.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert any(p.startswith("Book officiant") for p in art.paragraphs)
+    assert any(p.startswith("Mail wedding invitations") for p in art.paragraphs)

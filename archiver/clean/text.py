@@ -186,9 +186,14 @@ def clean_text(text: str) -> Article:
     _text_keep_inner_repeats(units, reasons, start, end, topic)
     spans = _text_join_spans(units, reasons, _text_more_spans(units[:cut], reasons, start, end, topic))
     _text_keep_story_legal(units, reasons, spans)
+    records = [_text_record_tail(units, reasons, spans[-1][1], cut), _text_record_head(units, reasons, spans[0][0])]
 
     kept: list[int] = []
     for i, u in enumerate(units):
+        if any(a <= i <= b for a, b in records) and reasons[i] in (None, "repeat") and u.words:
+            reasons[i] = None  # a record of the catalogue the story introduces (`_text_record_tail`)
+            kept.append(i)
+            continue
         if reasons[i] is not None:
             continue
         inside = any(a <= i <= b for a, b in spans)
@@ -198,7 +203,9 @@ def clean_text(text: str) -> Article:
             reasons[i] = (
                 "comments" if i >= cut else "short-fragment" if inside or start <= i <= end else "navigation"
             )
+    kept = _text_keep_checklist(units, reasons, kept)
     _text_drop_copies(units, reasons, kept)
+    _text_drop_excerpt_cards(units, reasons, kept)
     _text_header_meta(units, reasons, meta, kept[0] if kept else len(units))
     kept = [i for i in kept if reasons[i] is None]
     paragraphs = [units[i].text for i in kept]
@@ -524,6 +531,107 @@ def _text_drop_copies(units: list[Unit], reasons: list[str | None], kept: list[i
         pos = end + 1
 
 
+# a page whose story, as chosen, is under CHECKLIST_MAX_STORY words while it holds a list of at least
+# CHECKLIST_MIN_ITEMS sentence-case list items (`_text_is_list_item`) or prose lines, with few other lines
+# between (headings of up to 5 words, at most (1 - CHECKLIST_MIN_SHARE) / CHECKLIST_MIN_SHARE per item, plus 2),
+# is a checklist or catalogue without prose: its run of prose was the venue's appeal or a promo, and the list
+# is the story (wcxb-dev 4584: 58 items of a wedding checklist; the chosen story was 68 words). Both sets'
+# inscriptis dumps (wcxb-dev 0.92973, aeb-dev 0.93937 before), over the kept lines: (story words, items,
+# share) 300/20/0.8 -> wcxb-dev 0.93064 (halves 0.93503 / 0.92442 -> 0.93503 / 0.92624; only 4584 changed,
+# 0.06 -> 0.71), aeb-dev unchanged; 150/15/0.7 -> the same on wcxb-dev, aeb-dev 0.93902 (85439e26, f105de63,
+# two Japanese pages, -0.02); 300/15/0.7 -> wcxb-dev 0.93003 (4759 -0.44); 150/10/0.7 -> wcxb-dev 0.93048
+# (0318 -0.12), aeb-dev 0.94237 (a860fb5e +0.33, but the even half down)
+CHECKLIST_MAX_STORY = 300
+CHECKLIST_MIN_ITEMS = 20
+CHECKLIST_MIN_SHARE = 0.8
+_CHECKLIST_FREE = frozenset({"navigation", "short-fragment", "repeat"})
+
+
+def _text_keep_checklist(units: list[Unit], reasons: list[str | None], kept: list[int]) -> list[int]:
+    """The kept lines, with the page's longest run of list items when the story chosen is short and the run
+    long (CHECKLIST_MAX_STORY): a checklist or catalogue without prose."""
+    if sum(units[i].words for i in kept) >= CHECKLIST_MAX_STORY:
+        return kept
+    free = [reasons[i] is None or reasons[i] in _CHECKLIST_FREE for i in range(len(units))]
+    best: tuple[int, int, int] | None = None
+    i = 0
+    while i < len(units):
+        u = units[i]
+        if not (free[i] and (_text_is_list_item(u) or _text_is_good(u))):
+            i += 1
+            continue
+        j, items, other, last = i, 0, 0, i
+        while j < len(units) and free[j]:
+            if _text_is_list_item(units[j]) or _text_is_good(units[j]):
+                items += 1
+                last = j
+            elif units[j].words <= 5:
+                other += 1
+            else:
+                break
+            if other > items * (1 - CHECKLIST_MIN_SHARE) / CHECKLIST_MIN_SHARE + 2:
+                break
+            j += 1
+        if items >= CHECKLIST_MIN_ITEMS and (best is None or items > best[2]):
+            best = (i, last, items)
+        i = max(j, i + 1)
+    if best is None:
+        return kept
+    for k in range(best[0], best[1] + 1):
+        if reasons[k] in _CHECKLIST_FREE and units[k].words:
+            reasons[k] = None
+    return sorted({*kept, *(k for k in range(best[0], best[1] + 1) if reasons[k] is None and units[k].words)})
+
+
+# a card of another post: a headline (EXCERPT_HEADLINE_WORDS words, not ending in "." or ":") and, within 2
+# lines, its excerpt cut short (EXCERPT_MIN_WORDS+ words ending in "...", "…" or "[…]", a "Read more" link after
+# it or not: wcxb-dev 4667 +0.05, no other page changed). At least EXCERPT_MIN_CARDS
+# such cards, each headline within EXCERPT_MAX_GAP lines after the last excerpt, are a list of other posts
+# inside the story (a blog's "recent posts" under its article). Both sets' inscriptis dumps (wcxb-dev 0.92664,
+# aeb-dev 0.93824 before), over the kept lines: (excerpt words, cards, gap) 20/2/2 -> wcxb-dev 0.92748 (halves
+# 0.93371 / 0.91956 -> 0.93407 / 0.92087; 13 pages up, 4524 +0.20, 0272 +0.10, none down), aeb-dev 0.93930
+# (b3c19dd5 +0.10); 15/2/3 -> 0.92715 (4362 -0.20: an events page whose truth keeps its cards), 25/2/2 ->
+# 0.92740, 30/2/2 -> 0.92733, 20/3/2 -> 0.92728 (aeb-dev unchanged), one card enough -> 0.92698; a line
+# ending in "..." alone (without the headline and the second card) is as often the truth's as not (wcxb-dev:
+# 3,567 words of such kept lines in the truth, 2,725 not)
+EXCERPT_MIN_WORDS = 20
+EXCERPT_HEADLINE_WORDS = (2, 20)
+EXCERPT_MIN_CARDS = 2
+EXCERPT_MAX_GAP = 2
+_EXCERPT_END_RE = re.compile(
+    r"(?:\w(?:\.\.\.|…)|\[(?:\.\.\.|…)\]|\s(?:\.\.\.|…))(?:\s*(?:read more|continue reading|keep reading)\W*)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _text_drop_excerpt_cards(units: list[Unit], reasons: list[str | None], kept: list[int]) -> None:
+    """Kept cards of other posts (a headline, then an excerpt cut short with "..."), two or more in a row, are
+    teasers (EXCERPT_MIN_CARDS)."""
+    cards: list[tuple[int, int]] = []
+    for i, u in enumerate(units):
+        if u.words < EXCERPT_MIN_WORDS or not _EXCERPT_END_RE.search(u.text.rstrip()):
+            continue
+        for j in (i - 1, i - 2):
+            if j >= 0 and EXCERPT_HEADLINE_WORDS[0] <= units[j].words <= EXCERPT_HEADLINE_WORDS[1] and not (
+                units[j].text.rstrip().endswith((".", ":"))
+            ):
+                cards.append((j, i))
+                break
+    runs: list[list[tuple[int, int]]] = []
+    for card in cards:
+        if runs and card[0] - runs[-1][-1][1] <= EXCERPT_MAX_GAP:
+            runs[-1].append(card)
+        else:
+            runs.append([card])
+    keep = set(kept)
+    for run in runs:
+        if len(run) >= EXCERPT_MIN_CARDS:
+            for a, b in run:
+                for k in range(a, b + 1):
+                    if k in keep and reasons[k] is None:
+                        reasons[k] = "teaser"
+
+
 def _text_keep_inner_repeats(
     units: list[Unit], reasons: list[str | None], start: int, end: int,
     topic: tuple[frozenset[str], frozenset[str]] | None = None,
@@ -806,12 +914,111 @@ def _text_join_spans(
     return out
 
 
+# a catalogue after the story's prose: records of "Label: value" fields ("Date: March 2-5, 2026", "Location:
+# Barcelona, Spain", "Focus: ..."), at least RECORD_MIN_FIELDS labels each at least RECORD_MIN_REPEATS times at
+# near-regular intervals (the longest gap at most RECORD_MAX_GAP_RATIO times the shortest), the first within
+# RECORD_MAX_START lines of the story's end, not past a comment or related header, with fewer than
+# RECORD_MAX_DATES bare date lines (a list of posts: wcxb-dev 0209's podcast episodes). The lines from the
+# story's end to the last label line join the story (a record's lines after its last label are the next
+# record's name, or the page's footer after the last one). Both sets' inscriptis dumps (wcxb-dev 0.92521, aeb-dev
+# 0.93132 before): (start, repeats, fields) 30/3/2 -> wcxb-dev 0.92651 (even 0.93101 -> 0.93360, odd 0.91940
+# unchanged; 4367 0.19 -> 0.94, 4859 0.78 -> 0.95, no page down), aeb-dev 0.93787 (even 0.90130 -> 0.91428, odd
+# unchanged; 5f03fc17, a meal plan whose story is its menu, 0.09 -> 0.72). Simulated first over the kept lines:
+# one field -> 4 more wcxb-dev pages, each down (0273, 0378, 0208, 0143: a product's spec lines after a guide);
+# 2 repeats and one field -> aeb-dev 3ce1c8fd -0.33 (a results table), wcxb-dev odd half down; any repeated
+# short line as a field too ("Pros", "Cons", a table's column names) -> wcxb-dev 0.9251 (0485 -0.82: menus
+# repeat as regularly as records); up to the last label plus one period -> the footer after the last record
+# joins (wcxb-dev 0.92645). The same records before the story's start, its run being the catalogue's conclusion
+# (`_text_record_head`: the last label within RECORD_MAX_START lines of the start; the records join from the first
+# record's lede, the run of prose before the first label within one record's length of it): wcxb-dev 0.92761 ->
+# 0.92965 (halves 0.93418 / 0.92102 -> 0.93503 / 0.92427; 1628 0.59 -> 0.96, 4647 0.14 -> 0.87, 0022 0.63 ->
+# 0.93, 0057 0.69 -> 0.75), aeb-dev 0.93937 unchanged. Bounded by a related header before them as the tail is:
+# 0.92825 (0022's records each carry a "More on HBS:" box); from one record's length before the first label
+# (its menu lines too; 4647's title was a menu line): 0.92964; the last label within 100 lines: 0046 -0.004; one
+# label: 1396 -0.12; 2 repeats: 1396 -0.27. Both rules together, from wcxb-dev 0.92973 / aeb-dev 0.93937: 2 repeats
+# -> wcxb-dev 0.92951 (0500 0.95 -> 0.81 and its title lost); 3 labels -> 0.92940, aeb-dev 0.93281 (5f03fc17 has 2);
+# gap ratio 5 or 10, labels of up to 5 words: no page changed
+RECORD_MAX_START = 30
+RECORD_MIN_REPEATS = 3
+RECORD_MIN_FIELDS = 2
+RECORD_MAX_GAP_RATIO = 3
+RECORD_MAX_DATES = 2
+_RECORD_LABEL_RE = re.compile(r"^([^:]{1,40}):\s*\S")
+
+
+def _text_record_fields(
+    units: list[Unit], reasons: list[str | None], lo: int, hi: int
+) -> list[tuple[list[int], int]]:
+    """The record labels of units[lo:hi] ("Date:", "Location:"): each label's line indexes and its median gap,
+    for labels recurring RECORD_MIN_REPEATS+ times at near-regular intervals."""
+    fields: dict[str, list[int]] = {}
+    for j in range(lo, hi):
+        m = _RECORD_LABEL_RE.match(units[j].text)
+        # a label of 1-3 words on a line no chrome rule took; "https://..." is an address, not a label
+        if m and reasons[j] in (None, "repeat") and "//" not in units[j].text[:12] and len(m[1].split()) <= 3:
+            fields.setdefault(m[1].strip().lower(), []).append(j)
+    out = []
+    for idx in fields.values():
+        if len(idx) < RECORD_MIN_REPEATS:
+            continue
+        gaps = [b - a for a, b in zip(idx, idx[1:], strict=False)]
+        if min(gaps) >= 2 and max(gaps) <= RECORD_MAX_GAP_RATIO * min(gaps):
+            out.append((idx, int(statistics.median(gaps))))
+    return out
+
+
+def _text_bare_dates(units: list[Unit], reasons: list[str | None], lo: int, hi: int) -> int:
+    """Bare date lines ("Nov 18, 2025") in units[lo:hi + 1], not a record's "Date: ..." field."""
+    return sum(
+        reasons[j] == "date-header" and not _RECORD_LABEL_RE.match(units[j].text) for j in range(lo, hi + 1)
+    )
+
+
+def _text_record_head(units: list[Unit], reasons: list[str | None], start: int) -> tuple[int, int]:
+    """The lines before the story's start that are records of a catalogue whose conclusion the story's run is
+    (RECORD_MIN_FIELDS labels, the last within RECORD_MAX_START lines of the start), from the first record's
+    lede (the run of prose before the first label, within one record's length of it) on; or an empty range.
+    Related headers do not bound them: a guide's records carry their own "More on HBS:" link boxes."""
+    fields = [(idx, per) for idx, per in _text_record_fields(units, reasons, 0, start)
+              if idx[-1] >= start - RECORD_MAX_START]
+    if len(fields) < RECORD_MIN_FIELDS:
+        return 0, -1
+    head = min(idx[0] for idx, _ in fields)
+    lo = max(0, head - max(per for _, per in fields) + 1)
+    prose = [j for j in range(lo, head) if reasons[j] is None and _text_is_good(units[j])]
+    if prose:  # the first record's lede, not the menu or header lines before it
+        lo = prose[-1]
+        while lo > 0 and reasons[lo - 1] is None and _text_is_good(units[lo - 1]):
+            lo -= 1
+    return (lo, start - 1) if _text_bare_dates(units, reasons, lo, start - 1) < RECORD_MAX_DATES else (0, -1)
+
+
+def _text_record_tail(units: list[Unit], reasons: list[str | None], end: int, cut: int) -> tuple[int, int]:
+    """The lines after the story's end, [end + 1, last label line], that are records of a catalogue ("Date:
+    ...", "Location: ...", "Focus: ..." repeated per entry), or an empty range (RECORD_MIN_FIELDS)."""
+    stop = cut
+    for j in range(end + 1, cut):
+        if text_is_comments_start(units[j].text) or _text_is_related_header(units[j].text):
+            stop = j
+            break
+    fields = [idx for idx, _ in _text_record_fields(units, reasons, end + 1, stop) if idx[0] <= end + RECORD_MAX_START]
+    if len(fields) < RECORD_MIN_FIELDS:
+        return 0, -1
+    last = max(idx[-1] for idx in fields)
+    return (end + 1, last) if _text_bare_dates(units, reasons, end + 1, last) < RECORD_MAX_DATES else (0, -1)
+
+
 # the header of a block of other stories or posts: at most this many words (wcxb-dev and aeb-dev dumps:
-# "Related Articles", "More From the Los Angeles Times", "More Great WIRED Stories", "You Might Also Like")
+# "Related Articles", "More From the Los Angeles Times", "More Great WIRED Stories", "You Might Also Like").
+# "Read this next", "What to read next", "Top stories", "Editor's picks", "Similar posts", "Other articles you
+# may find interesting", "Don't miss" too (both sets' inscriptis dumps: wcxb-dev 0.92651 -> 0.92664, halves
+# 0.93360 / 0.91940 -> 0.93371 / 0.91956, 4 pages up, none down; aeb-dev 0.93787 -> 0.93824, 624fcd90 +0.04)
 RELATED_HEADER_MAX_WORDS = 8
 _RELATED_HEADER_RE = re.compile(
     r"^(?:related|recommended|recent|latest|popular|trending|read next|up next|"
     r"most (?:read|popular|viewed|shared|recent)|you (?:may|might) (?:also )?(?:like|enjoy|be interested)|"
+    r"read this next|what to read next|top stories|editor.?s.? picks|similar (?:posts|articles|stories)|"
+    r"other (?:posts|articles|stories)|don.t miss\b|"
     r"more (?:from|great|top|stories|articles|news|posts|in|on|like this|to read|for you))\b",
     re.IGNORECASE,
 )
@@ -844,10 +1051,27 @@ RELATED_HEADLINE_MIN_WORDS = 4
 RELATED_HEADER_MIN_TITLECASE = 0.5
 
 
+# a link to another story on its own line, after a label and a colon or dash ("Related: Students aren't
+# benefiting much from tutoring", "See also: Film vs Digital Cameras", "Read more: ..."), up to this many words.
+# "Also read:" and "More:" are left out: wcxb-dev truths keep some ("Also Read: What Is App Testing?", a
+# review's "More: Warbonnet Blackbird Full Review" under each pick). Both sets' inscriptis dumps, kept lines
+# of this shape: wcxb-dev 25, none in the truth, aeb-dev 1
+INLINE_RELATED_MAX_WORDS = 25
+_INLINE_RELATED_RE = re.compile(
+    r"^(?:related(?: (?:article|story|post|reading|content|link))?s?|read (?:more|also|next|this)|see also|"
+    r"recommended(?: reading)?|suggested(?: reading)?|(?:you )?may also like|further reading|must read)"
+    r"\s*[:：|—–-]\s*\S",
+    re.IGNORECASE,
+)
+
+
 def _text_mark_related_blocks(units: list[Unit], reasons: list[str | None]) -> None:
     """A related header or a bare "More:" label followed by a run of headlines: the header and the headlines
     are chrome ("related"), wherever they are (inline link boxes split a story's paragraphs)."""
     for i, u in enumerate(units):
+        if reasons[i] is None and u.words <= INLINE_RELATED_MAX_WORDS and _INLINE_RELATED_RE.match(u.text):
+            reasons[i] = "related"  # "Related: <headline>", one link on its own line
+            continue
         if not (_text_is_related_header(u.text) or _MORE_LABEL_RE.match(u.text.strip())):
             continue
         if u.words > 1 and u.titlecase < RELATED_HEADER_MIN_TITLECASE:
