@@ -503,12 +503,3 @@ def test_cut_excerpts_with_a_read_more_link_are_dropped() -> None:
     art = clean_text(dump.read_text(encoding="utf-8"))
     assert not any(p.endswith("… Read more") for p in art.paragraphs)
     assert len(" ".join(art.paragraphs).split()) > 500
-
-
-def test_checklist_without_prose_is_the_story() -> None:
-    """Real inscriptis dump of wcxb-dev 4584 (a wedding planning checklist): 58 sentence-case items under
-    month headings and almost no prose; the story was the venue's 68-word appeal after the list."""
-    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-4584.txt"
-    art = clean_text(dump.read_text(encoding="utf-8"))
-    assert any(p.startswith("Book officiant") for p in art.paragraphs)
-    assert any(p.startswith("Mail wedding invitations") for p in art.paragraphs)

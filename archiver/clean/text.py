@@ -203,7 +203,6 @@ def clean_text(text: str) -> Article:
             reasons[i] = (
                 "comments" if i >= cut else "short-fragment" if inside or start <= i <= end else "navigation"
             )
-    kept = _text_keep_checklist(units, reasons, kept)
     _text_drop_copies(units, reasons, kept)
     _text_drop_excerpt_cards(units, reasons, kept)
     _text_header_meta(units, reasons, meta, kept[0] if kept else len(units))
@@ -529,58 +528,6 @@ def _text_drop_copies(units: list[Unit], reasons: list[str | None], kept: list[i
             for i in run:
                 reasons[i] = "duplicate"
         pos = end + 1
-
-
-# a page whose story, as chosen, is under CHECKLIST_MAX_STORY words while it holds a list of at least
-# CHECKLIST_MIN_ITEMS sentence-case list items (`_text_is_list_item`) or prose lines, with few other lines
-# between (headings of up to 5 words, at most (1 - CHECKLIST_MIN_SHARE) / CHECKLIST_MIN_SHARE per item, plus 2),
-# is a checklist or catalogue without prose: its run of prose was the venue's appeal or a promo, and the list
-# is the story (wcxb-dev 4584: 58 items of a wedding checklist; the chosen story was 68 words). Both sets'
-# inscriptis dumps (wcxb-dev 0.92973, aeb-dev 0.93937 before), over the kept lines: (story words, items,
-# share) 300/20/0.8 -> wcxb-dev 0.93064 (halves 0.93503 / 0.92442 -> 0.93503 / 0.92624; only 4584 changed,
-# 0.06 -> 0.71), aeb-dev unchanged; 150/15/0.7 -> the same on wcxb-dev, aeb-dev 0.93902 (85439e26, f105de63,
-# two Japanese pages, -0.02); 300/15/0.7 -> wcxb-dev 0.93003 (4759 -0.44); 150/10/0.7 -> wcxb-dev 0.93048
-# (0318 -0.12), aeb-dev 0.94237 (a860fb5e +0.33, but the even half down)
-CHECKLIST_MAX_STORY = 300
-CHECKLIST_MIN_ITEMS = 20
-CHECKLIST_MIN_SHARE = 0.8
-_CHECKLIST_FREE = frozenset({"navigation", "short-fragment", "repeat"})
-
-
-def _text_keep_checklist(units: list[Unit], reasons: list[str | None], kept: list[int]) -> list[int]:
-    """The kept lines, with the page's longest run of list items when the story chosen is short and the run
-    long (CHECKLIST_MAX_STORY): a checklist or catalogue without prose."""
-    if sum(units[i].words for i in kept) >= CHECKLIST_MAX_STORY:
-        return kept
-    free = [reasons[i] is None or reasons[i] in _CHECKLIST_FREE for i in range(len(units))]
-    best: tuple[int, int, int] | None = None
-    i = 0
-    while i < len(units):
-        u = units[i]
-        if not (free[i] and (_text_is_list_item(u) or _text_is_good(u))):
-            i += 1
-            continue
-        j, items, other, last = i, 0, 0, i
-        while j < len(units) and free[j]:
-            if _text_is_list_item(units[j]) or _text_is_good(units[j]):
-                items += 1
-                last = j
-            elif units[j].words <= 5:
-                other += 1
-            else:
-                break
-            if other > items * (1 - CHECKLIST_MIN_SHARE) / CHECKLIST_MIN_SHARE + 2:
-                break
-            j += 1
-        if items >= CHECKLIST_MIN_ITEMS and (best is None or items > best[2]):
-            best = (i, last, items)
-        i = max(j, i + 1)
-    if best is None:
-        return kept
-    for k in range(best[0], best[1] + 1):
-        if reasons[k] in _CHECKLIST_FREE and units[k].words:
-            reasons[k] = None
-    return sorted({*kept, *(k for k in range(best[0], best[1] + 1) if reasons[k] is None and units[k].words)})
 
 
 # a card of another post: a headline (EXCERPT_HEADLINE_WORDS words, not ending in "." or ":") and, within 2
