@@ -125,3 +125,51 @@ def test_restore_counts_only_the_sites_own_links_as_link_text() -> None:
     restored = [b.text for b in html_restore_structure(tree, blocks, "https://example.com/story")]
     assert restored[1:3] == ["Ranking one", "Ranking two"]
     assert "More news" not in restored and "Our podcast" not in restored
+
+
+def test_lines_of_a_bio_or_footer_box_beside_the_story_are_chrome() -> None:
+    # trafilatura keeps an author bio under the story (wcxb-dev 0473, word F1 0.957 -> 0.999) and a footer's
+    # disclaimer and SMS-consent lines (0118, 0.841 -> 0.924); their box's class or tag names them
+    from archiver.clean.html import clean_html
+
+    expected = {
+        "0473": ("bio", "Method Architecture is an ego-free, full-service architecture"),
+        "0118": ("footer", "By providing a telephone number and submitting via form on our website"),
+        # a donation appeal in a "cta" box inside the story (0463, 0.954 -> 0.998)
+        "0463": ("promo", "We need your help to keep publishing."),
+    }
+    for pid, (reason, line) in expected.items():
+        html = gzip.decompress((WCXB / f"{pid}.html.gz").read_bytes()).decode("utf-8", "replace")
+        article = clean_html(html, url=TRUTH[pid]["url"])
+        assert not any(line in p for p in article.paragraphs), pid
+        assert any(c.reason == reason and line in c.text for c in article.chrome), pid
+        assert word_f1(TRUTH[pid]["main_content"], article.text) >= 0.92, pid
+
+
+def test_box_lines_need_a_small_box_and_a_sentence() -> None:
+    # a commenter's "comment-author" box is no bio (a reader quoting the story); a short line that a footer menu
+    # also shows stays; a box holding the story is no box beside it
+    from archiver.clean.html import html_boxed
+
+    story = "This is a story paragraph with enough words to be a sentence of its own."
+    tree = html_parse(
+        f"<html><body><div class='story-footer-wrap'><p>{story}</p>" + "<p>More words here.</p>" * 120 + "</div>"
+        f"<div class='comment-author-ann'><p>{story}</p></div>"
+        "<footer><a>Our Services</a> <a>Contact</a></footer>"
+        "<div class='author-bio'><p>Ann writes about gardens for the paper and lives in Leeds.</p></div>"
+        "</body></html>"
+    )
+    blocks = [Block(story, "p"), Block("Our Services", "head"),
+              Block("Ann writes about gardens for the paper and lives in Leeds.", "p")]
+    assert html_boxed(tree, blocks) == {2: "bio"}
+
+
+def test_a_box_word_in_the_title_is_the_pages_topic() -> None:
+    # a guide to subscription services names its own sections "subscription" (wcxb-dev 0198); elsewhere such a
+    # box is a sign-up prompt (0442)
+    from archiver.clean.html import html_boxed
+
+    line = "Which is the best audiobook subscription service for you?"
+    tree = html_parse(f"<html><body><div class='subscription-card'><h2>{line}</h2></div></body></html>")
+    assert html_boxed(tree, [Block(line, "head")], title="Best Audiobook Subscription Services") == {}
+    assert html_boxed(tree, [Block(line, "head")], title="Audiobooks") == {0: "newsletter"}

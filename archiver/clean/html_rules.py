@@ -131,14 +131,15 @@ _SENTENCE_END = re.compile(r"[.!?…:;\"”’)]$")
 
 
 def html_apply_rules(
-    blocks: list[Block], title: str | None, byline: str | None
+    blocks: list[Block], title: str | None, byline: str | None, boxed: dict[int, str] | None = None
 ) -> tuple[list[str], list[Chrome]]:
-    """Split blocks into body paragraphs and chrome; chrome keeps the text verbatim with its rule."""
+    """Split blocks into body paragraphs and chrome; chrome keeps the text verbatim with its rule. `boxed`: the
+    blocks found in a box beside the story (an author bio, a footer: `html.html_boxed`), by index, with its kind."""
     reasons: list[str | None] = [None] * len(blocks)
     title_norm = _norm(title or "")
     n = len(blocks)
     for i, b in enumerate(blocks):
-        reasons[i] = _rule(b, i, n, title_norm)
+        reasons[i] = _rule(b, i, n, title_norm) or (boxed or {}).get(i)
     _keep_inner_links(blocks, reasons)
     _mark_tag_lists(blocks, reasons)
     _mark_repeats(blocks, reasons)
