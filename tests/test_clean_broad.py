@@ -62,6 +62,7 @@ def test_wcxb_page_metadata(page: str) -> None:
         ("0396", "title", "an aggregator's source and comment count after the headline: '(latimes.com) 87'"),
         ("4628", "title", "a teaser <h1> after the story ('Next in Your Guide ...') is not the headline"),
         ("4177", "title", "og:title and <title> state the headline an <h2> prints, under a kicker <h1>"),
+        ("4111", "title", "broken markup nests the <h1> in a newsletter pop-up, which is dropped as hidden"),
         ("0018", "date", "a microdata datePublished of 2012 under the header's shown date"),
         ("0343", "date", "<time pubdate> at the story's end, an earlier og published time in the head"),
         ("4460", "date", "Medium shows 'Dec 30, 2013' under a 2024 og published time (a re-publication)"),

@@ -195,6 +195,7 @@ def html_parse(html: str) -> Any:
     hidden += [
         el for value in _CLASS_OR_ID(tree)
         if _HIDDEN_CLASS.search(value) and (el := value.getparent()).tag not in ("body", "html", "main", "article")
+        and next(el.iter("h1"), None) is None  # the page's heading is not in a pop-up: broken markup nested it
     ]
     for el in hidden:
         if el.getparent() is not None:
