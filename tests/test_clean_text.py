@@ -514,3 +514,12 @@ def test_a_list_of_dated_posts_inside_the_best_run_ends_the_story() -> None:
     assert art.paragraphs[-1].startswith("Along with the fact that businesses have to ensure")
     assert not any("Social Security" in p for p in art.paragraphs)
     assert "Latest News" not in art.paragraphs
+
+
+def test_a_list_of_posts_with_read_more_links_inside_the_best_run_ends_the_story() -> None:
+    """Real inscriptis dump of wcxb-dev 0091 (a music school's article): "More Articles" over teasers of other
+    posts, each a headline, an excerpt and a "Read More..." link, was kept as the story's last paragraphs."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0091.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert art.paragraphs[-1].startswith("Take the first step towards unlocking your musical potential.")
+    assert not any(p.startswith("25 Easy Ukulele Songs") for p in art.paragraphs)

@@ -973,19 +973,24 @@ _RELATED_HEADER_RE = re.compile(
 
 
 # a list of other posts inside the story's best run: a related header ("Latest News", "Read This Next",
-# "Related Insights") with a date line within POSTS_DATE_REACH lines after it and POSTS_MIN_DATES date lines
-# in the rest of the run (each teaser a headline, a date, an excerpt: the excerpts are prose, so the run went
-# on through them). The run ends at its last prose line before the header. Both sets' inscriptis dumps
-# (wcxb-dev 0.92973, halves 0.93503 / 0.92442, aeb-dev 0.93937 before): 2 dates, reach 4 -> wcxb-dev 0.93109
-# (odd half 0.92714, even unchanged; 0296 0.55 -> 1.00, 0331 0.59 -> 0.98, 4151 0.89 -> 1.00, 0300 and 4667
-# +0.01; no page down), aeb-dev unchanged. Grid: reach 2 -> 0.93053 (0331 and 4667 unchanged), reach 3 / 6 / 8
-# -> 0.93109; 1 / 3 dates at reach 4 -> 0.93111 / 0.93107; 1 date at reach 12 -> aeb-dev 0.93439 (921019755f
-# 0.99 -> 0.51: "More from UK" over headlines, then embedded tweets' dates further down its story). Without
-# the near date (any 2 dates in the rest of the run): wcxb-dev 0.93083 but 4667 0.98 -> 0.81 (a "Latest
-# Industry Trends ..." section heading) and aeb-dev 921019755f down. The related header inside the run without
-# dates (tried in the fourth round) cut guides' own "Related conditions" sections.
-POSTS_MIN_DATES = 2
-POSTS_DATE_REACH = 4
+# "Related Insights", "More Articles") with a teaser's mark (a date line, or a "Read more" link on its own
+# line) within POSTS_MARK_REACH lines after it and POSTS_MIN_MARKS such marks in the rest of the run (each
+# teaser a headline, a date, an excerpt: the excerpts are prose, so the run went on through them). The run
+# ends at its last prose line before the header. Both sets' inscriptis dumps (wcxb-dev 0.92973, halves
+# 0.93503 / 0.92442, aeb-dev 0.93937 before), with date lines as the only mark: 2 marks, reach 4 -> wcxb-dev
+# 0.93109 (odd half 0.92714, even unchanged; 0296 0.55 -> 1.00, 0331 0.59 -> 0.98, 4151 0.89 -> 1.00, 0300 and
+# 4667 +0.01; no page down), aeb-dev unchanged. Grid: reach 2 -> 0.93053 (0331 and 4667 unchanged), reach 3 /
+# 6 / 8 -> 0.93109; 1 / 3 marks at reach 4 -> 0.93111 / 0.93107; 1 mark at reach 12 -> aeb-dev 0.93439
+# (921019755f 0.99 -> 0.51: "More from UK" over headlines, then embedded tweets' dates further down its
+# story). Without the near mark (any 2 dates in the rest of the run): wcxb-dev 0.93083 but 4667 0.98 -> 0.81 (a
+# "Latest Industry Trends ..." section heading) and aeb-dev 921019755f down. "Read more" lines as marks too:
+# wcxb-dev 0.93115 (odd half 0.92725; 0091 0.96 -> 1.00, no other page changed at reach 3 / 4 / 6 / 8). The
+# related header inside the run without the marks (tried in the fourth round, and again: a header of up to
+# 3 / 5 words over 2-3 lines that are not prose) cut the story's own related boxes and sections: wcxb-dev
+# 0.92806 / 0.92603, aeb-dev 0.91681 / 0.89610
+POSTS_MIN_MARKS = 2
+POSTS_MARK_REACH = 4
+_READ_MORE_RE = re.compile(r"^(?:read more|continue reading)\W*$", re.IGNORECASE)
 
 
 def _text_posts_cut(units: list[Unit], reasons: list[str | None], start: int, end: int) -> int:
@@ -995,8 +1000,10 @@ def _text_posts_cut(units: list[Unit], reasons: list[str | None], start: int, en
         if reasons[i] is None and _text_is_good(units[i]):
             last_prose = i
         elif last_prose >= 0 and _text_is_related_header(units[i].text):
-            after = [j for j in range(i + 1, end + 1) if reasons[j] == "date-header"]
-            if len(after) >= POSTS_MIN_DATES and after[0] <= i + POSTS_DATE_REACH:
+            marks = [
+                j for j in range(i + 1, end + 1) if reasons[j] == "date-header" or _READ_MORE_RE.match(units[j].text)
+            ]
+            if len(marks) >= POSTS_MIN_MARKS and marks[0] <= i + POSTS_MARK_REACH:
                 return last_prose
     return end
 
