@@ -523,3 +523,13 @@ def test_a_list_of_posts_with_read_more_links_inside_the_best_run_ends_the_story
     art = clean_text(dump.read_text(encoding="utf-8"))
     assert art.paragraphs[-1].startswith("Take the first step towards unlocking your musical potential.")
     assert not any(p.startswith("25 Easy Ukulele Songs") for p in art.paragraphs)
+
+
+def test_a_cookie_consent_panel_inside_the_story_is_dropped() -> None:
+    """Real inscriptis dump of wcxb-dev 0359 (a guide to video editing software): the site's cookie-consent
+    panel, a table of "_ga_* 1 year ... Google Analytics sets this cookie to ..." lines, sat inside the story's
+    run and was kept."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0359.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any("sets this cookie" in p for p in art.paragraphs)
+    assert len(" ".join(art.paragraphs).split()) > 2000
