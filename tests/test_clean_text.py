@@ -503,3 +503,33 @@ def test_cut_excerpts_with_a_read_more_link_are_dropped() -> None:
     art = clean_text(dump.read_text(encoding="utf-8"))
     assert not any(p.endswith("… Read more") for p in art.paragraphs)
     assert len(" ".join(art.paragraphs).split()) > 500
+
+
+def test_a_list_of_dated_posts_inside_the_best_run_ends_the_story() -> None:
+    """Real inscriptis dump of wcxb-dev 0296 (a law firm's article on gym injuries): after the story, a contact
+    form, then "Latest News" over dated posts (a headline, a date, an excerpt each); the excerpts are prose,
+    so the story's best run went on through them and the form."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0296.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert art.paragraphs[-1].startswith("Along with the fact that businesses have to ensure")
+    assert not any("Social Security" in p for p in art.paragraphs)
+    assert "Latest News" not in art.paragraphs
+
+
+def test_a_list_of_posts_with_read_more_links_inside_the_best_run_ends_the_story() -> None:
+    """Real inscriptis dump of wcxb-dev 0091 (a music school's article): "More Articles" over teasers of other
+    posts, each a headline, an excerpt and a "Read More..." link, was kept as the story's last paragraphs."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0091.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert art.paragraphs[-1].startswith("Take the first step towards unlocking your musical potential.")
+    assert not any(p.startswith("25 Easy Ukulele Songs") for p in art.paragraphs)
+
+
+def test_a_cookie_consent_panel_inside_the_story_is_dropped() -> None:
+    """Real inscriptis dump of wcxb-dev 0359 (a guide to video editing software): the site's cookie-consent
+    panel, a table of "_ga_* 1 year ... Google Analytics sets this cookie to ..." lines, sat inside the story's
+    run and was kept."""
+    dump = Path(__file__).resolve().parent / "data" / "dumps" / "wcxb-0359.txt"
+    art = clean_text(dump.read_text(encoding="utf-8"))
+    assert not any("sets this cookie" in p for p in art.paragraphs)
+    assert len(" ".join(art.paragraphs).split()) > 2000
