@@ -10,7 +10,7 @@ from archiver.types import Article, Capture
 
 # Bump when a change to the cleaners changes what they output; `archive reprocess` re-cleans
 # captures whose stored cleaner_version is older.
-CLEANER_VERSION = 6  # 2: glued-block splitting in the plain-text cleaner; site templates
+CLEANER_VERSION = 7  # 2: glued-block splitting in the plain-text cleaner; site templates
 # 3: two trafilatura runs reconciled per page; headline from <h1>; bylines cut to names
 # 4: plain-text dumps: comment threads by evidence, duplicate blocks, jusText stoplists, recurring names unsplit
 #    HTML metadata reconciled (JSON-LD, head tags, shown date, site name never a URL); language by CLD2
@@ -27,6 +27,11 @@ CLEANER_VERSION = 6  # 2: glued-block splitting in the plain-text cleaner; site 
 #    whole, author element re-read, bios; plain-text dumps: sentence-case list items, glued story cards,
 #    further runs of prose from 80 words, runs joined, related boxes, captions, author boxes, a story
 #    rendered twice, bylines and table rows inside the story
+# 7: HTML: lines of small author-bio, footer, newsletter and promo boxes are chrome; a pop-up holding the
+#    <h1> is not hidden; titles: the head's title stated twice and printed by a heading over a differing
+#    <h1>; plain-text dumps: catalogue records before and after the story, related headers and "Related:"
+#    lines, cards of other posts with cut excerpts, a related header over dated posts ends the story,
+#    cookie-consent panels
 
 
 def clean(capture: Capture) -> Article:
