@@ -10,7 +10,8 @@ Both data sets in one run (issue 21: a cleaner decision is only taken when neith
   (wcxb-dev) or with the HTML cleaner's title (aeb-dev, which has no true title).
 - Speed: pages/s of each extractor on the same pages, one process.
 
-    python benchmarks/clean_broad.py [--wcxb DIR] [--aeb DIR] [--no-dumps] [--only-ours] [--worst N] [--meta-misses] [--json]
+    python benchmarks/clean_broad.py [--wcxb DIR] [--aeb DIR] [--no-dumps] [--only-ours] [--worst N]
+        [--meta-misses] [--json]
     python benchmarks/clean_broad.py --dumps-only [--worst-dumps N] [--render-cache DIR]
 
 `--meta-misses` also prints our metadata scores on the two halves of wcxb-dev (pages sorted by file name,
@@ -170,9 +171,9 @@ def _mean(xs: list[float]) -> float:
 
 def body_scores(pages: list[Page], outs: list[Output]) -> dict[str, float]:
     """Word P/R/F1 (per-page means), shingle P/R/F1, snippet rates."""
-    prf = [word_prf(p.body, o.body) for p, o in zip(pages, outs)]
+    prf = [word_prf(p.body, o.body) for p, o in zip(pages, outs, strict=True)]
     f1 = [x[2] for x in prf]
-    sh = score_pages(score_page(p.body, o.body) for p, o in zip(pages, outs))
+    sh = score_pages(score_page(p.body, o.body) for p, o in zip(pages, outs, strict=True))
     res = {
         "word_f1": _mean([x[2] for x in prf]), "word_p": _mean([x[0] for x in prf]),
         "word_r": _mean([x[1] for x in prf]), "shingle_f1": sh.f1, "shingle_p": sh.precision,
@@ -180,8 +181,8 @@ def body_scores(pages: list[Page], outs: list[Output]) -> dict[str, float]:
         # the split-half check of a rule tuned on this set: pages sorted by id, even and odd positions
         "word_f1_even": _mean(f1[0::2]), "word_f1_odd": _mean(f1[1::2]),
     }
-    with_hits = [s.lower() in o.body.lower() for p, o in zip(pages, outs) for s in p.with_]
-    without_hits = [s.lower() in o.body.lower() for p, o in zip(pages, outs) for s in p.without]
+    with_hits = [s.lower() in o.body.lower() for p, o in zip(pages, outs, strict=True) for s in p.with_]
+    without_hits = [s.lower() in o.body.lower() for p, o in zip(pages, outs, strict=True) for s in p.without]
     if with_hits:
         res["with"] = _mean([float(x) for x in with_hits])
         res["without"] = _mean([float(x) for x in without_hits])
@@ -190,9 +191,9 @@ def body_scores(pages: list[Page], outs: list[Output]) -> dict[str, float]:
 
 def meta_scores(pages: list[Page], outs: list[Output]) -> dict[str, float]:
     """Title exact, author and date accuracy over the pages that have each truth."""
-    titled = [(p, o) for p, o in zip(pages, outs) if p.title]
-    authored = [(p, o) for p, o in zip(pages, outs) if p.author]
-    dated = [(p, o) for p, o in zip(pages, outs) if p.date]
+    titled = [(p, o) for p, o in zip(pages, outs, strict=True) if p.title]
+    authored = [(p, o) for p, o in zip(pages, outs, strict=True) if p.author]
+    dated = [(p, o) for p, o in zip(pages, outs, strict=True) if p.date]
     if not titled:
         return {}
     return {
@@ -257,13 +258,15 @@ def dump_scores(
     raw = body_scores(pages, [Output(t) for t in texts])
     res["uncleaned_word_f1"], res["uncleaned_shingle_f1"] = raw["word_f1"], raw["shingle_f1"]
     # 0.5: a dump title sharing under half its words with the headline is another line of the page
-    wrong = [p.pid for p, o, ref in zip(pages, outs, ref_titles) if ref and title_overlap(ref, o.title) < 0.5]
+    wrong = [
+        p.pid for p, o, ref in zip(pages, outs, ref_titles, strict=True) if ref and title_overlap(ref, o.title) < 0.5
+    ]
     res["titles_wrong"] = len(wrong)
     res["titles_wrong_pages"] = wrong
-    titled = [(p, o) for p, o in zip(pages, outs) if p.title]
+    titled = [(p, o) for p, o in zip(pages, outs, strict=True) if p.title]
     if titled:  # wcxb-dev: the true headline; aeb-dev has none
         res["title_exact"] = _mean([float(title_key(p.title) == title_key(o.title)) for p, o in titled])
-    nav = [p.pid for p, o in zip(pages, outs) if o.title and _NAV_TITLE.search(o.title)]
+    nav = [p.pid for p, o in zip(pages, outs, strict=True) if o.title and _NAV_TITLE.search(o.title)]
     res["titles_nav"], res["titles_nav_pages"] = len(nav), nav
     res["render_pages_s"], res["clean_text_pages_s"] = render_rate, clean_rate
     return res, outs
@@ -356,7 +359,7 @@ def main() -> None:
             base, ours = outs_by["trafilatura default"], outs_by["archive clean_html"]
             deltas = sorted(
                 (word_prf(p.body, o.body)[2] - word_prf(p.body, b.body)[2], p.pid, word_prf(p.body, o.body))
-                for p, b, o in zip(pages, base, ours)
+                for p, b, o in zip(pages, base, ours, strict=True)
             )
             lines.append(f"{sname}: pages where ours loses most word F1 to trafilatura default")
             for d, pid, (pp, rr, ff) in deltas[: args.worst]:
@@ -371,7 +374,9 @@ def main() -> None:
         for ename, r in res.items():
             cells = "".join(f"{r[c]:11.3f}" if c in r else f"{'-':>11}" for c in cols)
             print(f"{ename:26}{cells}")
-        halves = [f"{e} {r['word_f1_even']:.4f} / {r['word_f1_odd']:.4f}" for e, r in res.items() if "word_f1_even" in r]
+        halves = [
+            f"{e} {r['word_f1_even']:.4f} / {r['word_f1_odd']:.4f}" for e, r in res.items() if "word_f1_even" in r
+        ]
         print("  word f1 by half (pages sorted by id, even / odd positions): " + "; ".join(halves))
         print(speed_line(res))
         d = res.get("inscriptis + clean_text")

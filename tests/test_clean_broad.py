@@ -488,7 +488,10 @@ def test_byline_co_authors_and_organisation_names_kept_whole() -> None:
 
 def test_react_streamed_segment_is_the_story() -> None:
     story = "".join(f"<p>Paragraph {i} of the story tells what happened next in the town.</p>" for i in range(12))
-    page = f"<html><body><div id='root'><template id='B:0'></template></div><div hidden id='S:0'><article><h1>Town news</h1>{story}</article></div></body></html>"
+    page = (
+        "<html><body><div id='root'><template id='B:0'></template></div>"
+        f"<div hidden id='S:0'><article><h1>Town news</h1>{story}</article></div></body></html>"
+    )
     assert "Paragraph 11 of the story" in clean_html(page).text
 
 
