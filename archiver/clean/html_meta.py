@@ -426,7 +426,9 @@ def meta_byline(
     editor. On wcxb-dev this gains 2 bylines and loses none (even / odd halves 0.830 / 0.819 -> 0.834 /
     0.823); without the header test it also took related stories' cards' bylines (2 lost).
     """
-    stated = _byline_stated(tree, found, site, host, ld, author)
+    # the element trafilatura's page selectors read, to tell whether it read `found` from the page
+    page = (author or PageAuthor(tree)).element() if found else None
+    stated = _byline_stated(tree, found, site, host, ld, page)
     line = _byline_line(tree) if stated else None
     if not stated or line is None:
         return stated
@@ -443,15 +445,10 @@ def meta_byline(
 
 
 def _byline_stated(
-    tree: Any,
-    found: str | None,
-    site: str | None,
-    host: str | None,
-    ld: JsonLd | None = None,
-    author: PageAuthor | None = None,
+    tree: Any, found: str | None, site: str | None, host: str | None, ld: JsonLd | None, page: Any
 ) -> str | None:
-    """The byline from the page's stated authors, in order of trust (see `meta_byline`)."""
-    page = (author or PageAuthor(tree)).element() if found else None
+    """The byline from the page's stated authors, in order of trust (see `meta_byline`); `page`: the page's
+    author element and its text (`html_author_element`), or None."""
     page_read = bool(found and page and found == _fold(normalize_authors(None, page[1]) or ""))
     if page_read:
         found = _byline_page_read(found, page, site, host)
