@@ -3,9 +3,11 @@
 Runs `clean_html` on wcxb-dev and aeb-dev with the stages wrapped (not changed), and stores, for every block
 that reaches the line rules, its text, kind, link ratio, the run or stage that kept it, its position against
 the story's agreed blocks, its element class in the page (nearest telling ancestor) and the line rule that
-removed it (None: kept). `--report` then prints, per class, the predicted words not in the truth (bag
-difference, each surplus word shared out over its occurrences) against the truth words the class holds, and
-the word F1 if every kept block of the class were dropped, on both wcxb-dev halves and on aeb-dev.
+removed it (None: kept); also its element's depth, whether it lies in the story's container and the class / id
+words between the two (the features `train_block_filter.py` learns from), and the page's title. `--report`
+then prints, per class, the predicted words not in the truth (bag difference, each surplus word shared out over
+its occurrences) against the truth words the class holds, and the word F1 if every kept block of the class were
+dropped, on both wcxb-dev halves and on aeb-dev.
 
     python benchmarks/clean_precision.py --collect /tmp/prov.pkl      # ~3 min, both sets
     python benchmarks/clean_precision.py --report /tmp/prov.pkl [--worst 15]
@@ -124,6 +126,9 @@ _STRUCT_TAGS = {
 }
 
 
+_TOKENS = re.compile(r"[a-z]{3,}")
+
+
 def _text_nodes(tree: Any) -> list[tuple[str, Any, int]]:
     out = []
     for n, el in enumerate(tree.iter()):
@@ -174,9 +179,9 @@ def collect(pages: list[Any], set_name: str) -> list[dict[str, Any]]:  # noqa: C
         _STATE.clear()
         try:
             art = H.clean_html(page.html, url=page.url)
-            body = art.text
+            body, title = art.text, art.title or ""
         except InputError:
-            body = ""
+            body, title = "", ""
         blocks = _STATE.get("after_structure") or []
         reasons = _STATE.get("reasons") or [None] * len(blocks)
         before = _STATE.get("before_structure", set())
@@ -231,10 +236,23 @@ def collect(pages: list[Any], set_name: str) -> list[dict[str, Any]]:  # noqa: C
                 src = "default-inner" if first < i < last else "default-edge"
             pos = "none" if first is None else "before" if i < first else "after" if i > last else "inside"
             sem, struct = _classes(els[i], container) if els[i] is not None else ("unfound", "unfound")
+            el = els[i]
+            depth = sum(1 for _ in el.iterancestors()) if el is not None else -1
+            inside = container is not None and el is not None and (el is container or container in set(
+                el.iterancestors()))
+            tokens: list[str] = []  # the class and id words of the element and its ancestors below the container
+            for anc in ([el, *el.iterancestors()] if el is not None else []):
+                if anc is container or anc.tag in ("body", "html"):
+                    break
+                tokens += [f"{anc.tag}"] + _TOKENS.findall(f"{anc.get('class') or ''} {anc.get('id') or ''}".lower())
             recs.append(dict(text=b.text, kind=b.kind, link=b.link_ratio, src=src, pos=pos, sem=sem,
-                             struct=struct, reason=reasons[i]))
+                             struct=struct, reason=reasons[i], depth=depth, inside=inside, tokens=sorted(set(tokens)),
+                             el_words=len(" ".join(el.itertext()).split()) if el is not None else 0))
         rows.append(dict(set=set_name, pid=page.pid, half="even" if k % 2 == 0 else "odd", truth=page.body,
-                         body=body, blocks=recs, without=page.without))
+                         body=body, blocks=recs, without=page.without, title=title,
+                         container_words=len(" ".join(container.itertext()).split()) if container is not None
+                         else 0, container_depth=sum(1 for _ in container.iterancestors()) if container is not None
+                         else -1))
         if k % 100 == 0:
             print(f"{set_name} {k}", file=sys.stderr)
     return rows
