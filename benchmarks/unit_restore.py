@@ -18,7 +18,7 @@ units added to the output (bag of words: their place does not change it; aeb-dev
 
     python benchmarks/unit_restore.py --collect /tmp/units.pkl     # ~5 min, both sets
     python benchmarks/unit_restore.py --evaluate /tmp/units.pkl    # needs scikit-learn (training only)
-    ... --evaluate F --models logreg --where in_story                 # candidates inside the story's element only
+    ... --evaluate F --models logreg --where in_story,between         # only candidates with these features set
 
 Result (docs/cleaning.md, tried and not kept): the best variant, a logistic regression with each unit weighted by
 its share of its page, gains a little on both wcxb-dev halves held out (0.9562 -> 0.9566, 0.9545 -> 0.9556) but
@@ -476,9 +476,10 @@ def _without(rows: list[dict[str, Any]], probs: list[Any] | None, thr: float) ->
 
 def evaluate(path: Path, kinds: list[str], where: str | None = None) -> None:
     rows = pickle.loads(path.read_bytes())
-    if where:  # candidates restricted to units with this feature set (in_story, between ...)
+    if where:  # candidates restricted to units with these features set (in_story, between ..., comma-separated)
+        need = where.split(",")
         for r in rows:
-            r["units"] = [u for u in r["units"] if u["feats"].get(where)]
+            r["units"] = [u for u in r["units"] if all(u["feats"].get(n) for n in need)]
     wc = [r for r in rows if r["set"] == "wcxb"]
     aeb = [r for r in rows if r["set"] == "aeb"]
     names = sorted({n for r in rows for u in r["units"] for n in u["feats"]})
