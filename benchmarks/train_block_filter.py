@@ -13,7 +13,7 @@ half, scored on the odd half, and the reverse; a model trained on all of wcxb-de
 The decision threshold is tuned for page-mean word F1 on the training half only, from out-of-fold probabilities
 (4 folds of the training half). Result at 0.9553 (docs/cleaning.md, "Tried ... and not kept"): no model gains
 held out on both halves; over random page splits the mean change is +0.0000 to -0.0004. Training needs
-scikit-learn (development only; not an archiver dependency).
+scikit-learn (`pip install -e '.[analysis]'`; development only, not an archiver dependency).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ folds inside the training half). The measure is page-mean word F1 (`clean_broad.
 units added to the output (bag of words: their place does not change it; aeb-dev's shingle F1 is approximate).
 
     python benchmarks/unit_restore.py --collect /tmp/units.pkl     # ~5 min, both sets
-    python benchmarks/unit_restore.py --evaluate /tmp/units.pkl    # needs scikit-learn (training only)
+    python benchmarks/unit_restore.py --evaluate /tmp/units.pkl    # needs scikit-learn: pip install -e '.[analysis]'
     ... --evaluate F --models logreg --where in_story,between         # only candidates with these features set
 
 Result (docs/cleaning.md, tried and not kept): the best variant, a logistic regression with each unit weighted by
