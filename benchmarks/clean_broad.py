@@ -139,7 +139,11 @@ EXTRACTORS: dict[str, Callable[[Page], Output]] = {
 
 def word_prf(true: str, pred: str) -> tuple[float, float, float]:
     """Bag-of-words precision, recall, F1 of one page."""
-    t, p = Counter(_WORD.findall(true.lower())), Counter(_WORD.findall(pred.lower()))
+    return bag_prf(Counter(_WORD.findall(true.lower())), Counter(_WORD.findall(pred.lower())))
+
+
+def bag_prf(t: Counter[str], p: Counter[str]) -> tuple[float, float, float]:
+    """Precision, recall, F1 of two bags of lowercased words (`word_prf` once the page's words are counted)."""
     shared = sum((t & p).values())
     if not t and not p:
         return 1.0, 1.0, 1.0

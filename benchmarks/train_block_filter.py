@@ -29,7 +29,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.clean_broad import word_prf  # noqa: E402
+from benchmarks.clean_broad import bag_prf, word_prf  # noqa: E402
+from benchmarks.clean_precision import block_surplus  # noqa: E402
 from benchmarks.scoring import score_page, score_pages  # noqa: E402
 
 _WORD = re.compile(r"\w+")
@@ -49,22 +50,12 @@ LABEL_SHARE = [0.5]
 
 
 def labels(row: dict[str, Any]) -> list[int]:
-    """1: a kept block more than half of whose words are the page's surplus (predicted minus true count, shared
-    out over the word's occurrences in kept blocks); 0 otherwise (removed blocks: 0, never scored)."""
-    kept = [b for b in row["blocks"] if b["reason"] is None]
-    pred: Counter[str] = Counter()
-    for b in kept:
-        pred.update(_bag(b["text"]))
-    truth = _bag(row["truth"])
-    out = []
-    for b in row["blocks"]:
-        if b["reason"] is not None:
-            out.append(0)
-            continue
-        bag = _bag(b["text"])
-        non = sum(c * max(0, pred[w] - truth[w]) / pred[w] for w, c in bag.items())
-        out.append(int(non > LABEL_SHARE[0] * sum(bag.values())))
-    return out
+    """1: a kept block more than `LABEL_SHARE` of whose words are the page's surplus (`block_surplus`, the
+    oracle's share); 0 otherwise (removed blocks: 0, never scored)."""
+    return [
+        int(non > LABEL_SHARE[0] * (non + true)) if b["reason"] is None else 0
+        for b, (non, true) in zip(row["blocks"], block_surplus(row), strict=True)
+    ]
 
 
 def page_features(row: dict[str, Any], provenance: bool) -> list[list[float]]:  # noqa: C901 - a flat list
@@ -158,8 +149,8 @@ def deltas(row: dict[str, Any]) -> list[float]:
     pred: Counter[str] = Counter()
     for bag in bags:
         pred.update(bag)
-    base = _prf(truth, pred)[2]
-    return [_prf(truth, pred - bag)[2] - base for bag in bags]
+    base = bag_prf(truth, pred)[2]
+    return [bag_prf(truth, pred - bag)[2] - base for bag in bags]
 
 
 DELTA: dict[int, list[float]] = {}
@@ -188,16 +179,6 @@ def build(rows: list[dict[str, Any]], provenance: bool) -> list[tuple[dict[str, 
     return out
 
 
-def _prf(truth: Counter[str], pred: Counter[str]) -> tuple[float, float, float]:
-    """`clean_broad.word_prf` from bags."""
-    shared = sum((truth & pred).values())
-    if not truth and not pred:
-        return 1.0, 1.0, 1.0
-    p = shared / sum(pred.values()) if pred else 0.0
-    r = shared / sum(truth.values()) if truth else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
 _BAGS: dict[int, tuple[Counter[str], list[Counter[str]]]] = {}
 
 
@@ -222,7 +203,7 @@ def page_scores(data: list[Any], probs: list[list[float]] | None, thr: float) ->
             for bag, y in zip(bags, keep, strict=True):
                 if y:
                     pred.update(bag)
-            p, rr, f = _prf(truth, pred)
+            p, rr, f = bag_prf(truth, pred)
             body = "\n".join(b["text"] for b, y in zip(kept, keep, strict=True) if y) if r.get("without") else ""
         f1s.append(f)
         ps.append(p)
