@@ -860,11 +860,12 @@ def meta_page(tree: Any, doc: Any, url: str | None, author: PageAuthor | None = 
     heads = [_fold(t) for t in tree.xpath("//meta[@property='og:title']/@content")[:1]]
     heads += [ld.headline] if ld.headline else []
     heads += [_fold(t) for t in tree.xpath("//title/text()")[:1]]
-    headline = meta_title(tree, _doc_field(doc, "title"), [h for h in heads if h], site, host)
+    heads = [h for h in heads if h]
+    headline = meta_title(tree, _doc_field(doc, "title"), heads, site, host)
+    headline = meta_unmojibake(headline) if headline else None
     # the head's title twice and a heading of the page against the <h1> (wcxb-dev: 3 pages, all odd, the
     # head's title the truth on all 3, no other title changes; aeb-dev: none)
-    headline = meta_unmojibake(headline) if headline else None
-    title = meta_title_stated(tree, headline, [h for h in heads if h], site, host) if headline else None
+    title = meta_title_stated(tree, headline, heads, site, host) if headline else None
     title = meta_unmojibake(title) if title else headline
     byline = meta_byline(tree, _doc_field(doc, "author"), site, host, ld, author)
     return PageMeta(
