@@ -261,7 +261,8 @@ def collect(pages: list[Any], set_name: str) -> list[dict[str, Any]]:  # noqa: C
 # --- report -----------------------------------------------------------------------------------------------
 
 
-def _bag(text: str) -> Counter[str]:
+def word_bag(text: str) -> Counter[str]:
+    """The text's lowercased `\\w+` words, counted (the WCXB scoring's bag)."""
     return Counter(_WORD.findall(text.lower()))
 
 
@@ -271,14 +272,14 @@ def block_surplus(row: dict[str, Any]) -> list[tuple[float, float]]:
     kept = [b for b in row["blocks"] if b["reason"] is None]
     pred = Counter()
     for b in kept:
-        pred.update(_bag(b["text"]))
-    truth = _bag(row["truth"])
+        pred.update(word_bag(b["text"]))
+    truth = word_bag(row["truth"])
     out = []
     for b in row["blocks"]:
         if b["reason"] is not None:
             out.append((0.0, 0.0))
             continue
-        bag = _bag(b["text"])
+        bag = word_bag(b["text"])
         non = sum(c * max(0, pred[w] - truth[w]) / pred[w] for w, c in bag.items())
         out.append((non, sum(bag.values()) - non))
     return out

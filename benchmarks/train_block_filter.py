@@ -30,16 +30,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.clean_broad import bag_prf, word_prf  # noqa: E402
-from benchmarks.clean_precision import block_surplus  # noqa: E402
+from benchmarks.clean_precision import block_surplus, word_bag  # noqa: E402
 from benchmarks.scoring import score_page, score_pages  # noqa: E402
 
 _WORD = re.compile(r"\w+")
 _STOP = set((Path(__file__).resolve().parent.parent / "archiver/data/stopwords_en.txt").read_text().split())
 KINDS = ("p", "head", "item", "quote", "row", "code")
-
-
-def _bag(text: str) -> Counter[str]:
-    return Counter(_WORD.findall(text.lower()))
 
 
 def _content(text: str) -> set[str]:
@@ -144,8 +140,8 @@ FEATURE_NAMES = [
 def deltas(row: dict[str, Any]) -> list[float]:
     """Per kept block, the change of the page's word F1 if that block alone were left out."""
     kept = [b for b in row["blocks"] if b["reason"] is None]
-    truth = _bag(row["truth"])
-    bags = [_bag(b["text"]) for b in kept]
+    truth = word_bag(row["truth"])
+    bags = [word_bag(b["text"]) for b in kept]
     pred: Counter[str] = Counter()
     for bag in bags:
         pred.update(bag)
@@ -190,7 +186,7 @@ def page_scores(data: list[Any], probs: list[list[float]] | None, thr: float) ->
     for k, (r, _, _) in enumerate(data):
         kept = [b for b in r["blocks"] if b["reason"] is None]
         if id(r) not in _BAGS:
-            _BAGS[id(r)] = (_bag(r["truth"]), [_bag(b["text"]) for b in kept])
+            _BAGS[id(r)] = (word_bag(r["truth"]), [word_bag(b["text"]) for b in kept])
         truth, bags = _BAGS[id(r)]
         if not (r["blocks"] and r["body"]):
             p, rr, f = word_prf(r["truth"], r["body"])
